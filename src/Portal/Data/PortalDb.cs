@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Features.Accounts;
+using Portal.Features.Credits;
+using Portal.Features.Identity;
+using Portal.Features.Invoices;
+using Portal.Features.Operator;
+using Portal.Features.Payments;
+
+namespace Portal.Data;
+
+/// <summary>The portal's one database: customer-facing copies of billing data, users, and the outboxes.</summary>
+public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbContext<PortalUser>(options)
+{
+    public DbSet<OperatorSettings> OperatorSettings => Set<OperatorSettings>();
+
+    public DbSet<Account> Accounts => Set<Account>();
+
+    public DbSet<Contact> Contacts => Set<Contact>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+
+    public DbSet<InvoiceAttachment> InvoiceAttachments => Set<InvoiceAttachment>();
+
+    public DbSet<InvoiceAttachmentContent> InvoiceAttachmentContents => Set<InvoiceAttachmentContent>();
+
+    public DbSet<CreditMemo> CreditMemos => Set<CreditMemo>();
+
+    public DbSet<CreditApplication> CreditApplications => Set<CreditApplication>();
+
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    public DbSet<PaymentAllocation> PaymentAllocations => Set<PaymentAllocation>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        // Identity builds schema version 3 (with passkeys) only when it finds IdentityOptions saying
+        // so in the application's services: a context made outside the app must come from
+        // PortalDbOptions.Create, or its model would silently lack the passkeys table.
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDb).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Money and quantities: exact fixed-point integers in both databases (docs/decisions/0003).
+        configurationBuilder.Properties<decimal>().HaveConversion<FixedPointConverter>();
+        // Timestamps are UTC in storage and come back marked as UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<int>();
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Portal.Data;
+
+/// <summary>Options for a <see cref="PortalDb"/> made outside the web host (tools, tests, the bench).</summary>
+public static class PortalDbOptions
+{
+    // Identity reads its schema version from the application's services when it builds the model.
+    private static readonly IServiceProvider IdentityServices = new ServiceCollection()
+        .Configure<IdentityOptions>(ConfigureStores)
+        .BuildServiceProvider();
+
+    public static void ConfigureStores(IdentityOptions options) => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+
+    public static DbContextOptions<PortalDb> Create(DatabaseProvider provider, string connectionString)
+    {
+        var builder = new DbContextOptionsBuilder<PortalDb>().UseApplicationServiceProvider(IdentityServices);
+        Configure(builder, provider, connectionString);
+        return builder.Options;
+    }
+
+    internal static void Configure(DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Postgres:
+                builder.UseNpgsql(connectionString);
+                break;
+            default:
+                builder.UseSqlite(connectionString);
+                builder.AddInterceptors(new SqliteConnectionPragmas());
+                break;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.AccountScope;
+
+namespace Portal.Features.Accounts;
+
+/// <summary>The searchable account picker: every account the user may act for, through the guard.</summary>
+[WithoutAccountScope]
+public sealed class IndexModel(AccountScope scope) : PageModel
+{
+    public const int Limit = 100;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    public IReadOnlyList<AccountChoice> Accounts { get; private set; } = [];
+
+    public bool More { get; private set; }
+
+    public long? CurrentId { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        CurrentId = (await scope.GetCurrentAsync(ct))?.Id;
+        var query = scope.Accessible(scope.UserId!);
+        var q = Q?.Trim();
+        if (!string.IsNullOrEmpty(q))
+        {
+            var pattern = "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(a => EF.Functions.Like(a.Name, pattern, "\\") || EF.Functions.Like(a.Number, pattern, "\\"));
+        }
+
+        var rows = await query
+            .OrderBy(a => a.Name).ThenBy(a => a.Id)
+            .Select(a => new AccountChoice(a.Id, a.Number, a.Name, a.BilledToParent, a.ParentAccount!.Name))
+            .Take(Limit + 1)
+            .AsNoTracking()
+            .ToListAsync(ct);
+        More = rows.Count > Limit;
+        Accounts = rows.Take(Limit).ToList();
+    }
+
+    public async Task<IActionResult> OnPostAsync(long accountId, CancellationToken ct) =>
+        await scope.SwitchToAsync(accountId, ct) ? Redirect("/") : NotFound();
+
+    public sealed record AccountChoice(long Id, string Number, string Name, bool BilledToParent, string? ParentName);
+}

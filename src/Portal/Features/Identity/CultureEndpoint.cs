@@ -1,0 +1,40 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using Portal.Features.Operator;
+using Portal.Infrastructure;
+
+namespace Portal.Features.Identity;
+
+/// <summary>The language picker: remembers the chosen culture in a cookie and goes back.</summary>
+public static class CultureEndpoint
+{
+    public static IEndpointRouteBuilder MapCulturePicker(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/culture", (string? c, string? returnUrl, HttpContext http) =>
+        {
+            if (c is not null && WebSetup.SupportedCultures.Any(s => s.Name == c))
+            {
+                Remember(http.Response, c);
+            }
+
+            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    public static void Remember(HttpResponse response, string culture) =>
+        response.Cookies.Append(
+            CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+
+    /// <summary>The cultures the operator offers, in its order; English when it lists none we support.</summary>
+    public static IReadOnlyList<CultureInfo> Offered(OperatorSettings settings)
+    {
+        var offered = settings.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(code => WebSetup.SupportedCultures.FirstOrDefault(s => s.TwoLetterISOLanguageName == code))
+            .OfType<CultureInfo>()
+            .ToList();
+        return offered.Count > 0 ? offered : [WebSetup.SupportedCultures[0]];
+    }
+}

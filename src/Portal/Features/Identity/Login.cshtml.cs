@@ -1,0 +1,134 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Features.Operator;
+using Portal.Infrastructure;
+using Portal.Infrastructure.AccountScope;
+using Portal.Resources;
+
+namespace Portal.Features.Identity;
+
+[AllowAnonymous]
+[WithoutAccountScope]
+public sealed class LoginModel(
+    SignInManager<PortalUser> signIn,
+    PortalDb db,
+    OperatorSettingsCache settingsCache,
+    TimeProvider time,
+    IStringLocalizer<SharedResource> l) : PageModel
+{
+    [BindProperty]
+    public LoginInput Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Error { get; private set; }
+
+    public OperatorSettings Settings { get; private set; } = new();
+
+    public IReadOnlyList<CultureInfo> Languages { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            return LocalRedirect(SafeReturnUrl());
+        }
+
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await LoadAsync();
+        if (!ModelState.IsValid)
+        {
+            Error = l["Enter your e-mail (or phone number) and your password."];
+            return Page();
+        }
+
+        var user = await FindUserAsync(Input.Login.Trim());
+        if (user is null)
+        {
+            // Same answer, and comparable work, as a wrong password: no hint that the login exists.
+            signIn.UserManager.PasswordHasher.HashPassword(new PortalUser(), Input.Password);
+            Error = l["That e-mail or phone number and password do not match our records."];
+            return Page();
+        }
+
+        var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            user.LastLoginAt = time.GetUtcNow().UtcDateTime;
+            await signIn.UserManager.UpdateAsync(user);
+            if (user.PreferredCulture is { Length: > 0 } culture)
+            {
+                CultureEndpoint.Remember(Response, culture);
+            }
+
+            return LocalRedirect(user.IsStaff && ReturnUrl is null ? "/admin" : SafeReturnUrl());
+        }
+
+        if (result.RequiresTwoFactor)
+        {
+            return RedirectToPage("/Identity/LoginTwoFactor", new { ReturnUrl });
+        }
+
+        if (result.IsLockedOut)
+        {
+            var until = await signIn.UserManager.GetLockoutEndDateAsync(user);
+            var minutes = until is null ? 15 : Math.Max(1, (int)Math.Ceiling((until.Value - time.GetUtcNow()).TotalMinutes));
+            Error = l["This account is locked after too many failed attempts. Try again in {0} minutes, or reset your password.", minutes];
+            return Page();
+        }
+
+        Error = l["That e-mail or phone number and password do not match our records."];
+        return Page();
+    }
+
+    // A customer may log in with the e-mail address or with the phone number of an account they
+    // registered for (digits only, as stored).
+    private async Task<PortalUser?> FindUserAsync(string login)
+    {
+        if (login.Contains('@', StringComparison.Ordinal))
+        {
+            return await signIn.UserManager.FindByEmailAsync(login);
+        }
+
+        var digits = new string(login.Where(char.IsAsciiDigit).ToArray());
+        if (digits.Length < 7)
+        {
+            return null;
+        }
+
+        return await db.Users.FirstOrDefaultAsync(u => u.PhoneNumber == digits && u.PhoneNumberConfirmed);
+    }
+
+    private async Task LoadAsync()
+    {
+        Settings = await settingsCache.GetAsync(HttpContext.RequestAborted);
+        Languages = CultureEndpoint.Offered(Settings);
+    }
+
+    private string SafeReturnUrl() => ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+
+    public sealed class LoginInput
+    {
+        [Required]
+        [StringLength(256)]
+        public string Login { get; set; } = "";
+
+        [Required]
+        [StringLength(256)]
+        [DataType(DataType.Password)]
+        public string Password { get; set; } = "";
+    }
+}

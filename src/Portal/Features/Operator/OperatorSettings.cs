@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Infrastructure;
+
+namespace Portal.Features.Operator;
+
+/// <summary>The operator's configuration of its portal: one row.</summary>
+public sealed class OperatorSettings
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; } = SingletonId;
+
+    public string Name { get; set; } = "Customer Portal";
+
+    public string? LegalName { get; set; }
+
+    public string? WelcomeMessage { get; set; }
+
+    /// <summary>PNG or SVG bytes shown in the header, on documents and in e-mails.</summary>
+    public byte[]? Logo { get; set; }
+
+    public string? LogoContentType { get; set; }
+
+    public string PrimaryColor { get; set; } = "#1F4E79";
+
+    public string AccentColor { get; set; } = "#2E7D32";
+
+    public string TimeZoneId { get; set; } = OperatorDefaults.TimeZoneId;
+
+    public string Currency { get; set; } = OperatorDefaults.Currency;
+
+    /// <summary>Comma-separated culture names offered in the language picker, e.g. "en,es,fr".</summary>
+    public string Languages { get; set; } = "en,es,fr";
+
+    public string? SupportEmail { get; set; }
+
+    public string? SupportPhone { get; set; }
+
+    /// <summary>The operator's postal address as printed on documents, one line per line.</summary>
+    public string? Address { get; set; }
+
+    public bool PaymentsEnabled { get; set; } = true;
+
+    public bool AutopayEnabled { get; set; } = true;
+
+    public bool UsageEnabled { get; set; } = true;
+
+    public bool UsageExportEnabled { get; set; } = true;
+
+    public bool StatementsEnabled { get; set; } = true;
+
+    public bool ContractsEnabled { get; set; } = true;
+
+    public bool OrdersEnabled { get; set; } = true;
+
+    public bool QuotesEnabled { get; set; } = true;
+
+    public bool ServiceCallsEnabled { get; set; } = true;
+
+    public bool LicensesEnabled { get; set; } = true;
+
+    public bool RegistrationByPhoneEnabled { get; set; }
+
+    public bool ForgotPasswordEnabled { get; set; } = true;
+
+    /// <summary>Transactions are split by branch and the overview offers a branch selector.</summary>
+    public bool BranchesEnabled { get; set; }
+
+    /// <summary>Users who may pay must use two-factor authentication.</summary>
+    public bool RequireTwoFactorForPayers { get; set; }
+
+    public bool CardPaymentsEnabled { get; set; } = true;
+
+    public bool BankPaymentsEnabled { get; set; } = true;
+
+    public int InvitationLifetimeHours { get; set; } = 72;
+
+    public int UsageExportLimit { get; set; } = 100_000;
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+internal sealed class OperatorSettingsConfiguration : IEntityTypeConfiguration<OperatorSettings>
+{
+    public void Configure(EntityTypeBuilder<OperatorSettings> b)
+    {
+        b.Property(s => s.Id).ValueGeneratedNever();
+        b.Property(s => s.Name).HasMaxLength(200);
+        b.Property(s => s.LegalName).HasMaxLength(200);
+        b.Property(s => s.WelcomeMessage).HasMaxLength(2000);
+        b.Property(s => s.LogoContentType).HasMaxLength(50);
+        b.Property(s => s.PrimaryColor).HasMaxLength(7);
+        b.Property(s => s.AccentColor).HasMaxLength(7);
+        b.Property(s => s.TimeZoneId).HasMaxLength(64);
+        b.Property(s => s.Currency).HasMaxLength(3);
+        b.Property(s => s.Languages).HasMaxLength(100);
+        b.Property(s => s.SupportEmail).HasMaxLength(256);
+        b.Property(s => s.SupportPhone).HasMaxLength(30);
+        b.Property(s => s.Address).HasMaxLength(500);
+    }
+}

@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Features.Accounts;
+using Portal.Features.Invoices;
+
+namespace Portal.Features.Payments;
+
+public enum PaymentMethodKind
+{
+    Card = 0,
+    BankAccount = 1,
+    Check = 2,
+    Cash = 3,
+    Wire = 4,
+    Other = 5,
+}
+
+public enum PaymentStatus
+{
+    Pending = 0,
+    Succeeded = 1,
+    Failed = 2,
+    Refunded = 3,
+}
+
+public enum PaymentSource
+{
+    /// <summary>Made by a customer in the portal, through the payment gateway.</summary>
+    Portal = 0,
+
+    /// <summary>Recorded in the billing system (a check, a wire) and pushed in through the API.</summary>
+    BillingSystem = 1,
+}
+
+public sealed class Payment
+{
+    public long Id { get; set; }
+
+    public long AccountId { get; set; }
+
+    /// <summary>The billing system's id, for payments it recorded; null for portal payments until it learns of them.</summary>
+    public string? ExternalId { get; set; }
+
+    /// <summary>The reference the customer sees on the receipt.</summary>
+    public required string Number { get; set; }
+
+    public DateTime ReceivedAt { get; set; }
+
+    public PaymentMethodKind Method { get; set; }
+
+    /// <summary>What identifies the method to a person, e.g. "Visa ending 4242" or "Check 10452". Never a full number.</summary>
+    public string? MethodDetail { get; set; }
+
+    public required string Currency { get; set; }
+
+    public decimal Amount { get; set; }
+
+    public PaymentStatus Status { get; set; }
+
+    public PaymentSource Source { get; set; }
+
+    /// <summary>One click, one charge: a repeated submission with the same key finds this payment.</summary>
+    public string? IdempotencyKey { get; set; }
+
+    public string? GatewayReference { get; set; }
+
+    public string? FailureReason { get; set; }
+
+    public string? CreatedByUserId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public List<PaymentAllocation> Allocations { get; set; } = [];
+}
+
+/// <summary>Part of a payment applied to one invoice.</summary>
+public sealed class PaymentAllocation
+{
+    public long Id { get; set; }
+
+    public long PaymentId { get; set; }
+
+    public long InvoiceId { get; set; }
+
+    public Invoice? Invoice { get; set; }
+
+    public decimal Amount { get; set; }
+}
+
+internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
+{
+    public void Configure(EntityTypeBuilder<Payment> b)
+    {
+        b.ToTable(t => t.HasCheckConstraint("CK_Payments_Amount", "\"Amount\" > 0"));
+        b.Property(p => p.ExternalId).HasMaxLength(100);
+        b.Property(p => p.Number).HasMaxLength(50);
+        b.Property(p => p.MethodDetail).HasMaxLength(100);
+        b.Property(p => p.Currency).HasMaxLength(3);
+        b.Property(p => p.IdempotencyKey).HasMaxLength(100);
+        b.Property(p => p.GatewayReference).HasMaxLength(100);
+        b.Property(p => p.FailureReason).HasMaxLength(500);
+        b.Property(p => p.CreatedByUserId).HasMaxLength(450);
+        b.HasIndex(p => p.ExternalId).IsUnique();
+        b.HasIndex(p => p.Number).IsUnique();
+        b.HasIndex(p => p.IdempotencyKey).IsUnique();
+        b.HasIndex(p => new { p.AccountId, p.ReceivedAt, p.Id });
+        b.HasOne<Account>().WithMany().HasForeignKey(p => p.AccountId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(p => p.Allocations).WithOne().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PaymentAllocationConfiguration : IEntityTypeConfiguration<PaymentAllocation>
+{
+    public void Configure(EntityTypeBuilder<PaymentAllocation> b)
+    {
+        b.ToTable(t => t.HasCheckConstraint("CK_PaymentAllocations_Amount", "\"Amount\" > 0"));
+        b.HasIndex(a => new { a.PaymentId, a.InvoiceId }).IsUnique();
+        b.HasIndex(a => a.InvoiceId);
+        b.HasOne(a => a.Invoice).WithMany().HasForeignKey(a => a.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Portal.Features.Identity;
+
+namespace Portal.Infrastructure.AccountScope;
+
+/// <summary>
+/// Runs before every customer page: resolves the current account once, makes it available to the
+/// page and the layout, and sends a user with no account to a page that says so.
+/// </summary>
+internal sealed class AccountScopeFilter(AccountScope scope, OperatorSettingsCache settings) : IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        // Every page renders with the operator's settings (brand, time zone, features): load them
+        // here, asynchronously, so that no view has to.
+        context.HttpContext.Items[typeof(Features.Operator.OperatorSettings)] = await settings.GetAsync(context.HttpContext.RequestAborted);
+        var user = context.HttpContext.User;
+        // Default on: every page outside the admin console is scoped, unless it says it is not.
+        var isCustomerPage = !context.ActionDescriptor.EndpointMetadata.OfType<WithoutAccountScopeAttribute>().Any()
+            && !context.ActionDescriptor.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal);
+        if (isCustomerPage && user.Identity?.IsAuthenticated == true && !user.HasClaim(IdentitySetup.StaffClaim, "true"))
+        {
+            var current = await scope.GetCurrentAsync(context.HttpContext.RequestAborted);
+            if (current is null)
+            {
+                context.Result = new RedirectResult("/accounts/none");
+                return;
+            }
+
+            context.HttpContext.Items[typeof(CurrentAccount)] = current;
+        }
+
+        await next();
+    }
+}
+
+/// <summary>
+/// A signed-in page that shows no account's data (log in, account picker, personal settings), so it
+/// runs without a current account. Every other customer page is behind the guard.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class WithoutAccountScopeAttribute : Attribute;
+
+public static class AccountScopeHttpContextExtensions
+{
+    /// <summary>The current account of a customer page (set by the guard before the handler runs).</summary>
+    public static CurrentAccount CurrentAccount(this HttpContext context) =>
+        context.Items[typeof(CurrentAccount)] as CurrentAccount
+        ?? throw new InvalidOperationException("This page runs without the account scope guard ([WithoutAccountScope]).");
+
+    public static CurrentAccount? CurrentAccountOrNull(this HttpContext context) =>
+        context.Items[typeof(CurrentAccount)] as CurrentAccount;
+}

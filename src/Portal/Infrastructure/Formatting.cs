@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Portal.Infrastructure;
+
+/// <summary>
+/// How a page shows money, dates and times: in the reader's culture and the operator's time zone.
+/// Scoped per request. The settings are loaded (asynchronously) by the page filter before any view
+/// renders, so formatting itself never waits on the database.
+/// </summary>
+public sealed class Formatting(OperatorSettingsCache settings)
+{
+    private TimeZoneInfo? _zone;
+
+    public static CultureInfo Culture => CultureInfo.CurrentCulture;
+
+    public string Money(decimal amount, string currency) => Currencies.Format(amount, currency, Culture);
+
+    public string Money(Money money) => money.Format(Culture);
+
+    public string Date(DateOnly date) => date.ToString("d", Culture);
+
+    public string LongDate(DateOnly date) => date.ToString("D", Culture);
+
+    /// <summary>A UTC instant as the operator's local date and time.</summary>
+    public string DateTime(DateTime utc) => OperatorClock.ToLocal(utc, Zone()).ToString("g", Culture);
+
+    /// <summary>A UTC instant as the operator's local date.</summary>
+    public string DateOf(DateTime utc) => OperatorClock.ToLocal(utc, Zone()).ToString("d", Culture);
+
+    public DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(OperatorClock.ToLocal(utc, Zone()));
+
+    public string Number(decimal value) => value.ToString("#,0.####", Culture);
+
+    /// <summary>For machine-readable attributes such as &lt;time datetime&gt;.</summary>
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private TimeZoneInfo Zone() =>
+        _zone ??= OperatorClock.FindZone(settings.Peek().TimeZoneId);
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using Portal.Features.Identity;
+using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Security;
+
+namespace Portal.Infrastructure;
+
+public static class WebSetup
+{
+    public static readonly CultureInfo[] SupportedCultures = [new("en-US"), new("es"), new("fr")];
+
+    /// <summary>Razor Pages from Features/, the account scope guard, localization and shared services.</summary>
+    public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<OperatorSettingsCache>();
+        services.AddScoped<OperatorClock>();
+        services.AddScoped<Formatting>();
+        services.AddScoped<AccountScope.AccountScope>();
+        services.AddScoped<AccountScopeFilter>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<Data.DemoData>();
+        services.AddRouting(o => o.LowercaseUrls = true);
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("en-US");
+            o.SupportedCultures = SupportedCultures;
+            o.SupportedUICultures = SupportedCultures;
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Features";
+                o.Conventions.AuthorizeFolder("/", IdentitySetup.CustomerPolicy);
+                o.Conventions.AuthorizeFolder("/Admin", IdentitySetup.StaffPolicy);
+            })
+            .AddMvcOptions(o => o.Filters.AddService<AccountScopeFilter>())
+            .AddViewLocalization();
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication UsePortalWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseSecurityHeaders();
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        return app;
+    }
+}

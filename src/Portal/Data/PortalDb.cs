@@ -6,6 +6,9 @@ using Portal.Features.Identity;
 using Portal.Features.Invoices;
 using Portal.Features.Operator;
 using Portal.Features.Payments;
+using Portal.Infrastructure.Activity;
+using Portal.Infrastructure.Email;
+using Portal.Infrastructure.Events;
 
 namespace Portal.Data;
 
@@ -37,6 +40,12 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<PaymentAllocation> PaymentAllocations => Set<PaymentAllocation>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
+
+    public DbSet<IntegrationEvent> IntegrationEvents => Set<IntegrationEvent>();
+
+    public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -18,6 +18,9 @@ public static class WebSetup
         services.AddSingleton<OperatorSettingsCache>();
         services.AddScoped<OperatorClock>();
         services.AddScoped<Formatting>();
+        services.AddScoped<Email.EmailOutbox>();
+        services.AddScoped<Events.IntegrationEvents>();
+        services.AddScoped<Activity.ActivityLog>();
         services.AddScoped<AccountScope.AccountScope>();
         services.AddScoped<AccountScopeFilter>();
         services.AddHttpContextAccessor();

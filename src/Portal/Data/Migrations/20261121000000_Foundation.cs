@@ -6,8 +6,10 @@ namespace Portal.Data.Migrations;
 
 /// <summary>
 /// The foundation schema: operator settings, accounts and contacts, users and memberships, invoices,
-/// credits, payments and the data-protection key ring. Column types are left to the provider so that
-/// one migration serves SQLite and PostgreSQL; money columns are 64-bit integers (docs/decisions/0003).
+/// credits, payments, the e-mail and integration-event outboxes, the activity trail and the
+/// data-protection key ring. Drafted with tools/MigrationDraft, then read and kept as code. Column
+/// types are left to the provider so that one migration serves SQLite and PostgreSQL; money columns
+/// are 64-bit integers (docs/decisions/0003).
 /// </summary>
 [DbContext(typeof(PortalDb))]
 [Migration("20261121000000_Foundation")]
@@ -52,6 +54,27 @@ public sealed class Foundation : Migration
                     principalTable: "Accounts",
                     principalColumn: "Id",
                     onDelete: ReferentialAction.Restrict);
+            });
+
+        migrationBuilder.CreateTable(
+            name: "ActivityEntries",
+            columns: table => new
+            {
+                Id = table.Column<long>(nullable: false)
+                    .Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                AccountId = table.Column<long?>(nullable: true),
+                UserId = table.Column<string>(nullable: true, maxLength: 450),
+                Subject = table.Column<string>(nullable: true, maxLength: 256),
+                Action = table.Column<string>(nullable: false, maxLength: 100),
+                Detail = table.Column<string>(nullable: true, maxLength: 500),
+                IpAddress = table.Column<string>(nullable: true, maxLength: 64),
+                UserAgent = table.Column<string>(nullable: true, maxLength: 300),
+                OccurredAt = table.Column<DateTime>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_ActivityEntries", x => x.Id);
             });
 
         migrationBuilder.CreateTable(
@@ -111,6 +134,50 @@ public sealed class Foundation : Migration
             constraints: table =>
             {
                 table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+            });
+
+        migrationBuilder.CreateTable(
+            name: "EmailMessages",
+            columns: table => new
+            {
+                Id = table.Column<long>(nullable: false)
+                    .Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                To = table.Column<string>(nullable: false, maxLength: 256),
+                Subject = table.Column<string>(nullable: false, maxLength: 300),
+                TextBody = table.Column<string>(nullable: false),
+                HtmlBody = table.Column<string>(nullable: true),
+                Kind = table.Column<string>(nullable: false, maxLength: 50),
+                AccountId = table.Column<long?>(nullable: true),
+                Status = table.Column<int>(nullable: false),
+                Attempts = table.Column<int>(nullable: false),
+                CreatedAt = table.Column<DateTime>(nullable: false),
+                NextAttemptAt = table.Column<DateTime>(nullable: false),
+                SentAt = table.Column<DateTime?>(nullable: true),
+                LastError = table.Column<string>(nullable: true, maxLength: 1000),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_EmailMessages", x => x.Id);
+            });
+
+        migrationBuilder.CreateTable(
+            name: "IntegrationEvents",
+            columns: table => new
+            {
+                Id = table.Column<long>(nullable: false)
+                    .Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                EventId = table.Column<Guid>(nullable: false),
+                Type = table.Column<string>(nullable: false, maxLength: 100),
+                AccountId = table.Column<long?>(nullable: true),
+                AccountExternalId = table.Column<string>(nullable: true, maxLength: 100),
+                Payload = table.Column<string>(nullable: false),
+                OccurredAt = table.Column<DateTime>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_IntegrationEvents", x => x.Id);
             });
 
         migrationBuilder.CreateTable(
@@ -607,6 +674,16 @@ public sealed class Foundation : Migration
             column: "Phone");
 
         migrationBuilder.CreateIndex(
+            name: "IX_ActivityEntries_AccountId_OccurredAt_Id",
+            table: "ActivityEntries",
+            columns: new[] { "AccountId", "OccurredAt", "Id" });
+
+        migrationBuilder.CreateIndex(
+            name: "IX_ActivityEntries_UserId_OccurredAt_Id",
+            table: "ActivityEntries",
+            columns: new[] { "UserId", "OccurredAt", "Id" });
+
+        migrationBuilder.CreateIndex(
             name: "IX_AspNetRoleClaims_RoleId",
             table: "AspNetRoleClaims",
             column: "RoleId");
@@ -681,6 +758,32 @@ public sealed class Foundation : Migration
             table: "CreditMemos",
             column: "Number",
             unique: true);
+
+        migrationBuilder.CreateIndex(
+            name: "IX_EmailMessages_CreatedAt",
+            table: "EmailMessages",
+            column: "CreatedAt");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_EmailMessages_Status_NextAttemptAt",
+            table: "EmailMessages",
+            columns: new[] { "Status", "NextAttemptAt" });
+
+        migrationBuilder.CreateIndex(
+            name: "IX_IntegrationEvents_AccountId_Id",
+            table: "IntegrationEvents",
+            columns: new[] { "AccountId", "Id" });
+
+        migrationBuilder.CreateIndex(
+            name: "IX_IntegrationEvents_EventId",
+            table: "IntegrationEvents",
+            column: "EventId",
+            unique: true);
+
+        migrationBuilder.CreateIndex(
+            name: "IX_IntegrationEvents_Type_Id",
+            table: "IntegrationEvents",
+            columns: new[] { "Type", "Id" });
 
         migrationBuilder.CreateIndex(
             name: "IX_InvoiceAttachments_InvoiceId",
@@ -791,9 +894,12 @@ public sealed class Foundation : Migration
         migrationBuilder.DropTable(name: "CreditMemos");
         migrationBuilder.DropTable(name: "Contacts");
         migrationBuilder.DropTable(name: "OperatorSettings");
+        migrationBuilder.DropTable(name: "IntegrationEvents");
+        migrationBuilder.DropTable(name: "EmailMessages");
         migrationBuilder.DropTable(name: "DataProtectionKeys");
         migrationBuilder.DropTable(name: "AspNetUsers");
         migrationBuilder.DropTable(name: "AspNetRoles");
+        migrationBuilder.DropTable(name: "ActivityEntries");
         migrationBuilder.DropTable(name: "Accounts");
     }
 }

@@ -21,6 +21,7 @@ public static class WebSetup
         services.AddScoped<Email.EmailOutbox>();
         services.AddScoped<Events.IntegrationEvents>();
         services.AddScoped<Activity.ActivityLog>();
+        services.AddScoped<Features.Ledger.Ledger>();
         services.AddScoped<AccountScope.AccountScope>();
         services.AddScoped<AccountScopeFilter>();
         services.AddHttpContextAccessor();

@@ -12,7 +12,7 @@ namespace Portal.Tests.Infrastructure;
 /// The portal in memory, on a database of its own, seeded with the demo data. One instance is shared
 /// by the whole assembly; a test that changes data creates its own rows (or its own factory).
 /// </summary>
-public sealed partial class PortalFactory : WebApplicationFactory<Program>
+public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly TestDatabase _database = TestDatabase.Create();
 
@@ -22,6 +22,16 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>
 
     /// <summary>Extra configuration for a factory of one's own (e.g. a feature switched off).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
+
+    /// <summary>
+    /// Starts the host once, before any test runs: WebApplicationFactory's lazy start is not safe when
+    /// parallel tests touch it first, and two hosts would seed one database twice.
+    /// </summary>
+    public ValueTask InitializeAsync()
+    {
+        _ = Server;
+        return ValueTask.CompletedTask;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -340,6 +340,7 @@ public sealed class Foundation : Migration
                 MethodDetail = table.Column<string>(nullable: true, maxLength: 100),
                 Currency = table.Column<string>(nullable: false, maxLength: 3),
                 Amount = table.Column<long>(nullable: false),
+                UnappliedAmount = table.Column<long>(nullable: false),
                 Status = table.Column<int>(nullable: false),
                 Source = table.Column<int>(nullable: false),
                 IdempotencyKey = table.Column<string>(nullable: true, maxLength: 100),
@@ -358,6 +359,7 @@ public sealed class Foundation : Migration
                     principalColumn: "Id",
                     onDelete: ReferentialAction.Restrict);
                 table.CheckConstraint("CK_Payments_Amount", "\"Amount\" > 0");
+                table.CheckConstraint("CK_Payments_Unapplied", "\"UnappliedAmount\" >= 0 AND \"UnappliedAmount\" <= \"Amount\"");
             });
 
         migrationBuilder.CreateTable(
@@ -760,6 +762,12 @@ public sealed class Foundation : Migration
             unique: true);
 
         migrationBuilder.CreateIndex(
+            name: "IX_CreditMemos_Remaining",
+            table: "CreditMemos",
+            columns: new[] { "AccountId", "RemainingAmount" },
+            filter: "\"RemainingAmount\" > 0 AND \"IsVoid\" = FALSE");
+
+        migrationBuilder.CreateIndex(
             name: "IX_EmailMessages_CreatedAt",
             table: "EmailMessages",
             column: "CreatedAt");
@@ -873,6 +881,12 @@ public sealed class Foundation : Migration
             table: "Payments",
             column: "Number",
             unique: true);
+
+        migrationBuilder.CreateIndex(
+            name: "IX_Payments_Unapplied",
+            table: "Payments",
+            columns: new[] { "AccountId", "UnappliedAmount" },
+            filter: "\"UnappliedAmount\" > 0");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)

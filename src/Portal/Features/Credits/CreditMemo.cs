@@ -74,6 +74,10 @@ internal sealed class CreditMemoConfiguration : IEntityTypeConfiguration<CreditM
         b.HasIndex(c => c.ExternalId).IsUnique();
         b.HasIndex(c => c.Number).IsUnique();
         b.HasIndex(c => new { c.AccountId, c.Date, c.Id });
+        // Credit not yet applied: small, and what the balance subtracts.
+        b.HasIndex(c => new { c.AccountId, c.RemainingAmount })
+            .HasDatabaseName("IX_CreditMemos_Remaining")
+            .HasFilter("\"RemainingAmount\" > 0 AND \"IsVoid\" = FALSE");
         b.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

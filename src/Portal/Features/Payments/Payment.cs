@@ -55,6 +55,9 @@ public sealed class Payment
 
     public decimal Amount { get; set; }
 
+    /// <summary>What is not yet allocated to invoices: moves only together with allocation rows.</summary>
+    public decimal UnappliedAmount { get; set; }
+
     public PaymentStatus Status { get; set; }
 
     public PaymentSource Source { get; set; }
@@ -91,7 +94,11 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
 {
     public void Configure(EntityTypeBuilder<Payment> b)
     {
-        b.ToTable(t => t.HasCheckConstraint("CK_Payments_Amount", "\"Amount\" > 0"));
+        b.ToTable(t =>
+        {
+            t.HasCheckConstraint("CK_Payments_Amount", "\"Amount\" > 0");
+            t.HasCheckConstraint("CK_Payments_Unapplied", "\"UnappliedAmount\" >= 0 AND \"UnappliedAmount\" <= \"Amount\"");
+        });
         b.Property(p => p.ExternalId).HasMaxLength(100);
         b.Property(p => p.Number).HasMaxLength(50);
         b.Property(p => p.MethodDetail).HasMaxLength(100);
@@ -104,6 +111,10 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         b.HasIndex(p => p.Number).IsUnique();
         b.HasIndex(p => p.IdempotencyKey).IsUnique();
         b.HasIndex(p => new { p.AccountId, p.ReceivedAt, p.Id });
+        // Money received but not yet applied: small, and what the balance subtracts.
+        b.HasIndex(p => new { p.AccountId, p.UnappliedAmount })
+            .HasDatabaseName("IX_Payments_Unapplied")
+            .HasFilter("\"UnappliedAmount\" > 0");
         b.HasOne<Account>().WithMany().HasForeignKey(p => p.AccountId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(p => p.Allocations).WithOne().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Cascade);
     }

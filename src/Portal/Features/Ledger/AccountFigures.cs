@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Payments;
+
+namespace Portal.Features.Ledger;
+
+/// <summary>
+/// What an account owes, derived from the ledger at read time, never stored: the open amounts of its
+/// invoices less the credit and payments received but not yet applied.
+/// </summary>
+public sealed record AccountFigures(
+    string Currency,
+    decimal Balance,
+    decimal AmountDueNow,
+    decimal OpenInvoicesTotal,
+    decimal UnappliedCredits,
+    decimal UnappliedPayments,
+    int OpenInvoiceCount,
+    int OverdueInvoiceCount,
+    decimal? LastPaymentAmount,
+    DateTime? LastPaymentAt)
+{
+    /// <summary>Something can be paid now: an open invoice and a net balance above zero.</summary>
+    public bool HasPayable => OpenInvoiceCount > 0 && Balance > 0m;
+
+    /// <summary>
+    /// One round trip, every figure from a small partial index (IX_Invoices_Open, IX_CreditMemos_Remaining,
+    /// IX_Payments_Unapplied) or the newest row of the payments index: no scan of paid history.
+    /// </summary>
+    public static async Task<AccountFigures> LoadAsync(PortalDb db, long accountId, DateOnly today, CancellationToken ct = default)
+    {
+        var row = await db.Accounts
+            .Where(a => a.Id == accountId)
+            .Select(a => new
+            {
+                a.Currency,
+                Open = db.Invoices.Where(i => i.AccountId == a.Id && i.OpenAmount > 0m && !i.IsVoid).Sum(i => i.OpenAmount),
+                OpenCount = db.Invoices.Count(i => i.AccountId == a.Id && i.OpenAmount > 0m && !i.IsVoid),
+                Due = db.Invoices.Where(i => i.AccountId == a.Id && i.OpenAmount > 0m && !i.IsVoid && i.DueDate <= today).Sum(i => i.OpenAmount),
+                OverdueCount = db.Invoices.Count(i => i.AccountId == a.Id && i.OpenAmount > 0m && !i.IsVoid && i.DueDate < today),
+                Credits = db.CreditMemos.Where(c => c.AccountId == a.Id && c.RemainingAmount > 0m && !c.IsVoid).Sum(c => c.RemainingAmount),
+                Payments = db.Payments.Where(p => p.AccountId == a.Id && p.UnappliedAmount > 0m && p.Status == PaymentStatus.Succeeded).Sum(p => p.UnappliedAmount),
+                LastPayment = db.Payments.Where(p => p.AccountId == a.Id && p.Status == PaymentStatus.Succeeded)
+                    .OrderByDescending(p => p.ReceivedAt).ThenByDescending(p => p.Id)
+                    .Select(p => new { p.Amount, p.ReceivedAt })
+                    .FirstOrDefault(),
+            })
+            .AsNoTracking()
+            .SingleAsync(ct);
+
+        var unapplied = row.Credits + row.Payments;
+        return new AccountFigures(
+            row.Currency,
+            Balance: row.Open - unapplied,
+            AmountDueNow: Math.Max(0m, row.Due - unapplied),
+            OpenInvoicesTotal: row.Open,
+            UnappliedCredits: row.Credits,
+            UnappliedPayments: row.Payments,
+            OpenInvoiceCount: row.OpenCount,
+            OverdueInvoiceCount: row.OverdueCount,
+            LastPaymentAmount: row.LastPayment?.Amount,
+            LastPaymentAt: row.LastPayment?.ReceivedAt);
+    }
+}

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Features.Accounts;
 using Portal.Features.Credits;
 using Portal.Features.Identity;
+using Portal.Features.Integration;
 using Portal.Features.Invoices;
 using Portal.Features.Operator;
 using Portal.Features.Payments;
@@ -46,6 +47,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<IntegrationEvent> IntegrationEvents => Set<IntegrationEvent>();
 
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

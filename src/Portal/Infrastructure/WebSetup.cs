@@ -55,7 +55,10 @@ public static class WebSetup
             app.UseHsts();
         }
 
-        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // People get a readable error page; API callers get the bare status (or the endpoint's ProblemDetails).
+        app.UseWhen(
+            ctx => !ctx.Request.Path.StartsWithSegments("/api") && !ctx.Request.Path.StartsWithSegments("/openapi"),
+            branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRequestLocalization();

@@ -6,7 +6,7 @@ namespace Portal.Data.Migrations;
 
 /// <summary>
 /// The foundation schema: operator settings, accounts and contacts, users and memberships, invoices,
-/// credits, payments, the e-mail and integration-event outboxes, the activity trail and the
+/// credits, payments, API keys, the e-mail and integration-event outboxes, the activity trail and the
 /// data-protection key ring. Drafted with tools/MigrationDraft, then read and kept as code. Column
 /// types are left to the provider so that one migration serves SQLite and PostgreSQL; money columns
 /// are 64-bit integers (docs/decisions/0003).
@@ -75,6 +75,26 @@ public sealed class Foundation : Migration
             constraints: table =>
             {
                 table.PrimaryKey("PK_ActivityEntries", x => x.Id);
+            });
+
+        migrationBuilder.CreateTable(
+            name: "ApiKeys",
+            columns: table => new
+            {
+                Id = table.Column<long>(nullable: false)
+                    .Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                Name = table.Column<string>(nullable: false, maxLength: 100),
+                Prefix = table.Column<string>(nullable: false, maxLength: 20),
+                SecretHash = table.Column<byte[]>(nullable: false, maxLength: 32),
+                CreatedAt = table.Column<DateTime>(nullable: false),
+                CreatedBy = table.Column<string>(nullable: true, maxLength: 256),
+                LastUsedAt = table.Column<DateTime?>(nullable: true),
+                RevokedAt = table.Column<DateTime?>(nullable: true),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_ApiKeys", x => x.Id);
             });
 
         migrationBuilder.CreateTable(
@@ -686,6 +706,17 @@ public sealed class Foundation : Migration
             columns: new[] { "UserId", "OccurredAt", "Id" });
 
         migrationBuilder.CreateIndex(
+            name: "IX_ApiKeys_Name",
+            table: "ApiKeys",
+            column: "Name");
+
+        migrationBuilder.CreateIndex(
+            name: "IX_ApiKeys_Prefix",
+            table: "ApiKeys",
+            column: "Prefix",
+            unique: true);
+
+        migrationBuilder.CreateIndex(
             name: "IX_AspNetRoleClaims_RoleId",
             table: "AspNetRoleClaims",
             column: "RoleId");
@@ -913,6 +944,7 @@ public sealed class Foundation : Migration
         migrationBuilder.DropTable(name: "DataProtectionKeys");
         migrationBuilder.DropTable(name: "AspNetUsers");
         migrationBuilder.DropTable(name: "AspNetRoles");
+        migrationBuilder.DropTable(name: "ApiKeys");
         migrationBuilder.DropTable(name: "ActivityEntries");
         migrationBuilder.DropTable(name: "Accounts");
     }

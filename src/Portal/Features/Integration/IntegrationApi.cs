@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Portal.Features.Integration;
+
+/// <summary>The integration API's wiring: the API-key scheme, its policy, the OpenAPI document and the /api/v1 group.</summary>
+public static class IntegrationApi
+{
+    public const string Policy = "IntegrationApi";
+
+    public static WebApplicationBuilder AddIntegrationApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        return builder;
+    }
+
+    /// <summary>
+    /// Every integration endpoint lives in this group: API-key authentication, JSON in and out,
+    /// ProblemDetails for every error. Feature files add their endpoints with <c>Map...(group)</c>.
+    /// </summary>
+    public static RouteGroupBuilder MapIntegrationApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        var group = app.MapGroup("/api/v1")
+            .RequireAuthorization(new AuthorizeAttribute { Policy = Policy, AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName })
+            .DisableAntiforgery()
+            .WithTags("Integration");
+        return group;
+    }
+}

@@ -41,7 +41,7 @@ public sealed class PdfDocumentWriter : IDisposable
     private static readonly XColor Line = XColor.FromArgb(200, 206, 214);
     private static readonly XColor Shade = XColor.FromArgb(238, 241, 245);
 
-    private readonly PdfDocument _document = new();
+    private readonly PdfDocument _document;
     private readonly PdfLetterhead _letterhead;
     private readonly XImage? _logo;
     private XGraphics? _gfx;
@@ -49,6 +49,7 @@ public sealed class PdfDocumentWriter : IDisposable
     public PdfDocumentWriter(PdfLetterhead letterhead)
     {
         PdfSetup.EnsureInitialized();
+        _document = new PdfDocument();
         _letterhead = letterhead;
         _logo = LoadLogo(letterhead.Logo, letterhead.LogoContentType);
         Brand = ParseColor(letterhead.BrandColor);

@@ -47,6 +47,10 @@ public sealed record KeysetCursor(string Sort, string Value, long Id)
 /// </summary>
 public static class Keyset
 {
+    // A cursor value must be storable (Data/FixedPointConverter: a 64-bit count of ten-thousandths),
+    // or comparing it in SQL would throw instead of simply being an invalid cursor.
+    private static readonly decimal MaxStoredDecimal = long.MaxValue / Data.FixedPointConverter.Scale;
+
     /// <summary>
     /// Orders the query by the key then the id, and, when a cursor is given, keeps only the rows after it.
     /// Valid is false when the cursor's value cannot be read as the key's type (the query is then unfiltered).
@@ -104,7 +108,8 @@ public static class Keyset
         {
             parsed = new DateTime(ticks, DateTimeKind.Utc);
         }
-        else if (typeof(TKey) == typeof(decimal) && decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var m))
+        else if (typeof(TKey) == typeof(decimal) && decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var m)
+                 && Math.Abs(m) <= MaxStoredDecimal && decimal.Round(m, 4) == m)
         {
             parsed = m;
         }

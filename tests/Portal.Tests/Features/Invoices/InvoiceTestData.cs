@@ -86,6 +86,13 @@ public static partial class InvoiceTestData
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
     }
 
+    /// <summary>The "Previous page" link of a list page, or null on the first page.</summary>
+    public static string? PreviousLink(string html)
+    {
+        var match = PreviousPage().Match(html);
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
     /// <summary>The PDF's text through poppler's pdftotext, or null where poppler-utils is not installed.</summary>
     public static async Task<string?> PdfTextAsync(byte[] pdf)
     {
@@ -120,4 +127,7 @@ public static partial class InvoiceTestData
 
     [GeneratedRegex("rel=\"next\" href=\"([^\"]+)\"")]
     private static partial Regex NextPage();
+
+    [GeneratedRegex("rel=\"prev\" href=\"([^\"]+)\"")]
+    private static partial Regex PreviousPage();
 }

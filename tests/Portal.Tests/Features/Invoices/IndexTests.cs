@@ -46,6 +46,7 @@ public sealed class IndexTests(PortalFactory portal)
         await portal.WithDbAsync(async db =>
         {
             db.Invoices.AddRange(invoices);
+            db.Payments.AddRange(InvoiceTestData.PaymentsFor(invoices));
             await db.SaveChangesAsync(ct);
         });
         var client = await portal.LoginAsync(account.Email);
@@ -116,6 +117,7 @@ public sealed class IndexTests(PortalFactory portal)
         await portal.WithDbAsync(async db =>
         {
             db.Invoices.AddRange(invoices);
+            db.Payments.AddRange(InvoiceTestData.PaymentsFor(invoices));
             await db.SaveChangesAsync(ct);
         });
         var client = await portal.LoginAsync(account.Email);

@@ -109,19 +109,19 @@ public static class Keyset
         var hasPrevious = backward ? more : cursor is not null;
         return new KeysetPage<TRow>(
             rows,
-            hasNext && rows.Count > 0 ? Token(rows[^1], backward: false) : null,
-            hasPrevious && rows.Count > 0 ? Token(rows[0], backward: true) : null,
+            hasNext && rows.Count > 0 ? Token(rows[^1], toPrevious: false) : null,
+            hasPrevious && rows.Count > 0 ? Token(rows[0], toPrevious: true) : null,
             invalid);
 
-        string Token(TRow row, bool backward)
+        string Token(TRow row, bool toPrevious)
         {
             var (k, i) = position(row);
-            return new KeysetCursor(sort, Format(k), i, backward).Encode();
+            return new KeysetCursor(sort, Format(k), i, toPrevious).Encode();
         }
     }
 
-    /// <summary>A sort value as written into a cursor (invariant, round-trippable).</summary>
-    public static string Format<TKey>(TKey value) => value switch
+    // A sort value as written into a cursor: invariant and round-trippable.
+    private static string Format<TKey>(TKey value) => value switch
     {
         string s => s,
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

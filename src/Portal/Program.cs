@@ -2,6 +2,9 @@ using Portal.Data;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Operator;
+using Portal.Features.Passkeys;
+using Portal.Features.Sessions;
+using Portal.Features.TwoFactor;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
 
@@ -9,6 +12,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCommandLineLogging(args);
 builder.AddPortalData();
 builder.AddPortalIdentity();
+builder.AddServerSideSessions();
+builder.AddTwoFactor();
+builder.AddPasskeys();
 builder.AddPortalWeb();
 builder.AddIntegrationApi();
 
@@ -22,6 +28,7 @@ if (CommandLine.IsCommand(args))
 app.UsePortalWeb();
 app.MapBrandAssets();
 app.MapCulturePicker();
+app.MapPasskeys();
 var api = app.MapIntegrationApi();
 api.MapBalanceEndpoint();
 await app.RunAsync();

@@ -4,6 +4,7 @@ using Portal.Features.Integration;
 using Portal.Features.Operator;
 using Portal.Features.Passkeys;
 using Portal.Features.Sessions;
+using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
@@ -15,6 +16,7 @@ builder.AddPortalIdentity();
 builder.AddServerSideSessions();
 builder.AddTwoFactor();
 builder.AddPasskeys();
+builder.AddAccountSettings();
 builder.AddPortalWeb();
 builder.AddIntegrationApi();
 

@@ -1,11 +1,18 @@
 using Portal.Data;
+using Portal.Features.Catalog;
+using Portal.Features.Contracts;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
+using Portal.Features.Licenses;
 using Portal.Features.Operator;
+using Portal.Features.Orders;
 using Portal.Features.Passkeys;
+using Portal.Features.Quotes;
+using Portal.Features.ServiceCalls;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
+using Portal.Features.Usage;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
 
@@ -33,6 +40,13 @@ app.MapCulturePicker();
 app.MapPasskeys();
 var api = app.MapIntegrationApi();
 api.MapBalanceEndpoint();
+api.MapUsageApi();
+api.MapCatalogApi();
+api.MapContractsApi();
+api.MapOrdersApi();
+api.MapQuotesApi();
+api.MapServiceCallsApi();
+api.MapLicensesApi();
 await app.RunAsync();
 return 0;
 

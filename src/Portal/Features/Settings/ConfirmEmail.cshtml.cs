@@ -57,7 +57,7 @@ public sealed class ConfirmEmailModel(
         if (request is null || user is null)
         {
             Error = l["This link has expired or has already been used. Ask for a new one on your account's settings page."];
-            activity.Record("email.change-refused", user?.Id, detail: "expired or used link");
+            activity.Record("email.change_refused", user?.Id, detail: "expired or used link");
             await db.SaveChangesAsync(ct);
             return Page();
         }

@@ -100,7 +100,7 @@ public sealed class EmailModel(
                 "email-change-notice");
         }
 
-        activity.Record("email.change-requested", user.Id, detail: newEmail);
+        activity.Record("email.change_requested", user.Id, detail: newEmail);
         await db.SaveChangesAsync(ct);
         SentTo = newEmail;
         Input = new EmailInput();

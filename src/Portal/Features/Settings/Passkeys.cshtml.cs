@@ -80,7 +80,7 @@ public sealed class PasskeysModel(
         if (attestation is not { Succeeded: true } || attestation.UserEntity.Id != user.Id)
         {
             Error = l["The passkey could not be added. Try again."];
-            activity.Record("passkey.add-failed", user.Id);
+            activity.Record("passkey.add_failed", user.Id);
             await LoadAsync(user);
             return Page();
         }

@@ -53,7 +53,7 @@ public sealed class PasswordModel(
             ModelState.AddModelError("Input.CurrentPassword", check.IsLockedOut
                 ? l["Too many wrong passwords. Try again later."]
                 : l["That is not your current password."]);
-            activity.Record("password.change-failed", user.Id);
+            activity.Record("password.change_failed", user.Id);
             await db.SaveChangesAsync(ct);
             return Page();
         }

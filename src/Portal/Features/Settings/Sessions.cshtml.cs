@@ -47,7 +47,7 @@ public sealed class SessionsModel(
         var userId = signIn.UserManager.GetUserId(User)!;
         if (id == SessionTicketStore.CurrentSessionId(HttpContext))
         {
-            activity.Record("session.signed-out", userId, detail: "this device");
+            activity.Record("session.signed_out", userId, detail: "this device");
             await db.SaveChangesAsync(ct);
             await signIn.SignOutAsync();
             Response.Cookies.Delete(AccountScope.CookieName);
@@ -60,7 +60,7 @@ public sealed class SessionsModel(
             return NotFound();
         }
 
-        activity.Record("session.signed-out", userId, detail: "another device");
+        activity.Record("session.signed_out", userId, detail: "another device");
         await db.SaveChangesAsync(ct);
         TempData["Settings.Status"] = l["That session is signed out."].Value;
         return RedirectToPage();
@@ -70,7 +70,7 @@ public sealed class SessionsModel(
     {
         var userId = signIn.UserManager.GetUserId(User)!;
         var ended = await db.RevokeOtherSessionsAsync(userId, SessionTicketStore.CurrentSessionId(HttpContext), time.GetUtcNow().UtcDateTime, ct);
-        activity.Record("session.signed-out-others", userId, detail: ended.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        activity.Record("session.signed_out_others", userId, detail: ended.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await db.SaveChangesAsync(ct);
         TempData["Settings.Status"] = l["Every other session is signed out."].Value;
         return RedirectToPage();

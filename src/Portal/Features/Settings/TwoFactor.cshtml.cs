@@ -84,7 +84,7 @@ public sealed class TwoFactorModel(
         await ((IUserTwoFactorStore<PortalUser>)store).SetTwoFactorEnabledAsync(user, true, ct);
         var codes = RecoveryCodes.Generate();
         await ((IUserTwoFactorRecoveryCodeStore<PortalUser>)store).ReplaceCodesAsync(user, codes, ct);
-        activity.Record("two-factor.enabled", user.Id);
+        activity.Record("two_factor.enabled", user.Id);
         // One save: the switch, the hashed codes, a new security stamp and the activity entry.
         await Users.UpdateSecurityStampAsync(user);
         await signIn.RefreshSignInAsync(user);
@@ -114,7 +114,7 @@ public sealed class TwoFactorModel(
 
         var codes = RecoveryCodes.Generate();
         await ((IUserTwoFactorRecoveryCodeStore<PortalUser>)store).ReplaceCodesAsync(user, codes, ct);
-        activity.Record("two-factor.recovery-codes-replaced", user.Id);
+        activity.Record("two_factor.recovery_codes_replaced", user.Id);
         await Users.UpdateAsync(user);
         NewRecoveryCodes = codes;
         await LoadAsync(user, ct);
@@ -144,7 +144,7 @@ public sealed class TwoFactorModel(
         await ((IUserTwoFactorRecoveryCodeStore<PortalUser>)store).ReplaceCodesAsync(user, [], ct);
         // A new key, so that the app still holding the old one makes useless codes.
         await ((IUserAuthenticatorKeyStore<PortalUser>)store).SetAuthenticatorKeyAsync(user, Users.GenerateNewAuthenticatorKey(), ct);
-        activity.Record("two-factor.disabled", user.Id);
+        activity.Record("two_factor.disabled", user.Id);
         await Users.UpdateSecurityStampAsync(user);
         await signIn.RefreshSignInAsync(user);
         TempData["Settings.Status"] = l["Two-factor authentication is off."].Value;

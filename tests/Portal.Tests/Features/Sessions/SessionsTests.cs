@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Sessions;
 using Portal.Tests.Features.Settings;
 using Portal.Tests.Infrastructure;
@@ -89,6 +91,35 @@ public sealed class SessionsTests(PortalFactory portal)
         Assert.Equal(43, row.Id.Length); // base64url SHA-256
         Assert.DoesNotContain(email, System.Text.Encoding.UTF8.GetString(row.Ticket), StringComparison.OrdinalIgnoreCase);
         Assert.Null(row.RevokedAt);
+    }
+
+    [Fact]
+    public async Task A_busy_session_still_ends_12_hours_after_logging_in_and_an_idle_one_after_30_minutes()
+    {
+        var clock = new ManualClock();
+        await using var clocked = portal.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        var email = AccountTestKit.NewEmail("lifetime");
+        await AccountTestKit.CreateUserAsync(clocked, email);
+        var (busy, _) = await AccountTestKit.LoginAsync(clocked, email);
+        var (idle, _) = await AccountTestKit.LoginAsync(clocked, email);
+
+        clock.Advance(TimeSpan.FromMinutes(20));
+        Assert.True(await AccountTestKit.IsSignedInAsync(busy));
+        clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.False(await AccountTestKit.IsSignedInAsync(idle));
+
+        // Used every 20 minutes: alive until the twelfth hour, refused after it.
+        var elapsed = TimeSpan.FromMinutes(31);
+        while (elapsed + TimeSpan.FromMinutes(20) < SessionTicketStore.AbsoluteTimeout)
+        {
+            Assert.True(await AccountTestKit.IsSignedInAsync(busy));
+            clock.Advance(TimeSpan.FromMinutes(20));
+            elapsed += TimeSpan.FromMinutes(20);
+        }
+
+        Assert.True(await AccountTestKit.IsSignedInAsync(busy));
+        clock.Advance(SessionTicketStore.AbsoluteTimeout - elapsed + TimeSpan.FromMinutes(1));
+        Assert.False(await AccountTestKit.IsSignedInAsync(busy));
     }
 
     [Theory]

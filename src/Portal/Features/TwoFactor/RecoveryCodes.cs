@@ -43,24 +43,30 @@ public static class RecoveryCodes
         var normalized = new string(code.Where(char.IsAsciiLetterOrDigit).Select(char.ToUpperInvariant).ToArray());
         return WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(normalized)));
     }
-
-    /// <summary>Replaces the user's codes with new ones, saved; returns the codes to show once.</summary>
-    public static async Task<IReadOnlyList<string>> ReplaceAsync(UserManager<PortalUser> users, IUserStore<PortalUser> store, PortalUser user, CancellationToken ct)
-    {
-        var codes = Generate();
-        await ((IUserTwoFactorRecoveryCodeStore<PortalUser>)store).ReplaceCodesAsync(user, codes, ct);
-        var result = await users.UpdateAsync(user);
-        return result.Succeeded ? codes : throw new InvalidOperationException("Recovery codes were not saved: " + string.Join("; ", result.Errors.Select(e => e.Code)));
-    }
 }
 
 /// <summary>Identity's store, with recovery codes kept as hashes instead of plain text.</summary>
 internal sealed class PortalUserStore(PortalDb context, IdentityErrorDescriber? describer = null)
     : UserStore<PortalUser, IdentityRole, PortalDb>(context, describer)
 {
-    public override Task ReplaceCodesAsync(PortalUser user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken) =>
-        base.ReplaceCodesAsync(user, recoveryCodes.Select(RecoveryCodes.Hash), cancellationToken);
+    // Where Identity keeps recovery codes (UserStoreBase's own names), so its counting still works.
+    private const string Provider = "[AspNetUserStore]";
+    private const string Name = "RecoveryCodes";
 
-    public override Task<bool> RedeemCodeAsync(PortalUser user, string code, CancellationToken cancellationToken) =>
-        base.RedeemCodeAsync(user, RecoveryCodes.Hash(code), cancellationToken);
+    public override Task ReplaceCodesAsync(PortalUser user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken) =>
+        SetTokenAsync(user, Provider, Name, string.Join(';', recoveryCodes.Select(RecoveryCodes.Hash)), cancellationToken);
+
+    // Not through the base: it would pass the remaining (already hashed) codes to ReplaceCodesAsync.
+    public override async Task<bool> RedeemCodeAsync(PortalUser user, string code, CancellationToken cancellationToken)
+    {
+        var hashed = RecoveryCodes.Hash(code);
+        var stored = (await GetTokenAsync(user, Provider, Name, cancellationToken) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries);
+        if (!stored.Contains(hashed, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        await SetTokenAsync(user, Provider, Name, string.Join(';', stored.Where(s => s != hashed)), cancellationToken);
+        return true;
+    }
 }

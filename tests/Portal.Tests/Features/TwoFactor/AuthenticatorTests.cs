@@ -61,7 +61,7 @@ public sealed class AuthenticatorTests(PortalFactory portal)
     }
 
     [Fact]
-    public async Task A_recovery_code_logs_in_once()
+    public async Task A_recovery_code_logs_in_once_and_the_others_still_work()
     {
         var email = AccountTestKit.NewEmail("totp-recovery");
         var (_, codes, _) = await EnableAsync(email);
@@ -78,6 +78,11 @@ public sealed class AuthenticatorTests(PortalFactory portal)
 
         Assert.Contains("not valid, or it was used already", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.False(await AccountTestKit.IsSignedInAsync(replay));
+
+        var another = AccountTestKit.Browser(portal);
+        await AccountTestKit.PostLoginAsync(another, email);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostSecondStepAsync(another, codes[7], recovery: true)).StatusCode);
+        Assert.True(await AccountTestKit.IsSignedInAsync(another));
     }
 
     [Fact]

@@ -44,6 +44,7 @@ internal sealed class TwoFactorRequirementFilter(OperatorSettingsCache settings)
     private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)
     {
         "/Settings/TwoFactor",
+        "/Settings/ConfirmEmail",
         "/Identity/Login",
         "/Identity/LoginTwoFactor",
         "/Identity/Logout",

@@ -107,9 +107,14 @@ public sealed partial class IndexTests(PortalFactory portal)
         var ct = TestContext.Current.CancellationToken;
         var (accountId, _) = await Arrange.AccountAsync(portal);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        for (var i = 0; i < 4; i++)
+        var newest = await Arrange.InvoiceAsync(portal, accountId, today, 100m, "BOS");
+        for (var i = 1; i < 4; i++)
         {
             await Arrange.InvoiceAsync(portal, accountId, today.AddDays(-10 * i), 100m, "BOS");
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
             await Arrange.InvoiceAsync(portal, accountId, today.AddDays(-10 * i - 5), 50m, "WOR");
         }
 
@@ -127,6 +132,9 @@ public sealed partial class IndexTests(PortalFactory portal)
         Assert.All(filtered, b => Assert.Equal("WOR", b));
         Assert.Equal(Currencies.Format(600m, "USD", English), Figure(worcester, "balance"));
         Assert.Contains("data-test=\"branch-note\"", worcester, StringComparison.Ordinal);
+        Assert.Equal(newest.Number, LatestInvoice(worcester));
+        var unknown = await client.GetAsync("/?branch=NOWHERE", ct);
+        Assert.Equal(HttpStatusCode.Redirect, unknown.StatusCode);
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
     // Enough to know whether there is more than one branch and to fill the selector.
     private const int MaxBranches = 20;
 
+    // Fills the date slots a payment or credit memo has no use for; a typed constant, unlike null, needs no cast.
     private static readonly DateOnly NoDate = new(2000, 1, 1);
 
     private const int KindInvoice = 1;

@@ -1,3 +1,8 @@
+using Portal.Features.Sessions;
+using Portal.Features.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.AspNetCore.Identity;
+using System.Security.Cryptography;
 using System.Globalization;
 using System.Net;
 using System.Reflection;
@@ -341,9 +346,12 @@ public sealed class AccountIsolationTests(PortalFactory portal)
         }
 
         // Handler parameters bound from the route are already there; the rest come from the query or the form.
+        // A bare "id" from the query or form belongs to the resource the page is about: its last literal segment.
+        var page = pattern.PathSegments.Select(segment => string.Concat(segment.Parts.OfType<RoutePatternLiteralPart>().Select(l => l.Content)))
+            .LastOrDefault(literal => literal.Length > 0);
         foreach (var name in extra.Distinct(StringComparer.OrdinalIgnoreCase).Where(n => !list.Any(p => p.Name.Equals(n, StringComparison.OrdinalIgnoreCase))))
         {
-            list.Add(Parameter.From(name, null, inRoute: false));
+            list.Add(Parameter.From(name, page, inRoute: false));
         }
 
         return list;
@@ -450,11 +458,39 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 ("contact", "externalid") => await contacts.Select(c => c.ExternalId).FirstAsync(ct),
                 ("line", "id") => Text(await db.InvoiceLines.AsNoTracking().Where(l => invoices.Select(i => i.Id).Contains(l.InvoiceId)).OrderBy(l => l.Id).Select(l => l.Id).FirstAsync(ct)),
                 ("attachment", "id") => Text(await AttachmentAsync(db, invoices, ct)),
+                // Passkeys belong to a user, not an account: the user of each side's account gets one.
+                ("passkeys", "id") => await PasskeyAsync(accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail),
+                ("sessions", "id") => await SessionAsync(db, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
                 _ => null,
             };
         });
 
         private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>A live server-side session of the user, made by signing in on a client of its own.</summary>
+        private async Task<string> SessionAsync(PortalDb db, string email, CancellationToken ct)
+        {
+            await portal.LoginAsync(email);
+            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(ct);
+            return await db.Set<UserSession>().Where(s => s.UserId == userId && s.RevokedAt == null).OrderByDescending(s => s.CreatedAt).Select(s => s.Id).FirstAsync(ct);
+        }
+
+        private async Task<string> PasskeyAsync(string email)
+        {
+            await using var scope = portal.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException(email);
+            var existing = await users.GetPasskeysAsync(user);
+            if (existing.Count > 0)
+            {
+                return WebEncoders.Base64UrlEncode(existing[0].CredentialId);
+            }
+
+            var id = RandomNumberGenerator.GetBytes(16);
+            var result = await users.AddOrUpdatePasskeyAsync(user, new UserPasskeyInfo(id, RandomNumberGenerator.GetBytes(77), DateTimeOffset.UtcNow, 0, ["internal"], true, false, false, [1], [1]) { Name = "Isolation test key" });
+            Assert.True(result.Succeeded);
+            return WebEncoders.Base64UrlEncode(id);
+        }
 
         /// <summary>The demo data has no attachments: the first route that needs one gets one on the account's first invoice.</summary>
         private static async Task<long> AttachmentAsync(PortalDb db, IQueryable<Invoice> invoices, CancellationToken ct)

@@ -26,9 +26,6 @@ public sealed class PasskeysModel(
     [StringLength(100)]
     public string? Name { get; set; }
 
-    [BindProperty]
-    public string? Id { get; set; }
-
     public IReadOnlyList<PasskeyRow> Passkeys { get; private set; } = [];
 
     public string? Error { get; private set; }
@@ -99,7 +96,7 @@ public sealed class PasskeysModel(
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostRenameAsync()
+    public async Task<IActionResult> OnPostRenameAsync(string? id)
     {
         var user = await Users.GetUserAsync(User);
         if (user is null)
@@ -107,7 +104,7 @@ public sealed class PasskeysModel(
             return Challenge();
         }
 
-        var passkey = CredentialIdOf(Id) is { } id ? await Users.GetPasskeyAsync(user, id) : null;
+        var passkey = CredentialIdOf(id) is { } credentialId ? await Users.GetPasskeyAsync(user, credentialId) : null;
         if (passkey is null)
         {
             return NotFound();
@@ -126,7 +123,7 @@ public sealed class PasskeysModel(
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync()
+    public async Task<IActionResult> OnPostDeleteAsync(string? id)
     {
         var user = await Users.GetUserAsync(User);
         if (user is null)
@@ -134,7 +131,7 @@ public sealed class PasskeysModel(
             return Challenge();
         }
 
-        var passkey = CredentialIdOf(Id) is { } id ? await Users.GetPasskeyAsync(user, id) : null;
+        var passkey = CredentialIdOf(id) is { } credentialId ? await Users.GetPasskeyAsync(user, credentialId) : null;
         if (passkey is null)
         {
             return NotFound();

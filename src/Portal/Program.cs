@@ -24,6 +24,10 @@ app.MapBrandAssets();
 app.MapCulturePicker();
 var api = app.MapIntegrationApi();
 api.MapBalanceEndpoint();
+api.MapAccountsApi();
+api.MapInvoicesApi();
+api.MapCreditsApi();
+api.MapPaymentsApi();
 await app.RunAsync();
 return 0;
 

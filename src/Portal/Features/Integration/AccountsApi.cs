@@ -117,6 +117,7 @@ public static class AccountsApi
             .Accepts<AccountRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces(StatusCodes.Status401Unauthorized);
         api.MapGet("/accounts/{externalId}", GetAsync)
             .WithName("GetAccount")
@@ -130,6 +131,7 @@ public static class AccountsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces(StatusCodes.Status401Unauthorized);
         api.MapGet("/accounts/{externalId}/contacts/{contactId}", GetContactAsync)
             .WithName("GetContact")

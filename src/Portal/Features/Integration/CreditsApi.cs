@@ -75,6 +75,7 @@ public static class CreditsApi
             .Accepts<CreditRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces(StatusCodes.Status401Unauthorized);
         api.MapGet("/credits/{externalId}", GetAsync)
             .WithName("GetCredit")
@@ -104,6 +105,10 @@ public static class CreditsApi
         var reason = e.Text("reason", body.Reason, 500);
         var branch = e.Text("branch", body.Branch, 50);
         var items = ApiAllocations.Read(e, "applications", body.Applications, currency);
+        if (items.Sum(i => i.Amount) > amount && !e.AnyUnder("applications"))
+        {
+            e.Add("applications", "The items add up to more than the credit memo's amount.");
+        }
         if (body.Void && items.Count > 0)
         {
             e.Add("applications", "A void credit memo is applied to nothing; send an empty list.");

@@ -143,6 +143,7 @@ public static class InvoicesApi
             .Accepts<InvoiceRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces(StatusCodes.Status401Unauthorized);
         api.MapGet("/invoices/{externalId}", GetAsync)
             .WithName("GetInvoice")

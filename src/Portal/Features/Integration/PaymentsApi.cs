@@ -77,6 +77,7 @@ public static partial class PaymentsApi
             .Accepts<PaymentRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces(StatusCodes.Status401Unauthorized);
         api.MapGet("/payments/{externalId}", GetAsync)
             .WithName("GetPayment")
@@ -118,6 +119,10 @@ public static partial class PaymentsApi
         var status = body.Status ?? PaymentStatus.Succeeded;
         var failureReason = e.Text("failureReason", body.FailureReason, 500);
         var items = ApiAllocations.Read(e, "allocations", body.Allocations, currency);
+        if (items.Sum(i => i.Amount) > amount && !e.AnyUnder("allocations"))
+        {
+            e.Add("allocations", "The items add up to more than the payment's amount.");
+        }
         if (status != PaymentStatus.Succeeded && items.Count > 0)
         {
             e.Add("allocations", "Only a succeeded payment is allocated to invoices; send an empty list.");

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Data;
+using Portal.Features.Integration;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Integration;
@@ -121,5 +126,31 @@ public sealed class IntegrationApiTests(PortalFactory portal)
         Assert.Contains("\"bankAccount\"", text, StringComparison.Ordinal);
         Assert.Contains("\"refunded\"", text, StringComparison.Ordinal);
         Assert.Contains("\"cash\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_write_that_lost_a_race_for_an_invoice_is_a_409_to_retry_and_writes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = await portal.CreateApiClientAsync();
+        var account = await client.NewAccountAsync();
+        var invoice = await client.NewInvoiceAsync(account, 100m);
+        await using var first = portal.Services.CreateAsyncScope();
+        await using var second = portal.Services.CreateAsyncScope();
+        var firstDb = first.ServiceProvider.GetRequiredService<PortalDb>();
+        var secondDb = second.ServiceProvider.GetRequiredService<PortalDb>();
+        var winner = await firstDb.Invoices.SingleAsync(i => i.ExternalId == invoice, ct);
+        var loser = await secondDb.Invoices.SingleAsync(i => i.ExternalId == invoice, ct);
+
+        winner.Memo = "first";
+        winner.Version++;
+        await firstDb.SaveChangesAsync(ct);
+        loser.Memo = "second";
+        loser.Version++;
+        var result = await ApiWrites.SaveAsync(secondDb, NullLogger.Instance, ct);
+
+        Assert.NotNull(result);
+        Assert.Equal(StatusCodes.Status409Conflict, result.StatusCode);
+        Assert.Equal("first", await portal.WithDbAsync(db => db.Invoices.Where(i => i.ExternalId == invoice).Select(i => i.Memo).SingleAsync(ct)));
     }
 }

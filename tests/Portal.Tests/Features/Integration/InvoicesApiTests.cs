@@ -80,6 +80,7 @@ public sealed class InvoicesApiTests(PortalFactory portal)
         var account = await client.NewAccountAsync();
         var id = ApiClient.NewId("INV");
         await client.PutJsonAsync($"/api/v1/invoices/{id}", Body(account, id, [Line(1m, 10m), Line(1m, 20m), Line(1m, 30m)], attachments: [new { fileName = "inv.pdf", contentType = "application/pdf", contentBase64 = Pdf }]));
+        var versionBefore = await VersionAsync(id);
 
         var updated = await client.PutJsonAsync($"/api/v1/invoices/{id}", Body(account, id, [Line(2m, 10m, description: "Changed")]));
         var got = await (await client.GetAsync($"/api/v1/invoices/{id}", TestContext.Current.CancellationToken)).JsonAsync();
@@ -90,7 +91,11 @@ public sealed class InvoicesApiTests(PortalFactory portal)
         Assert.Equal("Changed", (string?)got["lines"]![0]!["description"]);
         Assert.Equal("inv.pdf", (string?)got["attachments"]![0]!["fileName"]);
         Assert.Equal(1, await portal.WithDbAsync(db => db.InvoiceLines.CountAsync(l => db.Invoices.Any(i => i.Id == l.InvoiceId && i.ExternalId == id), TestContext.Current.CancellationToken)));
+        Assert.True(await VersionAsync(id) > versionBefore, "An update must move the concurrency version, or a payment racing it could overwrite the new figures.");
     }
+
+    private Task<long> VersionAsync(string invoice) =>
+        portal.WithDbAsync(db => db.Invoices.Where(i => i.ExternalId == invoice).Select(i => i.Version).SingleAsync(TestContext.Current.CancellationToken));
 
     public static TheoryData<string, string> BadInvoices => new()
     {

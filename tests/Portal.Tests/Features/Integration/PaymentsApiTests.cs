@@ -191,6 +191,31 @@ public sealed class PaymentsApiTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Invoice_updates_racing_payments_keep_the_open_amount_equal_to_total_less_allocations()
+    {
+        var client = await portal.CreateApiClientAsync();
+        var account = await client.NewAccountAsync();
+        var invoice = await client.NewInvoiceAsync(account, 100m);
+
+        var payments = Enumerable.Range(0, 6).Select(_ =>
+        {
+            var id = ApiClient.NewId("PAY");
+            return client.PutJsonAsync($"/api/v1/payments/{id}", Body(account, id, 10m, [Allocate(invoice, 10m)]));
+        });
+        var updates = Enumerable.Range(0, 6).Select(i => client.PutJsonAsync($"/api/v1/invoices/{invoice}", ApiClient.Invoice(account, invoice, i % 2 == 0 ? 120m : 100m)));
+        var responses = await Task.WhenAll(payments.Concat(updates));
+
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        await portal.WithDbAsync(async db =>
+        {
+            var ct = TestContext.Current.CancellationToken;
+            var stored = await db.Invoices.AsNoTracking().SingleAsync(i => i.ExternalId == invoice, ct);
+            var allocated = (await db.PaymentAllocations.Where(a => a.InvoiceId == stored.Id).Select(a => a.Amount).ToListAsync(ct)).Sum();
+            Assert.Equal(stored.Total - allocated, stored.OpenAmount);
+        });
+    }
+
+    [Fact]
     public async Task An_unknown_payment_is_404_problem()
     {
         var client = await portal.CreateApiClientAsync();

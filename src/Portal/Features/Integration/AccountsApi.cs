@@ -220,7 +220,7 @@ public static class AccountsApi
             return ApiProblems.Conflict("Currency cannot change", $"The account has documents in {account.Currency}; its currency cannot change to {currency}.");
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = ApiWrites.Now(time);
         var isNew = account is null;
         account ??= db.Accounts.Add(new Account { ExternalId = externalId, Number = number!, Name = name!, Currency = currency!, CreatedAt = now, UpdatedAt = now }).Entity;
         account.Number = number!;
@@ -292,7 +292,7 @@ public static class AccountsApi
             return ApiProblems.NotFound("Account", $"No account has externalId '{externalId}'.");
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = ApiWrites.Now(time);
         var contact = await db.Contacts.FirstOrDefaultAsync(c => c.AccountId == accountId && c.ExternalId == contactId, ct);
         var isNew = contact is null;
         contact ??= db.Contacts.Add(new Contact { AccountId = accountId.Value, ExternalId = contactId, Name = name!, UpdatedAt = now }).Entity;
@@ -340,7 +340,7 @@ public static class AccountsApi
         if (contact.IsActive)
         {
             contact.IsActive = false;
-            contact.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            contact.UpdatedAt = ApiWrites.Now(time);
             await db.SaveChangesAsync(ct);
         }
 

@@ -240,6 +240,16 @@ public static class ApiWrites
         }
     }
 
+    /// <summary>
+    /// The time stamped on a write, in whole microseconds: PostgreSQL keeps no finer, so the response to
+    /// a PUT shows exactly what a later GET (or the same PUT again) returns.
+    /// </summary>
+    public static DateTime Now(TimeProvider time)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
     /// <summary>True when the tracked entity has changes to write (new, or a property that differs).</summary>
     public static bool IsChanged(PortalDb db, object entity)
     {

@@ -151,7 +151,7 @@ public static class CreditsApi
         var current = credit is null
             ? []
             : await db.CreditApplications.Include(a => a.Invoice).Where(a => a.CreditMemoId == credit.Id).OrderBy(a => a.Id).ToListAsync(ct);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = ApiWrites.Now(time);
         var isNew = credit is null;
         var ledgerChanges = isNew || credit!.Amount != amount || credit.IsVoid != body.Void || !ApiAllocations.Same(current.Select(a => (a.InvoiceId, a.Amount)), parts);
         credit ??= db.CreditMemos.Add(new CreditMemo { AccountId = account.Id, ExternalId = externalId, Number = number!, Currency = currency!, CreatedAt = now, UpdatedAt = now }).Entity;

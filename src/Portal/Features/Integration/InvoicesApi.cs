@@ -244,7 +244,7 @@ public static class InvoicesApi
             return ApiProblems.Conflict("Total below what is applied", $"{applied.ToString(CultureInfo.InvariantCulture)} {currency} is already applied to invoice '{number}'; its total cannot become {total.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = ApiWrites.Now(time);
         var isNew = invoice is null;
         invoice ??= db.Invoices.Add(new Invoice { AccountId = account!.Id, ExternalId = externalId, Number = number!, Currency = currency!, CreatedAt = now, UpdatedAt = now }).Entity;
         invoice.Number = number!;

@@ -96,7 +96,7 @@ public static partial class PaymentsApi
             return bad!;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = ApiWrites.Now(time);
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);
         var accountExternalId = e.Text("account", body.Account, 100, required: true);

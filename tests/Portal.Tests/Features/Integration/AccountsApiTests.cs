@@ -55,12 +55,14 @@ public sealed class AccountsApiTests(PortalFactory portal)
     {
         var client = await portal.CreateApiClientAsync();
         var id = ApiClient.NewId("ACC");
-        Assert.Equal(HttpStatusCode.Created, (await client.PutJsonAsync($"/api/v1/accounts/{id}", Body(id))).StatusCode);
+        var created = await client.PutJsonAsync($"/api/v1/accounts/{id}", Body(id));
         var before = await portal.SnapshotAsync(id);
 
         var again = await client.PutJsonAsync($"/api/v1/accounts/{id}", Body(id));
 
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(ApiClient.Canonical(await created.JsonAsync()), ApiClient.Canonical(await again.JsonAsync()));
         Assert.Equal(before, await portal.SnapshotAsync(id));
         Assert.Equal(1, await portal.WithDbAsync(db => db.Accounts.CountAsync(a => a.ExternalId == id, TestContext.Current.CancellationToken)));
     }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Integration;
@@ -33,6 +35,16 @@ public static class ApiClient
 
     public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+
+    /// <summary>The JSON in a canonical text, numbers compared by value (<c>1.00</c> equals <c>1</c>).</summary>
+    public static string Canonical(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject o => "{" + string.Join(",", o.Select(p => $"\"{p.Key}\":{Canonical(p.Value)}")) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<decimal>().ToString("G29", CultureInfo.InvariantCulture),
+        _ => node.ToJsonString(),
+    };
 
     /// <summary>Asserts an RFC 9457 problem with the status, and returns its body.</summary>
     public static async Task<JsonNode> ProblemAsync(this HttpResponseMessage response, HttpStatusCode status)

@@ -40,6 +40,7 @@ public sealed class CreditsApiTests(PortalFactory portal)
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal($"/api/v1/credits/{id}", created.Headers.Location?.ToString());
+        Assert.Equal(ApiClient.Canonical(await created.JsonAsync()), ApiClient.Canonical(await again.JsonAsync()));
         var json = await again.JsonAsync();
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(20m, (decimal)json["remainingAmount"]!);

@@ -63,12 +63,16 @@ public sealed class InvoicesApiTests(PortalFactory portal)
         var account = await client.NewAccountAsync();
         var id = ApiClient.NewId("INV");
         var body = Body(account, id, [Line(2m, 10m, 1.25m), Line(1m, 5m)], attachments: [new { fileName = "inv.pdf", contentType = "application/pdf", contentBase64 = Pdf }]);
-        Assert.Equal(HttpStatusCode.Created, (await client.PutJsonAsync($"/api/v1/invoices/{id}", body)).StatusCode);
+        var created = await client.PutJsonAsync($"/api/v1/invoices/{id}", body);
         var before = await portal.SnapshotAsync(account);
 
         var again = await client.PutJsonAsync($"/api/v1/invoices/{id}", body);
+        var got = await client.GetAsync($"/api/v1/invoices/{id}", TestContext.Current.CancellationToken);
 
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(ApiClient.Canonical(await created.JsonAsync()), ApiClient.Canonical(await again.JsonAsync()));
+        Assert.Equal(ApiClient.Canonical(await created.JsonAsync()), ApiClient.Canonical(await got.JsonAsync()));
         Assert.Equal(26.25m, (decimal)(await again.JsonAsync())["total"]!);
         Assert.Equal(before, await portal.SnapshotAsync(account));
     }

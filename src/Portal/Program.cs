@@ -1,7 +1,18 @@
 using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Features.Catalog;
+using Portal.Features.Contracts;
+using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
+using Portal.Features.Invoices;
+using Portal.Features.Licenses;
 using Portal.Features.Operator;
+using Portal.Features.Orders;
+using Portal.Features.Payments;
+using Portal.Features.Quotes;
+using Portal.Features.ServiceCalls;
+using Portal.Features.Usage;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
 
@@ -28,6 +39,13 @@ api.MapAccountsApi();
 api.MapInvoicesApi();
 api.MapCreditsApi();
 api.MapPaymentsApi();
+api.MapUsageApi();
+api.MapCatalogApi();
+api.MapContractsApi();
+api.MapOrdersApi();
+api.MapQuotesApi();
+api.MapServiceCallsApi();
+api.MapLicensesApi();
 await app.RunAsync();
 return 0;
 

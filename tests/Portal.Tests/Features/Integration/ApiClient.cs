@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Integration;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Integration;
@@ -17,18 +15,11 @@ namespace Portal.Tests.Features.Integration;
 public static class ApiClient
 {
     /// <summary>An HttpClient that sends <c>Authorization: Bearer KEY</c> with a key made by the CLI command.</summary>
-    public static async Task<HttpClient> CreateApiClientAsync(this PortalFactory portal, string keyName = "tests")
-    {
-        var stdout = new StringWriter();
-        var exit = await ApiKeyCommands.RunAsync(portal.Services, ["api-key", "create", keyName], stdout, new StringWriter());
-        Assert.Equal(0, exit);
-        var client = portal.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", stdout.ToString().Trim());
-        return client;
-    }
+    public static Task<HttpClient> CreateApiClientAsync(this PortalFactory portal, string keyName = "tests") =>
+        IntegrationClient.CreateAsync(portal, keyName);
 
     /// <summary>An id no other test uses, e.g. <c>T-INV-3f9a1c2b4d5e</c>.</summary>
-    public static string NewId(string kind) => $"T-{kind}-{Guid.NewGuid():N}"[..(kind.Length + 15)];
+    public static string NewId(string kind) => IntegrationClient.Unique("T-" + kind);
 
     public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
         client.PutAsJsonAsync(url, body, TestContext.Current.CancellationToken);

@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Credits;
+using Portal.Features.Integration;
 using Portal.Features.Invoices;
 
-namespace Portal.Features.Integration;
+namespace Portal.Features.Credits;
 
 /// <summary>
 /// <c>/api/v1/credits/{externalId}</c>: credit memos and how they are applied to invoices. The

@@ -3,10 +3,10 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Features.Integration;
 using Portal.Features.Invoices;
-using Portal.Features.Payments;
 
-namespace Portal.Features.Integration;
+namespace Portal.Features.Payments;
 
 /// <summary>
 /// <c>/api/v1/payments/{externalId}</c>: payments recorded in the billing system (a check, a wire, a card

@@ -2,9 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Accounts;
+using Portal.Features.Integration;
 
-namespace Portal.Features.Integration;
+namespace Portal.Features.Accounts;
 
 /// <summary>
 /// <c>/api/v1/accounts/{externalId}</c> and its contacts: the billing system's customers, upserted by

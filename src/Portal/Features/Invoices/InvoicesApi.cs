@@ -3,10 +3,10 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Invoices;
+using Portal.Features.Integration;
 using Portal.Infrastructure;
 
-namespace Portal.Features.Integration;
+namespace Portal.Features.Invoices;
 
 /// <summary>
 /// <c>/api/v1/invoices/{externalId}</c>. The portal computes every amount itself (line amount =

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Portal.Tests.Features.Integration;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Features.Integration;
+namespace Portal.Tests.Features.Credits;
 
 public sealed class CreditsApiTests(PortalFactory portal)
 {

@@ -1,9 +1,10 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Payments;
+using Portal.Tests.Features.Integration;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Features.Integration;
+namespace Portal.Tests.Features.Payments;
 
 public sealed class PaymentsApiTests(PortalFactory portal)
 {

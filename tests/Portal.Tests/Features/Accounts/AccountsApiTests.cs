@@ -1,9 +1,10 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Accounts;
+using Portal.Tests.Features.Integration;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Features.Integration;
+namespace Portal.Tests.Features.Accounts;
 
 public sealed class AccountsApiTests(PortalFactory portal)
 {

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Portal.Tests.Features.Integration;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Features.Integration;
+namespace Portal.Tests.Features.Invoices;
 
 public sealed class InvoicesApiTests(PortalFactory portal)
 {

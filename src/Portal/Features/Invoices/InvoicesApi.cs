@@ -192,7 +192,7 @@ public static class InvoicesApi
             {
                 e.Add("lines", "The lines add up to a negative total; send a credit memo instead.");
             }
-            else if (total > ApiErrors.MaxAmount)
+            else if (total > ApiErrors.MaxAmount || Math.Abs(subtotal) > ApiErrors.MaxAmount || Math.Abs(taxTotal) > ApiErrors.MaxAmount)
             {
                 e.Add("lines", "The lines add up to more than the largest total accepted.");
             }

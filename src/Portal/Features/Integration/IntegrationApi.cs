@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 
@@ -15,6 +17,10 @@ public static class IntegrationApi
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        // Enums travel as camelCase names ("credit", "bankAccount"), never as numbers, in both directions
+        // and in the OpenAPI document, so a client sees the allowed values.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
         return builder;
     }
 
@@ -25,6 +31,10 @@ public static class IntegrationApi
     public static RouteGroupBuilder MapIntegrationApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        // Registered after authentication, so a refused key stays a bare 401; any other error the
+        // framework answers without a body (an unknown route, a wrong method, a body it could not bind)
+        // becomes RFC 9457 ProblemDetails.
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         var group = app.MapGroup("/api/v1")
             .RequireAuthorization(new AuthorizeAttribute { Policy = Policy, AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName })
             .DisableAntiforgery()

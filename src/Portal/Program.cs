@@ -2,8 +2,10 @@ using Portal.Data;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Operator;
+using Portal.Features.Webhooks;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
+using Portal.Infrastructure.Email;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCommandLineLogging(args);
@@ -11,6 +13,8 @@ builder.AddPortalData();
 builder.AddPortalIdentity();
 builder.AddPortalWeb();
 builder.AddIntegrationApi();
+builder.AddIntegrationEvents();
+builder.AddEmailSender();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();
@@ -24,6 +28,7 @@ app.MapBrandAssets();
 app.MapCulturePicker();
 var api = app.MapIntegrationApi();
 api.MapBalanceEndpoint();
+api.MapWebhooksApi();
 await app.RunAsync();
 return 0;
 

@@ -7,6 +7,7 @@ using Portal.Features.Integration;
 using Portal.Features.Invoices;
 using Portal.Features.Operator;
 using Portal.Features.Payments;
+using Portal.Features.Webhooks;
 using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Events;
@@ -49,6 +50,10 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

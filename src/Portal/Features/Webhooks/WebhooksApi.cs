@@ -63,7 +63,8 @@ public static partial class WebhooksApi
             return ApiProblems.Invalid(errors);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        // Whole milliseconds: what this answer says is what both databases give back later.
+        var now = DateTime.UnixEpoch.AddMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
         var types = string.Join(',', request.EventTypes!.Select(t => t.Trim()).Distinct(StringComparer.Ordinal));
         if (existing is not null)
         {

@@ -38,7 +38,15 @@ public static class WebSetup
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Features";
-                o.Conventions.AuthorizeFolder("/", IdentitySetup.CustomerPolicy);
+                // Customer pages everywhere but the console: both policies on /Admin would refuse everyone
+                // (the customer policy excludes staff).
+                o.Conventions.AddFolderApplicationModelConvention("/", page =>
+                {
+                    if (!page.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal))
+                    {
+                        page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(IdentitySetup.CustomerPolicy));
+                    }
+                });
                 o.Conventions.AuthorizeFolder("/Admin", IdentitySetup.StaffPolicy);
             })
             .AddMvcOptions(o => o.Filters.AddService<AccountScopeFilter>())

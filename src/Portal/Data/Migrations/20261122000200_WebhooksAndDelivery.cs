@@ -81,9 +81,9 @@ public sealed class WebhooksAndDelivery : Migration
             columns: new[] { "Status", "NextAttemptAt" });
 
         migrationBuilder.CreateIndex(
-            name: "IX_WebhookDeliveries_SubscriptionId_AccountId_IntegrationEventId",
+            name: "IX_WebhookDeliveries_SubscriptionId_AccountId_Status_IntegrationEventId",
             table: "WebhookDeliveries",
-            columns: new[] { "SubscriptionId", "AccountId", "IntegrationEventId" });
+            columns: new[] { "SubscriptionId", "AccountId", "Status", "IntegrationEventId" });
 
         migrationBuilder.CreateIndex(
             name: "IX_WebhookDeliveries_SubscriptionId_IntegrationEventId",

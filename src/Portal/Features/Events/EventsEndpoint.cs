@@ -49,8 +49,7 @@ public static class EventsEndpoint
             return ApiProblems.Invalid("type", "Give at most 20 event types, each at most 100 characters.");
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await IntegrationEventReader.WaitForWritersAsync(db, ct);
+        await using var tx = await IntegrationEventReader.BeginConsistentReadAsync(db, ct);
         var query = db.IntegrationEvents.AsNoTracking().Where(e => e.Id > cursor);
         query = types.Length switch
         {
@@ -59,7 +58,10 @@ public static class EventsEndpoint
             _ => query.Where(e => types.Contains(e.Type)),
         };
         var rows = await query.OrderBy(e => e.Id).Take(take + 1).ToListAsync(ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
 
         var page = rows.Take(take)
             .Select(e =>

@@ -68,8 +68,9 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         b.HasOne(d => d.Event).WithMany().HasForeignKey(d => d.IntegrationEventId).OnDelete(DeleteBehavior.Restrict);
         // One delivery per event and subscription, whatever happens to the fan-out.
         b.HasIndex(d => new { d.SubscriptionId, d.IntegrationEventId }).IsUnique();
-        // Head-of-line check: an older open delivery of the same account to the same subscription.
-        b.HasIndex(d => new { d.SubscriptionId, d.AccountId, d.IntegrationEventId });
+        // Head-of-line check: an older open delivery of the same account to the same subscription (a
+        // seek per open status, however many delivered ones the account has).
+        b.HasIndex(d => new { d.SubscriptionId, d.AccountId, d.Status, d.IntegrationEventId });
         // The dispatcher's query: what is due.
         b.HasIndex(d => new { d.Status, d.NextAttemptAt });
         // The console's and the API's log, newest event first, per subscription (the unique index above)

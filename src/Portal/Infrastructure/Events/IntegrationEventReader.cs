@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Portal.Data;
 
 namespace Portal.Infrastructure.Events;
@@ -13,6 +14,22 @@ namespace Portal.Infrastructure.Events;
 /// </summary>
 public static class IntegrationEventReader
 {
+    /// <summary>
+    /// For a read-only reader (polling): on PostgreSQL a transaction that has waited for the writers; on
+    /// SQLite nothing (null), so that a poll never takes SQLite's write lock.
+    /// </summary>
+    public static async Task<IDbContextTransaction?> BeginConsistentReadAsync(PortalDb db, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return null;
+        }
+
+        var tx = await db.Database.BeginTransactionAsync(ct);
+        await WaitForWritersAsync(db, ct);
+        return tx;
+    }
+
     /// <summary>Call inside a transaction, right before reading events by cursor.</summary>
     public static async Task WaitForWritersAsync(PortalDb db, CancellationToken ct)
     {

@@ -105,6 +105,35 @@ public sealed class EventsEndpointTests(PortalFactory portal)
         Assert.Empty(page!.Events);
     }
 
+    [Fact]
+    public async Task A_poller_never_moves_past_an_event_whose_transaction_is_still_open()
+    {
+        var api = await ApiAsync();
+        var type = NewType();
+
+        // A slow action: its event has the lower id but commits last.
+        await using var slowScope = portal.Services.CreateAsyncScope();
+        var slowDb = slowScope.ServiceProvider.GetRequiredService<PortalDb>();
+        var slowTx = await slowDb.Database.BeginTransactionAsync(Ct);
+        var slow = slowScope.ServiceProvider.GetRequiredService<IntegrationEvents>().Record(type, null, null, new { slow = true });
+        await slowDb.SaveChangesAsync(Ct);
+
+        // A quick one after it (on SQLite it waits for the slow one's write lock).
+        var quick = Task.Run(() => RecordAsync(type, 1), Ct);
+        await Task.WhenAny(quick, Task.Delay(500, Ct));
+        var firstPoll = Task.Run(() => api.GetFromJsonAsync<EventsEndpoint.EventsPage>($"/api/v1/events?type={type}", Ct), Ct);
+        await Task.WhenAny(firstPoll, Task.Delay(500, Ct));
+        await slowTx.CommitAsync(Ct);
+        await slowTx.DisposeAsync();
+        var quickIds = await quick;
+        var first = await firstPoll;
+        var second = await api.GetFromJsonAsync<EventsEndpoint.EventsPage>($"/api/v1/events?type={type}&after={first!.NextCursor}", Ct);
+
+        var firstCursors = first.Events.Select(e => e.Cursor).ToList();
+        Assert.True(!firstCursors.Contains(quickIds[0]) || firstCursors.Contains(slow.Id), "the poll returned the later event without the earlier one");
+        Assert.Equal([slow.Id, quickIds[0]], firstCursors.Concat(second!.Events.Select(e => e.Cursor)));
+    }
+
     [Theory]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=1001", "limit")]

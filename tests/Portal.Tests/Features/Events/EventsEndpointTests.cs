@@ -110,6 +110,7 @@ public sealed class EventsEndpointTests(PortalFactory portal)
     {
         var api = await ApiAsync();
         var type = NewType();
+        await api.GetFromJsonAsync<EventsEndpoint.EventsPage>($"/api/v1/events?type={type}", Ct);
 
         // A slow action: its event has the lower id but commits last.
         await using var slowScope = portal.Services.CreateAsyncScope();
@@ -122,7 +123,7 @@ public sealed class EventsEndpointTests(PortalFactory portal)
         var quick = Task.Run(() => RecordAsync(type, 1), Ct);
         await Task.WhenAny(quick, Task.Delay(500, Ct));
         var firstPoll = Task.Run(() => api.GetFromJsonAsync<EventsEndpoint.EventsPage>($"/api/v1/events?type={type}", Ct), Ct);
-        await Task.WhenAny(firstPoll, Task.Delay(500, Ct));
+        await Task.WhenAny(firstPoll, Task.Delay(1500, Ct));
         await slowTx.CommitAsync(Ct);
         await slowTx.DisposeAsync();
         var quickIds = await quick;

@@ -31,10 +31,17 @@ public static class DeliveryLog
             .ToListAsync(ct);
     }
 
-    /// <summary>"Retry now": a failed or given-up delivery is due again at once (a given-up one gets one more attempt).</summary>
-    public static Task<int> RetryNowAsync(PortalDb db, long subscriptionId, long deliveryId, DateTime now, CancellationToken ct) =>
-        db.WebhookDeliveries
+    /// <summary>
+    /// "Retry now": a failed or given-up delivery is due again at once (a given-up one gets one more
+    /// attempt). A retrying delivery whose next attempt is less than a minute away is left alone: it may
+    /// be claimed and on its way right now, and releasing the claim would send it twice.
+    /// </summary>
+    public static Task<int> RetryNowAsync(PortalDb db, long subscriptionId, long deliveryId, DateTime now, CancellationToken ct)
+    {
+        var soon = now.AddMinutes(1);
+        return db.WebhookDeliveries
             .Where(d => d.Id == deliveryId && d.SubscriptionId == subscriptionId
-                && (d.Status == WebhookDeliveryStatus.Failed || d.Status == WebhookDeliveryStatus.GaveUp))
+                && ((d.Status == WebhookDeliveryStatus.Failed && d.NextAttemptAt > soon) || d.Status == WebhookDeliveryStatus.GaveUp))
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, WebhookDeliveryStatus.Failed).SetProperty(d => d.NextAttemptAt, now), ct);
+    }
 }

@@ -51,11 +51,18 @@ public sealed class IndexModel(PortalDb db, TimeProvider time) : PageModel
         return RedirectToPage(new { status = Status, before = Before });
     }
 
-    /// <summary>A failed message gets one more attempt at once; a waiting one is sent at the next pass.</summary>
-    public static Task<int> RetryNowAsync(PortalDb db, long id, DateTime now, CancellationToken ct) =>
-        db.EmailMessages
-            .Where(m => m.Id == id && (m.Status == EmailStatus.Failed || (m.Status == EmailStatus.Pending && m.NextAttemptAt > now)))
+    /// <summary>
+    /// A failed message gets one more attempt at once, and so does one waiting after a failure. A message
+    /// due within two minutes is left alone: it may be claimed and being sent right now (the claim is
+    /// at most a minute), and releasing the claim could send it twice.
+    /// </summary>
+    public static Task<int> RetryNowAsync(PortalDb db, long id, DateTime now, CancellationToken ct)
+    {
+        var soon = now.AddMinutes(2);
+        return db.EmailMessages
+            .Where(m => m.Id == id && (m.Status == EmailStatus.Failed || (m.Status == EmailStatus.Pending && m.Attempts > 0 && m.NextAttemptAt > soon)))
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, EmailStatus.Pending).SetProperty(m => m.NextAttemptAt, now), ct);
+    }
 
     public static EmailStatus? ParseStatus(string? status) =>
         Enum.TryParse<EmailStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _) ? parsed : null;

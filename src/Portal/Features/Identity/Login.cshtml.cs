@@ -67,8 +67,10 @@ public sealed class LoginModel(
         var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            user.LastLoginAt = time.GetUtcNow().UtcDateTime;
-            await signIn.UserManager.UpdateAsync(user);
+            // A direct update, not UserManager.UpdateAsync: that would rotate the concurrency stamp and
+            // make a parallel sign-in of the same user fail its own (lockout-reset) update.
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastLoginAt, now));
             if (user.PreferredCulture is { Length: > 0 } culture)
             {
                 CultureEndpoint.Remember(Response, culture);

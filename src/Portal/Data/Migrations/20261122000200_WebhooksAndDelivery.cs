@@ -81,7 +81,7 @@ public sealed class WebhooksAndDelivery : Migration
             columns: new[] { "Status", "NextAttemptAt" });
 
         migrationBuilder.CreateIndex(
-            name: "IX_WebhookDeliveries_SubscriptionId_AccountId_Status_IntegrationEventId",
+            name: "IX_WebhookDeliveries_HeadOfLine",
             table: "WebhookDeliveries",
             columns: new[] { "SubscriptionId", "AccountId", "Status", "IntegrationEventId" });
 

@@ -69,8 +69,9 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         // One delivery per event and subscription, whatever happens to the fan-out.
         b.HasIndex(d => new { d.SubscriptionId, d.IntegrationEventId }).IsUnique();
         // Head-of-line check: an older open delivery of the same account to the same subscription (a
-        // seek per open status, however many delivered ones the account has).
-        b.HasIndex(d => new { d.SubscriptionId, d.AccountId, d.Status, d.IntegrationEventId });
+        // seek per open status, however many delivered ones the account has). Named: the default is longer
+        // than PostgreSQL's 63 characters.
+        b.HasIndex(d => new { d.SubscriptionId, d.AccountId, d.Status, d.IntegrationEventId }).HasDatabaseName("IX_WebhookDeliveries_HeadOfLine");
         // The dispatcher's query: what is due.
         b.HasIndex(d => new { d.Status, d.NextAttemptAt });
         // The console's and the API's log, newest event first, per subscription (the unique index above)

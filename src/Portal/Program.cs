@@ -17,8 +17,10 @@ using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
 using Portal.Features.Usage;
+using Portal.Features.Webhooks;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
+using Portal.Infrastructure.Email;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCommandLineLogging(args);
@@ -30,6 +32,8 @@ builder.AddPasskeys();
 builder.AddAccountSettings();
 builder.AddPortalWeb();
 builder.AddIntegrationApi();
+builder.AddIntegrationEvents();
+builder.AddEmailSender();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();
@@ -55,6 +59,7 @@ api.MapOrdersApi();
 api.MapQuotesApi();
 api.MapServiceCallsApi();
 api.MapLicensesApi();
+api.MapWebhooksApi();
 await app.RunAsync();
 return 0;
 

@@ -15,6 +15,7 @@ using Portal.Features.Quotes;
 using Portal.Features.ServiceCalls;
 using Portal.Features.Sessions;
 using Portal.Features.Usage;
+using Portal.Features.Webhooks;
 using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Events;
@@ -84,6 +85,10 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<License> Licenses => Set<License>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

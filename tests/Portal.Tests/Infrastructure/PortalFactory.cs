@@ -40,6 +40,8 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("ConnectionStrings:Portal", _database.ConnectionString);
         builder.UseSetting("Security:SecureCookies", "false");
         builder.UseSetting("DemoData:Enabled", "true");
+        // Background workers would race the tests' own reads; a test that wants them runs its own factory.
+        builder.UseSetting("Workers:Enabled", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

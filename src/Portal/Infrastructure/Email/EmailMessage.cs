@@ -59,6 +59,8 @@ internal sealed class EmailMessageConfiguration : IEntityTypeConfiguration<Email
         // The sender's query: what is due, oldest first.
         b.HasIndex(m => new { m.Status, m.NextAttemptAt });
         b.HasIndex(m => m.CreatedAt);
+        // The console's outbox, newest first, filtered by status.
+        b.HasIndex(m => new { m.Status, m.Id });
     }
 }
 

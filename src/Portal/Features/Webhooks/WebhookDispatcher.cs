@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Features.Events;
+using Portal.Infrastructure.Events;
+using Portal.Infrastructure.Workers;
+
+namespace Portal.Features.Webhooks;
+
+/// <summary>
+/// Pushes integration events to webhook subscriptions. Each pass (a) fans new events out into delivery
+/// rows, per subscription, moving the subscription's cursor in the same transaction, and (b) sends the
+/// deliveries that are due and at the head of their account's line, each claimed first with a
+/// conditional update so that several instances never send the same one at once. At least once: a
+/// delivery is marked only after the receiver answered, so a crash in between sends it again.
+/// </summary>
+public sealed class WebhookDispatcher(
+    IServiceScopeFactory scopes,
+    IHttpClientFactory httpClients,
+    TimeProvider time,
+    IOptions<WebhookOptions> webhookOptions,
+    IOptions<WorkerOptions> workerOptions,
+    ILogger<WebhookDispatcher> logger) : PollingWorker(workerOptions.Value, logger)
+{
+    private const int FanOutBatch = 500;
+
+    // Longer than any request can take, so a claim runs out only when its sender is gone.
+    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(20);
+
+    private readonly WebhookOptions _options = webhookOptions.Value;
+
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var fannedOut = await FanOutAsync(ct);
+        var attempted = await DeliverDueAsync(ct);
+        return fannedOut + attempted;
+    }
+
+    /// <summary>Creates deliveries for events the subscriptions have not seen yet; returns how many events it consumed.</summary>
+    public async Task<int> FanOutAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+        var subscriptions = await db.WebhookSubscriptions.AsNoTracking()
+            .OrderBy(s => s.Id)
+            .Select(s => new { s.Id, s.EventTypes, s.Active, s.LastEventId })
+            .ToListAsync(ct);
+        var consumed = 0;
+        foreach (var s in subscriptions)
+        {
+            var cursor = s.LastEventId;
+            var types = s.Active ? WebhookSubscription.SplitTypes(s.EventTypes) : null;
+            // Cheap check first: the table lock in a batch is only worth taking when there is something
+            // new. A bounded number of batches per pass, so that a long backlog does not hold up sending.
+            for (var batch = 0; batch < 20 && await db.IntegrationEvents.AnyAsync(e => e.Id > cursor, ct); batch++)
+            {
+                var (count, last) = await FanOutBatchAsync(db, s.Id, types, cursor, ct);
+                if (count == 0)
+                {
+                    // Another instance moved this cursor first.
+                    break;
+                }
+
+                consumed += count;
+                cursor = last;
+            }
+        }
+
+        return consumed;
+    }
+
+    private async Task<(int Count, long Last)> FanOutBatchAsync(PortalDb db, long subscriptionId, IReadOnlyList<string>? types, long after, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await IntegrationEventReader.WaitForWritersAsync(db, ct);
+        var events = await db.IntegrationEvents.AsNoTracking()
+            .Where(e => e.Id > after)
+            .OrderBy(e => e.Id)
+            .Take(FanOutBatch)
+            .Select(e => new { e.Id, e.Type, e.AccountId })
+            .ToListAsync(ct);
+        if (events.Count == 0)
+        {
+            return (0, after);
+        }
+
+        var last = events[^1].Id;
+        // Conditional: if another instance moved the cursor first, this batch is theirs.
+        var moved = await db.WebhookSubscriptions
+            .Where(x => x.Id == subscriptionId && x.LastEventId == after)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.LastEventId, last), ct);
+        if (moved == 0)
+        {
+            return (0, after);
+        }
+
+        if (types is not null)
+        {
+            var now = Now();
+            foreach (var e in events.Where(e => WebhookSubscription.Matches(types, e.Type)))
+            {
+                db.WebhookDeliveries.Add(new WebhookDelivery
+                {
+                    SubscriptionId = subscriptionId,
+                    IntegrationEventId = e.Id,
+                    AccountId = e.AccountId,
+                    Status = WebhookDeliveryStatus.Pending,
+                    NextAttemptAt = now,
+                    CreatedAt = now,
+                });
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+
+        await tx.CommitAsync(ct);
+        return (events.Count, last);
+    }
+
+    /// <summary>Sends the deliveries that are due; returns how many it attempted.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken ct)
+    {
+        List<long> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+            var now = Now();
+            due = await db.WebhookDeliveries.AsNoTracking()
+                .Where(d => (d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Failed)
+                    && d.NextAttemptAt <= now
+                    && d.Subscription!.Active)
+                // Head of line: nothing older for the same account and subscription is still open.
+                .Where(d => !db.WebhookDeliveries.Any(o => o.SubscriptionId == d.SubscriptionId
+                    && o.AccountId == d.AccountId
+                    && o.IntegrationEventId < d.IntegrationEventId
+                    && (o.Status == WebhookDeliveryStatus.Pending || o.Status == WebhookDeliveryStatus.Failed)))
+                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id)
+                .Select(d => d.Id)
+                .Take(_options.BatchSize)
+                .ToListAsync(ct);
+        }
+
+        var attempted = 0;
+        // Each due delivery heads a different line, so sending them side by side keeps the order.
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = ct }, async (id, token) =>
+        {
+            if (await DeliverAsync(id, token))
+            {
+                Interlocked.Increment(ref attempted);
+            }
+        });
+        return attempted;
+    }
+
+    private async Task<bool> DeliverAsync(long id, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+        var now = Now();
+        var lease = now + _options.Timeout + LeaseMargin;
+        var claimed = await db.WebhookDeliveries
+            .Where(d => d.Id == id
+                && (d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Failed)
+                && d.NextAttemptAt <= now)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.NextAttemptAt, lease), ct);
+        if (claimed == 0)
+        {
+            return false;
+        }
+
+        var work = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.Id == id)
+            .Select(d => new
+            {
+                d.Attempts,
+                d.CreatedAt,
+                d.Subscription!.Url,
+                d.Subscription.ProtectedSecret,
+                d.Event!.EventId,
+                d.Event.Type,
+                d.Event.OccurredAt,
+                d.Event.AccountExternalId,
+                d.Event.Payload,
+            })
+            .SingleAsync(ct);
+
+        var (statusCode, error) = await PostAsync(work.Url, work.ProtectedSecret, work.EventId, work.Type, scope.ServiceProvider.GetRequiredService<WebhookSecrets>(),
+            EventEnvelope.Create(work.EventId, work.Type, work.OccurredAt, work.AccountExternalId, work.Payload).ToJson(), ct);
+
+        var attempts = work.Attempts + 1;
+        var finished = Now();
+        int updated;
+        if (error is null)
+        {
+            updated = await db.WebhookDeliveries
+                .Where(d => d.Id == id && d.NextAttemptAt == lease)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(d => d.Status, WebhookDeliveryStatus.Succeeded)
+                    .SetProperty(d => d.Attempts, attempts)
+                    .SetProperty(d => d.LastStatusCode, statusCode)
+                    .SetProperty(d => d.LastError, (string?)null)
+                    .SetProperty(d => d.DeliveredAt, finished)
+                    .SetProperty(d => d.NextAttemptAt, finished), ct);
+        }
+        else
+        {
+            var next = finished + _options.RetryDelay(attempts);
+            var status = next > work.CreatedAt + _options.RetryWindow ? WebhookDeliveryStatus.GaveUp : WebhookDeliveryStatus.Failed;
+            var message = error.Length > WebhookDelivery.LastErrorLength ? error[..WebhookDelivery.LastErrorLength] : error;
+            updated = await db.WebhookDeliveries
+                .Where(d => d.Id == id && d.NextAttemptAt == lease)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(d => d.Status, status)
+                    .SetProperty(d => d.Attempts, attempts)
+                    .SetProperty(d => d.LastStatusCode, statusCode)
+                    .SetProperty(d => d.LastError, message)
+                    .SetProperty(d => d.NextAttemptAt, next), ct);
+            logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} failed (attempt {Attempts}): {Error}; {Outcome}.",
+                id, work.EventId, attempts, message, status == WebhookDeliveryStatus.GaveUp ? "gave up" : "retrying at " + next.ToString("O", CultureInfo.InvariantCulture));
+        }
+
+        if (updated == 0)
+        {
+            // The claim ran out while the receiver was answering and another pass took the delivery over;
+            // its outcome stands (the receiver sees the event twice and discards one by its id).
+            logger.LogWarning("Webhook delivery {DeliveryId} lost its claim before it was marked.", id);
+        }
+
+        return true;
+    }
+
+    private async Task<(int? StatusCode, string? Error)> PostAsync(string url, string protectedSecret, Guid eventId, string type, WebhookSecrets secrets, string body, CancellationToken ct)
+    {
+        string secret;
+        try
+        {
+            secret = secrets.Unprotect(protectedSecret);
+        }
+        catch (CryptographicException)
+        {
+            return (null, "The signing secret cannot be decrypted (data-protection keys lost?); set the secret again.");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Create(secret, time.GetUtcNow().ToUnixTimeSeconds(), body));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.EventIdHeader, eventId.ToString());
+        request.Headers.TryAddWithoutValidation(WebhookSignature.EventTypeHeader, type);
+        var client = httpClients.CreateClient(WebhookOptions.HttpClientName);
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            var code = (int)response.StatusCode;
+            return response.IsSuccessStatusCode ? (code, null) : (code, $"HTTP {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd());
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (null, $"No answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    // Whole milliseconds, so that a timestamp written as a claim compares equal when read back from
+    // either database (PostgreSQL keeps microseconds).
+    private DateTime Now()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+    }
+}

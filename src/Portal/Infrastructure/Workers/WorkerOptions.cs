@@ -1,0 +1,66 @@
+namespace Portal.Infrastructure.Workers;
+
+/// <summary>
+/// The background workers (webhook dispatcher, e-mail sender), section <c>Workers</c>. Tests switch them
+/// off (<c>Workers:Enabled=false</c>) and call their <c>RunOnceAsync</c> by hand.
+/// </summary>
+public sealed class WorkerOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long a worker sleeps when it found nothing to do.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>The loop every worker shares: run once, sleep when idle, log and carry on after an error.</summary>
+public abstract class PollingWorker(WorkerOptions options, ILogger logger) : BackgroundService
+{
+    /// <summary>One pass; returns how many items it handled (0 = idle, sleep before the next pass).</summary>
+    public abstract Task<int> RunOnceAsync(CancellationToken ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var handled = 0;
+            try
+            {
+                handled = await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A worker must survive any failure of one pass (database restart, bad row) and try again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                logger.LogError(ex, "{Worker} pass failed; retrying after {Interval}.", GetType().Name, options.Interval);
+            }
+
+            if (handled == 0)
+            {
+                try
+                {
+                    await Task.Delay(options.Interval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+public static class WorkerSetup
+{
+    public static IServiceCollection AddWorkerOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection("Workers"));
+        return services;
+    }
+
+    /// <summary><c>Workers:Enabled</c>, default true.</summary>
+    public static bool WorkersEnabled(this IConfiguration configuration) => configuration.GetValue("Workers:Enabled", true);
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Infrastructure.Email;
+using Portal.Tests.Infrastructure;
+using static Portal.Tests.Features.Webhooks.WebhookTestData;
+
+namespace Portal.Tests.Features.Webhooks;
+
+public sealed class BackgroundWorkerTests : IDisposable
+{
+    private readonly string _pickup = Path.Combine(Path.GetTempPath(), "portal-mail-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task With_workers_on_events_and_mail_go_out_without_anyone_driving_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var portal = new PortalFactory();
+        portal.Settings["Workers:Enabled"] = "true";
+        portal.Settings["Workers:Interval"] = "00:00:00.200";
+        portal.Settings["Email:PickupDirectory"] = _pickup;
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var stdout = new StringWriter();
+        await Portal.Features.Integration.ApiKeyCommands.RunAsync(portal.Services, ["api-key", "create", "workers"], stdout, new StringWriter());
+        var api = portal.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", stdout.ToString().Trim());
+        await SubscribeAsync(api, "live", receiver, "*");
+
+        await RecordAsync(portal.Services, ("payment.succeeded", "ACC-10001"));
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<EmailOutbox>().Enqueue("pat@customer.example", "Receipt", "Thanks.", null, "receipt");
+            await scope.ServiceProvider.GetRequiredService<PortalDb>().SaveChangesAsync(ct);
+        }
+
+        for (var i = 0; i < 100 && (receiver.Processed.Count == 0 || !Directory.Exists(_pickup) || Directory.GetFiles(_pickup).Length == 0); i++)
+        {
+            await Task.Delay(100, ct);
+        }
+
+        Assert.Single(receiver.Processed);
+        Assert.Single(Directory.GetFiles(_pickup, "*.eml"));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_pickup))
+        {
+            Directory.Delete(_pickup, recursive: true);
+        }
+    }
+}

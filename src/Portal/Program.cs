@@ -4,12 +4,15 @@ using Portal.Features.Integration;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
+using Portal.Infrastructure.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCommandLineLogging(args);
 builder.AddPortalData();
 builder.AddPortalIdentity();
+builder.AddPortalAuthFlows();
 builder.AddPortalWeb();
+builder.AddPortalRateLimits();
 builder.AddIntegrationApi();
 
 var app = builder.Build();

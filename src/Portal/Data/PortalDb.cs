@@ -4,6 +4,7 @@ using Portal.Features.Accounts;
 using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
+using Portal.Features.Invitations;
 using Portal.Features.Invoices;
 using Portal.Features.Operator;
 using Portal.Features.Payments;
@@ -49,6 +50,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Features.Invitations;
+
+public sealed class InvitationsConsoleTests(PortalFactory portal)
+{
+    [Fact]
+    public async Task Staff_invite_an_email_by_account_number_and_the_invitation_is_mailed_recorded_and_listed()
+    {
+        var account = await portal.NewAccountAsync();
+        var email = $"new-{AuthFlowData.Unique()}@test.example";
+        var staff = await portal.LoginAsync(DemoData.StaffEmail);
+
+        var response = await PortalFactory.PostFormAsync(staff, "/admin/invitations", new Dictionary<string, string>
+        {
+            ["Input.Account"] = account.Number,
+            ["Input.Email"] = email,
+            ["Input.Permissions"] = nameof(Permissions.Pay),
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var invitation = await portal.WithDbAsync(db => db.Invitations.AsNoTracking().SingleAsync(i => i.Email == email));
+        Assert.Equal(account.Id, invitation.AccountId);
+        Assert.Equal(Permissions.View | Permissions.Pay, invitation.Permissions);
+        Assert.Equal(72, (invitation.ExpiresAt - invitation.CreatedAt).TotalHours, 3);
+        Assert.Equal(32, invitation.TokenHash.Length);
+        var link = await portal.LinkInLatestEmailAsync(email, "invitation");
+        Assert.NotNull(link);
+        Assert.StartsWith("/invitations/accept?token=", link, StringComparison.Ordinal);
+        Assert.Contains("invitation.sent", await portal.ActionsAsync(email));
+        var events = await portal.WithDbAsync(db => db.IntegrationEvents.CountAsync(e => e.Type == "user.invited" && e.AccountId == account.Id));
+        Assert.Equal(1, events);
+        var list = await (await staff.GetAsync($"/admin/invitations?account={account.Number}", TestContext.Current.CancellationToken)).HtmlAsync();
+        Assert.Contains(email, list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_email_is_a_form_error_and_nothing_is_sent()
+    {
+        var account = await portal.NewAccountAsync();
+        var staff = await portal.LoginAsync(DemoData.StaffEmail);
+
+        var response = await PortalFactory.PostFormAsync(staff, "/admin/invitations", new Dictionary<string, string>
+        {
+            ["Input.Account"] = account.Number,
+            ["Input.Email"] = "not-an-email",
+            ["Input.Permissions"] = nameof(Permissions.View),
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Enter a valid e-mail address.", await response.HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await portal.WithDbAsync(db => db.Invitations.CountAsync(i => i.AccountId == account.Id)));
+    }
+
+    [Fact]
+    public async Task Customers_cannot_open_the_invitations_console()
+    {
+        var customer = await portal.LoginAsync(DemoData.CustomerEmail);
+
+        var response = await customer.GetAsync("/admin/invitations", TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -22,6 +22,7 @@ public static class WebSetup
         services.AddScoped<Events.IntegrationEvents>();
         services.AddScoped<Activity.ActivityLog>();
         services.AddScoped<Features.Ledger.Ledger>();
+        services.AddScoped<Features.Usage.UsageIngest>();
         services.AddScoped<AccountScope.AccountScope>();
         services.AddScoped<AccountScopeFilter>();
         services.AddHttpContextAccessor();
@@ -38,7 +39,15 @@ public static class WebSetup
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Features";
-                o.Conventions.AuthorizeFolder("/", IdentitySetup.CustomerPolicy);
+                // Customer pages everywhere but the console; AuthorizeFolder("/") would also put the
+                // customer policy (not staff) on /Admin, where no one could then pass both.
+                o.Conventions.AddFolderApplicationModelConvention("/", model =>
+                {
+                    if (!model.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal))
+                    {
+                        model.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(IdentitySetup.CustomerPolicy));
+                    }
+                });
                 o.Conventions.AuthorizeFolder("/Admin", IdentitySetup.StaffPolicy);
             })
             .AddMvcOptions(o => o.Filters.AddService<AccountScopeFilter>())

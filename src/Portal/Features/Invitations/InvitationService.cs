@@ -72,6 +72,12 @@ public sealed class InvitationService(
         }
 
         var normalized = email.ToUpperInvariant();
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.IsStaff, ct))
+        {
+            // Staff work in the console and belong to no customer account.
+            return new InvitationResult.Invalid("email", l["This e-mail address belongs to a staff login, which cannot join a customer account."]);
+        }
+
         var alreadyMember = await db.Memberships.AnyAsync(m => m.AccountId == accountId && m.User!.NormalizedEmail == normalized, ct);
         if (alreadyMember)
         {

@@ -31,6 +31,23 @@ public sealed class ActivityTrailTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Failed_logins_and_the_lockout_are_recorded_with_the_submitted_login()
+    {
+        var email = $"locked-{AuthFlowData.Unique()}@test.example";
+        await portal.NewUserAsync(email);
+        var client = portal.CreateBrowserClient();
+        for (var i = 0; i < 6; i++)
+        {
+            await PortalFactory.PostFormAsync(client, "/login", new Dictionary<string, string> { ["Input.Login"] = email, ["Input.Password"] = "wrong-password-" + i });
+        }
+
+        var actions = await portal.ActionsAsync(email);
+
+        Assert.Equal(4, actions.Count(a => a == "login.failed"));
+        Assert.Equal(2, actions.Count(a => a == "login.locked_out"));
+    }
+
+    [Fact]
     public async Task Users_who_may_not_manage_users_cannot_read_the_trail()
     {
         var account = await portal.NewAccountAsync();

@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Features.Accounts;
+using Portal.Features.Invitations;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Invitations;
@@ -54,6 +56,29 @@ public sealed class InvitationsConsoleTests(PortalFactory portal)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Enter a valid e-mail address.", await response.HtmlAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await portal.WithDbAsync(db => db.Invitations.CountAsync(i => i.AccountId == account.Id)));
+    }
+
+    [Fact]
+    public async Task A_staff_email_cannot_be_invited_to_a_customer_account()
+    {
+        var account = await portal.NewAccountAsync();
+        await using var scope = portal.Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<InvitationService>();
+
+        var result = await service.InviteAsync(account.Id, DemoData.StaffEmail, Permissions.View, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal("email", Assert.IsType<InvitationResult.Invalid>(result).Field);
+    }
+
+    [Fact]
+    public async Task Inviting_to_an_unknown_account_is_not_found()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<InvitationService>();
+
+        var result = await service.InviteAsync(long.MaxValue, "someone@test.example", Permissions.View, null, TestContext.Current.CancellationToken);
+
+        Assert.IsType<InvitationResult.NotFound>(result);
     }
 
     [Fact]

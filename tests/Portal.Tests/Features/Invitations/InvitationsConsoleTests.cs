@@ -82,6 +82,21 @@ public sealed class InvitationsConsoleTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Staff_see_the_users_of_an_account_with_their_permissions()
+    {
+        var account = await portal.NewAccountAsync();
+        var email = $"listed-{AuthFlowData.Unique()}@test.example";
+        await portal.NewUserAsync(email, account.Id, Permissions.View | Permissions.ManageUsers);
+        var staff = await portal.LoginAsync(DemoData.StaffEmail);
+
+        var html = await (await staff.GetAsync($"/admin/invitations/users?account={account.Number}", TestContext.Current.CancellationToken)).HtmlAsync();
+
+        Assert.Contains(email, html, StringComparison.Ordinal);
+        Assert.Contains("View, ManageUsers", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(DemoData.CustomerEmail, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Customers_cannot_open_the_invitations_console()
     {
         var customer = await portal.LoginAsync(DemoData.CustomerEmail);

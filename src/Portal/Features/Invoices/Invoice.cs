@@ -96,6 +96,9 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         b.HasIndex(i => new { i.AccountId, i.IssueDate, i.Id });
         b.HasIndex(i => new { i.AccountId, i.DueDate, i.Id });
         b.HasIndex(i => new { i.AccountId, i.Number });
+        // Sorting the list by amount pages by keyset too (20261122000100_InvoiceIndexes).
+        b.HasIndex(i => new { i.AccountId, i.Total, i.Id });
+        b.HasIndex(i => new { i.AccountId, i.OpenAmount, i.Id });
         // What is payable: a small partial index, so "amount due" and "oldest open first" never scan paid history.
         b.HasIndex(i => new { i.AccountId, i.DueDate, i.OpenAmount })
             .HasDatabaseName("IX_Invoices_Open")

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Paging;
+using Portal.Resources;
+
+namespace Portal.Features.Credits;
+
+/// <summary>The account's credit memos, newest first, keyset-paged; only for users who see money.</summary>
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+{
+    public const int PageSize = 25;
+    private const string SortKey = "date.desc";
+
+    /// <summary>"open" (credit left to use) or "all".</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Show { get; set; }
+
+    /// <summary>A credit memo number to find (exact), as linked from an invoice.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public IReadOnlyList<CreditRow> Rows { get; private set; } = [];
+
+    public List<string> Notices { get; } = [];
+
+    public string? NextCursor { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        if (!account.SeesMoney)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (Show is not (null or "all" or "open"))
+        {
+            Notices.Add(l["Unknown filter; showing all credit memos."]);
+        }
+
+        Show = Show == "open" ? "open" : "all";
+        Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
+
+        var query = db.CreditMemos.AsNoTracking().Where(c => c.AccountId == account.Id);
+        if (Show == "open")
+        {
+            query = query.Where(c => c.RemainingAmount > 0m && !c.IsVoid);
+        }
+
+        if (Q is not null)
+        {
+            query = query.Where(c => c.Number == Q);
+        }
+
+        var cursor = KeysetCursor.Decode(After, SortKey);
+        var (ordered, valid) = Keyset.Page(query, c => c.Date, c => c.Id, descending: true, cursor);
+        if ((After is not null && cursor is null) || !valid)
+        {
+            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
+            After = null;
+        }
+
+        var rows = await ordered
+            .Select(c => new CreditRow(c.Id, c.Number, c.Date, c.Currency, c.Amount, c.RemainingAmount, c.Reference, c.Reason, c.IsVoid))
+            .Take(PageSize + 1)
+            .ToListAsync(ct);
+        if (rows.Count > PageSize)
+        {
+            rows.RemoveAt(PageSize);
+            NextCursor = new KeysetCursor(SortKey, Keyset.Format(rows[^1].Date), rows[^1].Id).Encode();
+        }
+
+        Rows = rows;
+        return Page();
+    }
+
+    public string Link(string? show, string? after = null) =>
+        QueryHelpers.AddQueryString("/credits", new Dictionary<string, string?>
+        {
+            ["show"] = show == "open" ? "open" : null,
+            ["after"] = after,
+        }.Where(p => p.Value is not null)!);
+
+    public sealed record CreditRow(
+        long Id, string Number, DateOnly Date, string Currency, decimal Amount, decimal Remaining, string? Reference, string? Reason, bool IsVoid);
+}

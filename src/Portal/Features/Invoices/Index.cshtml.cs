@@ -1,0 +1,260 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Infrastructure;
+using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Paging;
+using Portal.Resources;
+
+namespace Portal.Features.Invoices;
+
+/// <summary>The account's invoices: sortable, filterable, keyset-paged. Bad query values are ignored with a notice.</summary>
+public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : PageModel
+{
+    public const int PageSize = 25;
+    public const int MaxSearchLength = 50;
+
+    public static readonly string[] Statuses = ["all", "open", "overdue", "paid", "void"];
+
+    // Sort name -> whether a first click sorts it descending (dates and amounts: biggest/newest first).
+    private static readonly Dictionary<string, bool> Sorts = new(StringComparer.Ordinal)
+    {
+        ["number"] = false, ["issued"] = true, ["due"] = true, ["total"] = true, ["open"] = true,
+    };
+
+    [BindProperty(SupportsGet = true)]
+    public string? Sort { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Dir { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? To { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public CurrentAccount Account => HttpContext.CurrentAccount();
+
+    public IReadOnlyList<InvoiceRow> Rows { get; private set; } = [];
+
+    public List<string> Notices { get; } = [];
+
+    public string? NextCursor { get; private set; }
+
+    public bool IsFirstPage => After is null;
+
+    public bool IsFiltered => Status != "all" || From is not null || To is not null || Q is not null;
+
+    public bool Descending => Dir == "desc";
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var account = Account;
+        var today = await clock.TodayAsync(ct);
+        Normalize(account);
+
+        var query = db.Invoices.AsNoTracking().Where(i => i.AccountId == account.Id);
+        query = Status switch
+        {
+            "open" => query.Where(i => i.OpenAmount > 0m && !i.IsVoid),
+            "overdue" => query.Where(i => i.OpenAmount > 0m && !i.IsVoid && i.DueDate < today),
+            "paid" => query.Where(i => i.OpenAmount <= 0m && !i.IsVoid),
+            "void" => query.Where(i => i.IsVoid),
+            _ => query,
+        };
+        if (ParseDate(From) is DateOnly from)
+        {
+            query = query.Where(i => i.IssueDate >= from);
+        }
+
+        if (ParseDate(To) is DateOnly to)
+        {
+            query = query.Where(i => i.IssueDate <= to);
+        }
+
+        if (Q is not null)
+        {
+            var pattern = "%" + Q.ToUpperInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+#pragma warning disable CA1304 // Translated to SQL UPPER(): no .NET culture is involved; it makes the search case-insensitive on both databases.
+            query = query.Where(i => EF.Functions.Like(i.Number.ToUpper(), pattern, "\\")
+                || (i.PurchaseOrder != null && EF.Functions.Like(i.PurchaseOrder.ToUpper(), pattern, "\\")));
+#pragma warning restore CA1304
+        }
+
+        var sortKey = Sort + "." + Dir;
+        var cursor = KeysetCursor.Decode(After, sortKey);
+        if (After is not null && cursor is null)
+        {
+            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
+            After = null;
+        }
+
+        var (ordered, valid) = Sort switch
+        {
+            "number" => Keyset.Page(query, i => i.Number, i => i.Id, Descending, cursor),
+            "due" => Keyset.Page(query, i => i.DueDate, i => i.Id, Descending, cursor),
+            "total" => Keyset.Page(query, i => i.Total, i => i.Id, Descending, cursor),
+            "open" => Keyset.Page(query, i => i.OpenAmount, i => i.Id, Descending, cursor),
+            _ => Keyset.Page(query, i => i.IssueDate, i => i.Id, Descending, cursor),
+        };
+        if (!valid)
+        {
+            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
+            After = null;
+        }
+
+        var rows = await ordered
+            .Select(i => new InvoiceRow(
+                i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.Total, i.OpenAmount, i.IsVoid, i.PurchaseOrder,
+                db.InvoiceAttachments.Count(a => a.InvoiceId == i.Id)))
+            .Take(PageSize + 1)
+            .ToListAsync(ct);
+
+        foreach (var row in rows)
+        {
+            row.Status = InvoiceStatuses.Of(row.IsVoid, row.Total, row.Open, row.DueDate, today);
+        }
+
+        if (rows.Count > PageSize)
+        {
+            rows.RemoveAt(PageSize);
+            var last = rows[^1];
+            var value = Sort switch
+            {
+                "number" => Keyset.Format(last.Number),
+                "due" => Keyset.Format(last.DueDate),
+                "total" => Keyset.Format(last.Total),
+                "open" => Keyset.Format(last.Open),
+                _ => Keyset.Format(last.IssueDate),
+            };
+            NextCursor = new KeysetCursor(sortKey, value, last.Id).Encode();
+        }
+
+        Rows = rows;
+    }
+
+    /// <summary>A link to this list with the current filters, sorted and positioned as given.</summary>
+    public string Link(string? sort = null, string? dir = null, string? after = null, bool keepSort = true)
+    {
+        var query = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["sort"] = sort ?? (keepSort ? Sort : null),
+            ["dir"] = dir ?? (keepSort ? Dir : null),
+            ["status"] = Status == "all" ? null : Status,
+            ["from"] = From,
+            ["to"] = To,
+            ["q"] = Q,
+            ["after"] = after,
+        };
+        return QueryHelpers.AddQueryString("/invoices", query.Where(p => p.Value is not null)!);
+    }
+
+    /// <summary>The link a column header points to: the other direction when sorted by it, else its natural one.</summary>
+    public string SortLink(string sort) =>
+        Link(sort, Sort == sort ? (Descending ? "asc" : "desc") : (Sorts[sort] ? "desc" : "asc"));
+
+    public string? AriaSort(string sort) => Sort == sort ? (Descending ? "descending" : "ascending") : null;
+
+    private void Normalize(CurrentAccount account)
+    {
+        var moneySorts = account.SeesMoney ? [] : new[] { "total", "open" };
+        if (Sort is null || !Sorts.ContainsKey(Sort) || moneySorts.Contains(Sort))
+        {
+            if (Sort is not null)
+            {
+                Notices.Add(l["The list cannot be sorted that way, so it is sorted by issue date."]);
+            }
+
+            Sort = "issued";
+            Dir = "desc";
+        }
+
+        if (Dir is not ("asc" or "desc"))
+        {
+            Dir = Sorts[Sort] ? "desc" : "asc";
+        }
+
+        Status = Status?.Trim().ToLowerInvariant();
+        if (Status is null || !Statuses.Contains(Status))
+        {
+            if (Status is not null && Status.Length > 0)
+            {
+                Notices.Add(l["Unknown status filter; showing all invoices."]);
+            }
+
+            Status = "all";
+        }
+
+        From = CheckDate(From, l["The 'from' date was not a date and is ignored."]);
+        To = CheckDate(To, l["The 'to' date was not a date and is ignored."]);
+        if (ParseDate(From) is DateOnly f && ParseDate(To) is DateOnly t && f > t)
+        {
+            (From, To) = (To, From);
+            Notices.Add(l["The 'from' date was after the 'to' date; the two were swapped."]);
+        }
+
+        Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
+        if (Q is { Length: > MaxSearchLength })
+        {
+            Q = Q[..MaxSearchLength];
+            Notices.Add(l["The search text was shortened to {0} characters.", MaxSearchLength]);
+        }
+    }
+
+    private string? CheckDate(string? value, string notice)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (ParseDate(value) is null)
+        {
+            Notices.Add(notice);
+            return null;
+        }
+
+        return value.Trim();
+    }
+
+    private static DateOnly? ParseDate(string? value) =>
+        DateOnly.TryParseExact(value?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+        && d.Year is >= 1900 and <= 9999 ? d : null;
+
+    public sealed record InvoiceRow(
+        long Id, string Number, DateOnly IssueDate, DateOnly DueDate, string Currency, decimal Total, decimal Open,
+        bool IsVoid, string? PurchaseOrder, int Attachments)
+    {
+        public InvoiceStatus Status { get; set; }
+    }
+}
+
+/// <summary>How an invoice status reads and which badge it wears.</summary>
+public static class InvoiceStatusText
+{
+    public static string Label(InvoiceStatus status, IStringLocalizer l) => status switch
+    {
+        InvoiceStatus.Open => l["Open"],
+        InvoiceStatus.PartlyPaid => l["Partly paid"],
+        InvoiceStatus.Overdue => l["Overdue"],
+        InvoiceStatus.Paid => l["Paid"],
+        _ => l["Void"],
+    };
+
+    public static string Badge(InvoiceStatus status) => "badge badge-" + status.ToString().ToLowerInvariant();
+}

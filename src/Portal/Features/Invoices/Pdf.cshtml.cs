@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Infrastructure;
+using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Activity;
+using Portal.Resources;
+
+namespace Portal.Features.Invoices;
+
+/// <summary>The invoice PDF, as a download; every download is on the account's activity trail.</summary>
+public sealed class PdfModel(
+    PortalDb db, OperatorSettingsCache settings, OperatorClock clock, ActivityLog activity, IStringLocalizer<SharedResource> l) : PageModel
+{
+    public async Task<IActionResult> OnGetAsync(string number, CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        var invoice = await InvoiceDocument.LoadAsync(db, account.Id, number, ct);
+        if (invoice is null)
+        {
+            return NotFound();
+        }
+
+        // The PDF is all amounts: a user who may not see money gets the plain "not allowed" page.
+        if (!account.SeesMoney)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var status = InvoiceStatuses.Of(invoice.IsVoid, invoice.Total, invoice.Open, invoice.DueDate, await clock.TodayAsync(ct));
+        var bytes = InvoicePdf.Render(invoice, status, await settings.GetAsync(ct), l, CultureInfo.CurrentCulture);
+
+        activity.Record("invoice.downloaded", User.FindFirstValue(ClaimTypes.NameIdentifier), account.Id, detail: invoice.Number);
+        await db.SaveChangesAsync(ct);
+
+        Response.Headers.CacheControl = "private, no-store";
+        return File(bytes, "application/pdf", $"invoice-{invoice.Number}.pdf");
+    }
+}

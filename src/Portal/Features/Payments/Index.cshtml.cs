@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Paging;
+using Portal.Resources;
+
+namespace Portal.Features.Payments;
+
+/// <summary>Payment history, newest first, keyset-paged, with the invoices each payment paid.</summary>
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+{
+    public const int PageSize = 25;
+    private const string SortKey = "received.desc";
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public IReadOnlyList<PaymentRow> Rows { get; private set; } = [];
+
+    public ILookup<long, PaidInvoice> Paid { get; private set; } = Array.Empty<PaidInvoice>().ToLookup(p => p.PaymentId);
+
+    public List<string> Notices { get; } = [];
+
+    public string? NextCursor { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        if (!account.SeesMoney)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var cursor = KeysetCursor.Decode(After, SortKey);
+        var (ordered, valid) = Keyset.Page(
+            db.Payments.AsNoTracking().Where(p => p.AccountId == account.Id), p => p.ReceivedAt, p => p.Id, descending: true, cursor);
+        if ((After is not null && cursor is null) || !valid)
+        {
+            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
+            After = null;
+        }
+
+        var rows = await ordered
+            .Select(p => new PaymentRow(p.Id, p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.Status))
+            .Take(PageSize + 1)
+            .ToListAsync(ct);
+        if (rows.Count > PageSize)
+        {
+            rows.RemoveAt(PageSize);
+            NextCursor = new KeysetCursor(SortKey, Keyset.Format(rows[^1].ReceivedAt), rows[^1].Id).Encode();
+        }
+
+        // The page's allocations in one query, not one per payment.
+        var ids = rows.Select(r => r.Id).ToList();
+        if (ids.Count > 0)
+        {
+            var paid = await db.PaymentAllocations.AsNoTracking()
+                .Where(a => ids.Contains(a.PaymentId))
+                .OrderBy(a => a.Invoice!.Number)
+                .Select(a => new PaidInvoice(a.PaymentId, a.Invoice!.Number, a.Amount))
+                .ToListAsync(ct);
+            Paid = paid.ToLookup(p => p.PaymentId);
+        }
+
+        Rows = rows;
+        return Page();
+    }
+
+    public string Link(string? after = null) =>
+        after is null ? "/payments" : QueryHelpers.AddQueryString("/payments", "after", after);
+
+    public sealed record PaymentRow(
+        long Id, string Number, DateTime ReceivedAt, PaymentMethodKind Method, string? MethodDetail, string Currency, decimal Amount, PaymentStatus Status);
+
+    public sealed record PaidInvoice(long PaymentId, string InvoiceNumber, decimal Amount);
+}
+
+/// <summary>How payment methods and statuses read.</summary>
+public static class PaymentText
+{
+    public static string Method(PaymentMethodKind method, IStringLocalizer l) => method switch
+    {
+        PaymentMethodKind.Card => l["Card"],
+        PaymentMethodKind.BankAccount => l["Bank account"],
+        PaymentMethodKind.Check => l["Check"],
+        PaymentMethodKind.Cash => l["Cash"],
+        PaymentMethodKind.Wire => l["Wire transfer"],
+        _ => l["Other"],
+    };
+
+    public static string Status(PaymentStatus status, IStringLocalizer l) => status switch
+    {
+        PaymentStatus.Pending => l["Pending"],
+        PaymentStatus.Succeeded => l["Succeeded"],
+        PaymentStatus.Failed => l["Failed"],
+        _ => l["Refunded"],
+    };
+
+    public static string Badge(PaymentStatus status) => "badge badge-" + status.ToString().ToLowerInvariant();
+}

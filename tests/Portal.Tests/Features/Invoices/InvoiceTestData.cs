@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Features.Identity;
+using Portal.Features.Invoices;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Features.Invoices;
+
+/// <summary>An account of its own with one user on it, so that tests can arrange documents freely.</summary>
+public sealed record ArrangedAccount(long Id, string Number, string Email, string Prefix);
+
+public static partial class InvoiceTestData
+{
+    /// <summary>A new account (unique numbers) and a user with the given permissions on it alone.</summary>
+    public static async Task<ArrangedAccount> NewAccountAsync(PortalFactory portal, Permissions permissions)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var email = $"t-{tag.ToLowerInvariant()}@example.com";
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var now = DateTime.UtcNow;
+        var account = new Account
+        {
+            ExternalId = "T-" + tag,
+            Number = "T" + tag,
+            Name = "Test Co " + tag,
+            Currency = "USD",
+            AddressLine1 = "1 Test Street",
+            City = "Boston",
+            Region = "MA",
+            PostalCode = "02110",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync();
+        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Test " + tag, CreatedAt = now };
+        var created = await users.CreateAsync(user, DemoData.Password);
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        db.Memberships.Add(new Membership { UserId = user.Id, AccountId = account.Id, Permissions = permissions, CreatedAt = now });
+        await db.SaveChangesAsync();
+        return new ArrangedAccount(account.Id, account.Number, email, "T" + tag + "-");
+    }
+
+    /// <summary>An invoice on the account, numbered prefix + n, with one line; not yet saved.</summary>
+    public static Invoice NewInvoice(ArrangedAccount account, int n, DateOnly issued, decimal total, decimal open, bool isVoid = false, string? po = null, DateOnly? due = null)
+    {
+        var number = account.Prefix + n.ToString("D3", CultureInfo.InvariantCulture);
+        var invoice = new Invoice
+        {
+            AccountId = account.Id,
+            ExternalId = "X-" + number,
+            Number = number,
+            IssueDate = issued,
+            DueDate = due ?? issued.AddDays(30),
+            Currency = "USD",
+            Subtotal = total,
+            TaxTotal = 0m,
+            Total = total,
+            OpenAmount = open,
+            IsVoid = isVoid,
+            PurchaseOrder = po,
+            CreatedAt = DateTime.UtcNow,
+            UpdatedAt = DateTime.UtcNow,
+        };
+        invoice.Lines.Add(new InvoiceLine { LineNumber = 1, ProductCode = "SVC", Description = "Service " + number, Quantity = 1, Unit = "each", UnitPrice = total, Amount = total });
+        return invoice;
+    }
+
+    /// <summary>The invoice numbers listed on a page, in order, restricted to the arranged account's prefix.</summary>
+    public static List<string> InvoiceNumbers(string html, string prefix) =>
+        InvoiceLink().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value))
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+
+    /// <summary>The "Next page" link of a list page, or null on the last page.</summary>
+    public static string? NextLink(string html)
+    {
+        var match = NextPage().Match(html);
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
+    /// <summary>The PDF's text through poppler's pdftotext, or null where poppler-utils is not installed.</summary>
+    public static async Task<string?> PdfTextAsync(byte[] pdf)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(file, pdf);
+        try
+        {
+            Process process;
+            try
+            {
+                process = Process.Start(new ProcessStartInfo("pdftotext", ["-layout", file, "-"]) { RedirectStandardOutput = true })!;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return null;
+            }
+
+            using var _ = process;
+            var text = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.Equal(0, process.ExitCode);
+            return text;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [GeneratedRegex("<a href=\"/invoices/([^\"/]+)\">")]
+    private static partial Regex InvoiceLink();
+
+    [GeneratedRegex("rel=\"next\" href=\"([^\"]+)\"")]
+    private static partial Regex NextPage();
+}

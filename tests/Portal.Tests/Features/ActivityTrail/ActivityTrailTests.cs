@@ -22,6 +22,7 @@ public sealed class ActivityTrailTests(PortalFactory portal)
         var admin = await portal.LoginAsync(adminEmail, AuthFlowData.StrongPassword);
 
         var html = await (await admin.GetAsync("/activity?kind=login", Ct)).HtmlAsync();
+        Assert.Contains("<a href=\"/activity\" aria-current=\"page\">", html, StringComparison.Ordinal);
 
         var succeeded = html.IndexOf("login.succeeded</code></td>\n                    <td data-label=\"Who\">" + memberEmail, StringComparison.Ordinal);
         var failed = html.IndexOf("login.failed</code></td>\n                    <td data-label=\"Who\">" + memberEmail, StringComparison.Ordinal);
@@ -58,6 +59,7 @@ public sealed class ActivityTrailTests(PortalFactory portal)
         var response = await client.GetAsync("/activity", Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("href=\"/activity\"", await (await client.GetAsync("/", Ct)).HtmlAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

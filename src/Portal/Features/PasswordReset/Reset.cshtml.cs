@@ -98,7 +98,9 @@ public sealed class ResetModel(
 
     private async Task<IActionResult> FailAsync(PortalUser? user)
     {
-        activity.Record("password.reset_failed", user?.Id, detail: "invalid or expired link", subject: Email);
+        // The e-mail comes from the link's query string: any length, so cut to the column's.
+        var subject = Email is { Length: > 256 } ? Email[..256] : Email;
+        activity.Record("password.reset_failed", user?.Id, detail: "invalid or expired link", subject: subject);
         await db.SaveChangesAsync(HttpContext.RequestAborted);
         Problem = l["This link is not valid anymore: it was used already, or it is older than 30 minutes. Ask for a new one."];
         return Page();

@@ -140,6 +140,17 @@ public sealed partial class ForgotAndResetTests(PortalFactory portal)
         Assert.Contains("must not contain your e-mail address", await response.HtmlAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_forged_link_with_an_overlong_email_gets_the_clear_message_not_an_error()
+    {
+        var url = "/reset-password?token=forged&email=" + new string('a', 400) + "%40test.example";
+
+        var response = await PortalFactory.PostFormAsync(portal.CreateBrowserClient(), url, ResetForm(NewPassword));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This link is not valid anymore", await response.HtmlAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<string> RequestLinkAsync(string email)
     {
         await PortalFactory.PostFormAsync(portal.CreateBrowserClient(), "/forgot-password", new Dictionary<string, string> { ["Email"] = email });

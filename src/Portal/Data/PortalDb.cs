@@ -14,6 +14,7 @@ using Portal.Features.Orders;
 using Portal.Features.Payments;
 using Portal.Features.Quotes;
 using Portal.Features.ServiceCalls;
+using Portal.Features.Sessions;
 using Portal.Features.Usage;
 using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.Email;
@@ -83,6 +84,7 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<ServiceCallComment> ServiceCallComments => Set<ServiceCallComment>();
 
     public DbSet<License> Licenses => Set<License>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
 

@@ -39,13 +39,13 @@ public static class WebSetup
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Features";
-                // Customer pages everywhere but the console; AuthorizeFolder("/") would also put the
-                // customer policy (not staff) on /Admin, where no one could then pass both.
-                o.Conventions.AddFolderApplicationModelConvention("/", model =>
+                // Customer pages everywhere but the console: both policies on /Admin would refuse everyone
+                // (the customer policy excludes staff).
+                o.Conventions.AddFolderApplicationModelConvention("/", page =>
                 {
-                    if (!model.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal))
+                    if (!page.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal))
                     {
-                        model.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(IdentitySetup.CustomerPolicy));
+                        page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(IdentitySetup.CustomerPolicy));
                     }
                 });
                 o.Conventions.AuthorizeFolder("/Admin", IdentitySetup.StaffPolicy);

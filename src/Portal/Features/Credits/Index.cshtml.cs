@@ -33,6 +33,8 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
 
     public string? NextCursor { get; private set; }
 
+    public string? PreviousCursor { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var account = HttpContext.CurrentAccount();
@@ -60,25 +62,19 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             query = query.Where(c => c.Number == Q);
         }
 
-        var cursor = KeysetCursor.Decode(After, SortKey);
-        var (ordered, valid) = Keyset.Page(query, c => c.Date, c => c.Id, descending: true, cursor);
-        if ((After is not null && cursor is null) || !valid)
+        var page = await Keyset.ReadAsync(
+            query, SortKey, c => c.Date, c => c.Id, descending: true, After,
+            c => new CreditRow(c.Id, c.Number, c.Date, c.Currency, c.Amount, c.RemainingAmount, c.Reference, c.Reason, c.IsVoid),
+            r => (r.Date, r.Id), PageSize, ct);
+        if (page.CursorWasInvalid)
         {
             Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
             After = null;
         }
 
-        var rows = await ordered
-            .Select(c => new CreditRow(c.Id, c.Number, c.Date, c.Currency, c.Amount, c.RemainingAmount, c.Reference, c.Reason, c.IsVoid))
-            .Take(PageSize + 1)
-            .ToListAsync(ct);
-        if (rows.Count > PageSize)
-        {
-            rows.RemoveAt(PageSize);
-            NextCursor = new KeysetCursor(SortKey, Keyset.Format(rows[^1].Date), rows[^1].Id).Encode();
-        }
-
-        Rows = rows;
+        Rows = page.Rows;
+        NextCursor = page.Next;
+        PreviousCursor = page.Previous;
         return Page();
     }
 

@@ -70,9 +70,12 @@ public sealed class LoginModel(
         var result = await signIn.PasswordSignInAsync(user, Input.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            user.LastLoginAt = time.GetUtcNow().UtcDateTime;
+            // A direct update, not UserManager.UpdateAsync: that would rotate the concurrency stamp and
+            // make a parallel sign-in of the same user fail its own (lockout-reset) update.
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastLoginAt, now));
             activity.Record("login.succeeded", user.Id, subject: Input.Login.Trim());
-            await signIn.UserManager.UpdateAsync(user);
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
             if (user.PreferredCulture is { Length: > 0 } culture)
             {
                 CultureEndpoint.Remember(Response, culture);

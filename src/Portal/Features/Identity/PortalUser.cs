@@ -18,6 +18,31 @@ public sealed class PortalUser : IdentityUser
     public DateTime CreatedAt { get; set; }
 
     public DateTime? LastLoginAt { get; set; }
+
+    /// <summary>The e-mails the user wants; a mail of a kind not listed here is not sent to them.</summary>
+    public NotificationKinds Notifications { get; set; } = NotificationKinds.Default;
+
+    /// <summary>
+    /// The last authenticator-app time step accepted, so that a code (and any older one) works once
+    /// only (ASVS 6.5.1).
+    /// </summary>
+    public long? LastTotpTimeStep { get; set; }
+}
+
+/// <summary>The notification e-mails a user can subscribe to.</summary>
+[Flags]
+public enum NotificationKinds
+{
+    None = 0,
+    InvoiceIssued = 1,
+    PaymentReceipt = 2,
+    PaymentFailed = 4,
+    AutopayReminder = 8,
+    Statements = 16,
+    Marketing = 32,
+
+    /// <summary>Everything about the account's money; no marketing until the user opts in.</summary>
+    Default = InvoiceIssued | PaymentReceipt | PaymentFailed | AutopayReminder | Statements,
 }
 
 internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalUser>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
@@ -55,6 +56,8 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
 
     public string? NextCursor { get; private set; }
 
+    public string? PreviousCursor { get; private set; }
+
     public bool IsFirstPage => After is null;
 
     public bool IsFiltered => Status != "all" || From is not null || To is not null || Q is not null;
@@ -97,55 +100,31 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         }
 
         var sortKey = Sort + "." + Dir;
-        var cursor = KeysetCursor.Decode(After, sortKey);
-        if (After is not null && cursor is null)
+        Expression<Func<Invoice, InvoiceRow>> select = i => new InvoiceRow(
+            i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.Total, i.OpenAmount, i.IsVoid, i.PurchaseOrder,
+            db.InvoiceAttachments.Count(a => a.InvoiceId == i.Id));
+        var page = Sort switch
         {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
-
-        var (ordered, valid) = Sort switch
-        {
-            "number" => Keyset.Page(query, i => i.Number, i => i.Id, Descending, cursor),
-            "due" => Keyset.Page(query, i => i.DueDate, i => i.Id, Descending, cursor),
-            "total" => Keyset.Page(query, i => i.Total, i => i.Id, Descending, cursor),
-            "open" => Keyset.Page(query, i => i.OpenAmount, i => i.Id, Descending, cursor),
-            _ => Keyset.Page(query, i => i.IssueDate, i => i.Id, Descending, cursor),
+            "number" => await Keyset.ReadAsync(query, sortKey, i => i.Number, i => i.Id, Descending, After, select, r => (r.Number, r.Id), PageSize, ct),
+            "due" => await Keyset.ReadAsync(query, sortKey, i => i.DueDate, i => i.Id, Descending, After, select, r => (r.DueDate, r.Id), PageSize, ct),
+            "total" => await Keyset.ReadAsync(query, sortKey, i => i.Total, i => i.Id, Descending, After, select, r => (r.Total, r.Id), PageSize, ct),
+            "open" => await Keyset.ReadAsync(query, sortKey, i => i.OpenAmount, i => i.Id, Descending, After, select, r => (r.Open, r.Id), PageSize, ct),
+            _ => await Keyset.ReadAsync(query, sortKey, i => i.IssueDate, i => i.Id, Descending, After, select, r => (r.IssueDate, r.Id), PageSize, ct),
         };
-        if (!valid)
+        if (page.CursorWasInvalid)
         {
             Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
             After = null;
         }
 
-        var rows = await ordered
-            .Select(i => new InvoiceRow(
-                i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.Total, i.OpenAmount, i.IsVoid, i.PurchaseOrder,
-                db.InvoiceAttachments.Count(a => a.InvoiceId == i.Id)))
-            .Take(PageSize + 1)
-            .ToListAsync(ct);
-
-        foreach (var row in rows)
+        foreach (var row in page.Rows)
         {
             row.Status = InvoiceStatuses.Of(row.IsVoid, row.Total, row.Open, row.DueDate, today);
         }
 
-        if (rows.Count > PageSize)
-        {
-            rows.RemoveAt(PageSize);
-            var last = rows[^1];
-            var value = Sort switch
-            {
-                "number" => Keyset.Format(last.Number),
-                "due" => Keyset.Format(last.DueDate),
-                "total" => Keyset.Format(last.Total),
-                "open" => Keyset.Format(last.Open),
-                _ => Keyset.Format(last.IssueDate),
-            };
-            NextCursor = new KeysetCursor(sortKey, value, last.Id).Encode();
-        }
-
-        Rows = rows;
+        Rows = page.Rows;
+        NextCursor = page.Next;
+        PreviousCursor = page.Previous;
     }
 
     /// <summary>A link to this list with the current filters, sorted and positioned as given.</summary>

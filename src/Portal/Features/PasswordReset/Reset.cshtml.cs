@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Features.Identity;
+using Portal.Features.Sessions;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.AccountScope;
@@ -26,6 +27,7 @@ public sealed class ResetModel(
     OperatorSettingsCache settingsCache,
     EmailOutbox outbox,
     ActivityLog activity,
+    TimeProvider time,
     IStringLocalizer<SharedResource> l) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -83,6 +85,10 @@ public sealed class ResetModel(
 
             return Page();
         }
+
+        // Every session of the user ends now in the session store (the new stamp alone would take
+        // up to a minute to be noticed); the browser that reset is not signed in, so none is kept.
+        await db.RevokeOtherSessionsAsync(user.Id, null, time.GetUtcNow().UtcDateTime, ct);
 
         // The e-mail just proved the user; a lockout from someone guessing the old password ends here.
         await users.ResetAccessFailedCountAsync(user);

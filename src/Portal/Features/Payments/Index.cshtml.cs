@@ -27,6 +27,8 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
 
     public string? NextCursor { get; private set; }
 
+    public string? PreviousCursor { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var account = HttpContext.CurrentAccount();
@@ -35,24 +37,19 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             return StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        var cursor = KeysetCursor.Decode(After, SortKey);
-        var (ordered, valid) = Keyset.Page(
-            db.Payments.AsNoTracking().Where(p => p.AccountId == account.Id), p => p.ReceivedAt, p => p.Id, descending: true, cursor);
-        if ((After is not null && cursor is null) || !valid)
+        var page = await Keyset.ReadAsync(
+            db.Payments.AsNoTracking().Where(p => p.AccountId == account.Id), SortKey, p => p.ReceivedAt, p => p.Id, descending: true, After,
+            p => new PaymentRow(p.Id, p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.Status),
+            r => (r.ReceivedAt, r.Id), PageSize, ct);
+        if (page.CursorWasInvalid)
         {
             Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
             After = null;
         }
 
-        var rows = await ordered
-            .Select(p => new PaymentRow(p.Id, p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.Status))
-            .Take(PageSize + 1)
-            .ToListAsync(ct);
-        if (rows.Count > PageSize)
-        {
-            rows.RemoveAt(PageSize);
-            NextCursor = new KeysetCursor(SortKey, Keyset.Format(rows[^1].ReceivedAt), rows[^1].Id).Encode();
-        }
+        var rows = page.Rows;
+        NextCursor = page.Next;
+        PreviousCursor = page.Previous;
 
         // The page's allocations in one query, not one per payment.
         var ids = rows.Select(r => r.Id).ToList();

@@ -2,19 +2,21 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Portal.Infrastructure.Paging;
 
 /// <summary>
-/// A position in a keyset-paged list: the last row's sort value and id, tied to the sort it was made
-/// for. Travels as an opaque base64url token, so a page link never exposes or depends on an offset.
+/// A position in a keyset-paged list: a row's sort value and id, tied to the sort it was made for, and
+/// whether the page wanted lies after it (next) or before it (previous). Travels as an opaque base64url
+/// token, so a page link never exposes or depends on an offset.
 /// </summary>
-public sealed record KeysetCursor(string Sort, string Value, long Id)
+public sealed record KeysetCursor(string Sort, string Value, long Id, bool Backward = false)
 {
     private const string Version = "k1";
 
     public string Encode() =>
-        WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(string.Join('\n', Version, Sort, Value, Id.ToString(CultureInfo.InvariantCulture))));
+        WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(string.Join('\n', Version, Sort, Value, Id.ToString(CultureInfo.InvariantCulture), Backward ? "b" : "a")));
 
     /// <summary>The cursor in the token, or null when the token is missing, malformed or made for another sort.</summary>
     public static KeysetCursor? Decode(string? token, string sort)
@@ -27,11 +29,12 @@ public sealed record KeysetCursor(string Sort, string Value, long Id)
         try
         {
             var parts = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(token)).Split('\n');
-            return parts.Length == 4
+            return parts.Length == 5
                 && parts[0] == Version
                 && string.Equals(parts[1], sort, StringComparison.Ordinal)
                 && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? new KeysetCursor(parts[1], parts[2], id)
+                && parts[4] is "a" or "b"
+                ? new KeysetCursor(parts[1], parts[2], id, parts[4] == "b")
                 : null;
         }
         catch (FormatException)
@@ -40,6 +43,9 @@ public sealed record KeysetCursor(string Sort, string Value, long Id)
         }
     }
 }
+
+/// <summary>One page of a keyset-paged list, with the tokens of the pages next to it (null when there is none).</summary>
+public sealed record KeysetPage<TRow>(List<TRow> Rows, string? Next, string? Previous, bool CursorWasInvalid);
 
 /// <summary>
 /// Keyset paging over (sort key, id): each page starts strictly after the previous page's last row, so
@@ -52,37 +58,70 @@ public static class Keyset
     private static readonly decimal MaxStoredDecimal = long.MaxValue / Data.FixedPointConverter.Scale;
 
     /// <summary>
-    /// Orders the query by the key then the id, and, when a cursor is given, keeps only the rows after it.
-    /// Valid is false when the cursor's value cannot be read as the key's type (the query is then unfiltered).
+    /// Reads one page of <paramref name="pageSize"/> rows ordered by the key then the id, starting after
+    /// (or, for a "previous" cursor, ending before) the cursor in <paramref name="token"/>, and the
+    /// tokens of the pages next to it. A token that is malformed, made for another sort or holding a
+    /// value the key cannot take is ignored (the first page is read) and reported as invalid.
     /// </summary>
-    public static (IQueryable<T> Query, bool Valid) Page<T, TKey>(
+    public static async Task<KeysetPage<TRow>> ReadAsync<T, TKey, TRow>(
         IQueryable<T> query,
+        string sort,
         Expression<Func<T, TKey>> key,
         Expression<Func<T, long>> id,
         bool descending,
-        KeysetCursor? cursor)
+        string? token,
+        Expression<Func<T, TRow>> select,
+        Func<TRow, (TKey Key, long Id)> position,
+        int pageSize,
+        CancellationToken ct)
     {
-        var valid = true;
-        if (cursor is not null)
+        var cursor = KeysetCursor.Decode(token, sort);
+        var invalid = !string.IsNullOrEmpty(token) && cursor is null;
+        TKey value = default!;
+        if (cursor is not null && !TryParse(cursor.Value, out value))
         {
-            if (TryParse<TKey>(cursor.Value, out var value))
-            {
-                query = query.Where(After(key, id, value, cursor.Id, descending));
-            }
-            else
-            {
-                valid = false;
-            }
+            invalid = true;
+            cursor = null;
         }
 
-        var ordered = descending
-            ? query.OrderByDescending(key).ThenByDescending(id)
-            : query.OrderBy(key).ThenBy(id);
-        return (ordered, valid);
+        // A previous page is read walking the other way from the cursor, then put back in order.
+        var backward = cursor?.Backward == true;
+        var walkDescending = descending != backward;
+        if (cursor is not null)
+        {
+            query = query.Where(After(key, id, value, cursor.Id, walkDescending));
+        }
+
+        var ordered = walkDescending ? query.OrderByDescending(key).ThenByDescending(id) : query.OrderBy(key).ThenBy(id);
+        var rows = await ordered.Select(select).Take(pageSize + 1).ToListAsync(ct);
+        var more = rows.Count > pageSize;
+        if (more)
+        {
+            rows.RemoveAt(pageSize);
+        }
+
+        if (backward)
+        {
+            rows.Reverse();
+        }
+
+        var hasNext = backward || more;
+        var hasPrevious = backward ? more : cursor is not null;
+        return new KeysetPage<TRow>(
+            rows,
+            hasNext && rows.Count > 0 ? Token(rows[^1], toPrevious: false) : null,
+            hasPrevious && rows.Count > 0 ? Token(rows[0], toPrevious: true) : null,
+            invalid);
+
+        string Token(TRow row, bool toPrevious)
+        {
+            var (k, i) = position(row);
+            return new KeysetCursor(sort, Format(k), i, toPrevious).Encode();
+        }
     }
 
-    /// <summary>A sort value as written into a cursor (invariant, round-trippable).</summary>
-    public static string Format<TKey>(TKey value) => value switch
+    // A sort value as written into a cursor: invariant and round-trippable.
+    private static string Format<TKey>(TKey value) => value switch
     {
         string s => s,
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.Identity;
 using Portal.Data;
 using Portal.Tests.Infrastructure;
 
@@ -19,11 +22,19 @@ public sealed class LoginTests(PortalFactory portal)
     [Fact]
     public async Task Wrong_password_gets_one_clear_message_and_no_session()
     {
+        // A user of its own: failed attempts on the shared demo user would race other tests' sign-ins.
+        var email = $"wrong-password-{Guid.NewGuid():N}@example.com";
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            Assert.True((await users.CreateAsync(new PortalUser { UserName = email, Email = email }, DemoData.Password)).Succeeded);
+        }
+
         var client = portal.CreateBrowserClient();
 
         var response = await PortalFactory.PostFormAsync(client, "/login", new Dictionary<string, string>
         {
-            ["Input.Login"] = DemoData.CustomerEmail,
+            ["Input.Login"] = email,
             ["Input.Password"] = "not-the-password",
         });
 

@@ -123,4 +123,24 @@ public sealed class DetailsTests(PortalFactory portal)
         Assert.DoesNotContain("/pay?invoice=", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, pdf.StatusCode);
     }
+
+    [Fact]
+    public async Task A_child_account_billed_to_its_parent_gets_no_pay_button()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (childId, open) = await portal.WithDbAsync(async db =>
+        {
+            var child = await db.Accounts.SingleAsync(a => a.Number == "10002", ct);
+            var number = await db.Invoices.Where(i => i.AccountId == child.Id && i.OpenAmount > 0m && !i.IsVoid).Select(i => i.Number).FirstAsync(ct);
+            return (child.Id, number);
+        });
+        var client = await portal.LoginAsync(DemoData.CustomerEmail);
+        var switched = await PortalFactory.PostFormAsync(client, "/accounts", new Dictionary<string, string> { ["accountId"] = childId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        var html = await client.GetStringAsync("/invoices/" + open, ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Contains("billed to its parent account", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/pay?invoice=", html, StringComparison.Ordinal);
+    }
 }

@@ -46,6 +46,7 @@ public sealed class IndexTests(PortalFactory portal)
         await portal.WithDbAsync(async db =>
         {
             db.Invoices.AddRange(invoices);
+            db.Payments.AddRange(InvoiceTestData.PaymentsFor(invoices));
             await db.SaveChangesAsync(ct);
         });
         var client = await portal.LoginAsync(account.Email);
@@ -65,6 +66,7 @@ public sealed class IndexTests(PortalFactory portal)
             var seen = new List<string>();
             string? url = $"/invoices?sort={sort}&dir={dir}";
             var pages = 0;
+            string? last = null;
             while (url is not null)
             {
                 var response = await client.GetAsync(url, ct);
@@ -74,12 +76,27 @@ public sealed class IndexTests(PortalFactory portal)
                 Assert.InRange(numbers.Count, 1, Portal.Features.Invoices.IndexModel.PageSize);
                 seen.AddRange(numbers);
                 url = InvoiceTestData.NextLink(html);
+                last = html;
                 pages++;
                 Assert.True(pages <= 3, "Paging did not end.");
             }
 
             Assert.Equal(3, pages);
             Assert.Equal(expected.Select(i => i.Number).ToList(), seen);
+
+            // And back again with "Previous": the same pages, the same rows, in the same order.
+            var back = new List<string>();
+            url = InvoiceTestData.PreviousLink(last!);
+            back.InsertRange(0, InvoiceTestData.InvoiceNumbers(last!, account.Prefix));
+            while (url is not null)
+            {
+                var html = await client.GetStringAsync(url, ct);
+                back.InsertRange(0, InvoiceTestData.InvoiceNumbers(html, account.Prefix));
+                url = InvoiceTestData.PreviousLink(html);
+                Assert.True(back.Count <= 60, "Paging backwards did not end.");
+            }
+
+            Assert.Equal(seen, back);
         }
     }
 
@@ -100,6 +117,7 @@ public sealed class IndexTests(PortalFactory portal)
         await portal.WithDbAsync(async db =>
         {
             db.Invoices.AddRange(invoices);
+            db.Payments.AddRange(InvoiceTestData.PaymentsFor(invoices));
             await db.SaveChangesAsync(ct);
         });
         var client = await portal.LoginAsync(account.Email);
@@ -165,10 +183,10 @@ public sealed class IndexTests(PortalFactory portal)
         var client = await portal.LoginAsync(DemoData.CustomerEmail);
         string Token(string text) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(text));
 
-        var wrongType = await client.GetStringAsync("/invoices?sort=issued&dir=desc&after=" + Token("k1\nissued.desc\nnot-a-date\n5"), ct);
-        var otherSort = await client.GetStringAsync("/invoices?sort=number&dir=asc&after=" + Token("k1\nissued.desc\n2024-01-01\n5"), ct);
-        var hugeDecimal = await client.GetAsync("/invoices?sort=total&dir=asc&after=" + Token("k1\ntotal.asc\n99999999999999999999999999999\n5"), ct);
-        var tooPrecise = await client.GetAsync("/invoices?sort=open&dir=desc&after=" + Token("k1\nopen.desc\n1.234567\n5"), ct);
+        var wrongType = await client.GetStringAsync("/invoices?sort=issued&dir=desc&after=" + Token("k1\nissued.desc\nnot-a-date\n5\na"), ct);
+        var otherSort = await client.GetStringAsync("/invoices?sort=number&dir=asc&after=" + Token("k1\nissued.desc\n2024-01-01\n5\na"), ct);
+        var hugeDecimal = await client.GetAsync("/invoices?sort=total&dir=asc&after=" + Token("k1\ntotal.asc\n99999999999999999999999999999\n5\na"), ct);
+        var tooPrecise = await client.GetAsync("/invoices?sort=open&dir=desc&after=" + Token("k1\nopen.desc\n1.234567\n5\nb"), ct);
 
         Assert.Contains("no longer valid", wrongType, StringComparison.Ordinal);
         Assert.Contains("no longer valid", otherSort, StringComparison.Ordinal);

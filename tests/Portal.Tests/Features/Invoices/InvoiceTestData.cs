@@ -8,6 +8,7 @@ using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.Identity;
 using Portal.Features.Invoices;
+using Portal.Features.Payments;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Invoices;
@@ -74,6 +75,24 @@ public static partial class InvoiceTestData
         return invoice;
     }
 
+    /// <summary>
+    /// The payments that explain each invoice's paid part (total less open), so that arranged invoices
+    /// keep the ledger's invariants that other tests check across every account.
+    /// </summary>
+    public static IEnumerable<Payment> PaymentsFor(IEnumerable<Invoice> invoices) =>
+        invoices.Where(i => !i.IsVoid && i.OpenAmount < i.Total).Select(i => new Payment
+        {
+            AccountId = i.AccountId,
+            Number = "PAY-" + i.Number,
+            ReceivedAt = i.IssueDate.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc),
+            Method = PaymentMethodKind.Check,
+            Currency = i.Currency,
+            Amount = i.Total - i.OpenAmount,
+            Status = PaymentStatus.Succeeded,
+            CreatedAt = DateTime.UtcNow,
+            Allocations = { new PaymentAllocation { Invoice = i, Amount = i.Total - i.OpenAmount } },
+        });
+
     /// <summary>The invoice numbers listed on a page, in order, restricted to the arranged account's prefix.</summary>
     public static List<string> InvoiceNumbers(string html, string prefix) =>
         InvoiceLink().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value))
@@ -83,6 +102,13 @@ public static partial class InvoiceTestData
     public static string? NextLink(string html)
     {
         var match = NextPage().Match(html);
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
+    /// <summary>The "Previous page" link of a list page, or null on the first page.</summary>
+    public static string? PreviousLink(string html)
+    {
+        var match = PreviousPage().Match(html);
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
     }
 
@@ -120,4 +146,7 @@ public static partial class InvoiceTestData
 
     [GeneratedRegex("rel=\"next\" href=\"([^\"]+)\"")]
     private static partial Regex NextPage();
+
+    [GeneratedRegex("rel=\"prev\" href=\"([^\"]+)\"")]
+    private static partial Regex PreviousPage();
 }

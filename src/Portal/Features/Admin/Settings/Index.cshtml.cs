@@ -1,0 +1,355 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Reflection;
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Features.Operator;
+using Portal.Infrastructure;
+using Portal.Infrastructure.Activity;
+using Portal.Resources;
+
+namespace Portal.Features.Admin.Settings;
+
+/// <summary>The operator's settings: branding, region, languages, feature switches and limits, saved in one go.</summary>
+public sealed partial class IndexModel(
+    PortalDb db,
+    OperatorSettingsCache cache,
+    ActivityLog activity,
+    TimeProvider time,
+    IStringLocalizer<SharedResource> l) : PageModel
+{
+    public static readonly string[] OfferedLanguages = ["en", "es", "fr"];
+
+    /// <summary>Switches shown in their own groups rather than among the features.</summary>
+    private static readonly HashSet<string> PaymentMethodSwitches = new(StringComparer.Ordinal)
+    {
+        nameof(OperatorSettings.CardPaymentsEnabled),
+        nameof(OperatorSettings.BankPaymentsEnabled),
+    };
+
+    private static readonly HashSet<string> SecuritySwitches = new(StringComparer.Ordinal)
+    {
+        nameof(OperatorSettings.RequireTwoFactorForPayers),
+    };
+
+    // Every bool of the settings is a switch on this form: one added to OperatorSettings later shows up
+    // here without anyone remembering to add it.
+    private static readonly PropertyInfo[] Switches = typeof(OperatorSettings)
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.PropertyType == typeof(bool) && p.CanWrite)
+        .ToArray();
+
+    private static readonly Lazy<IReadOnlyList<string>> Zones = new(() => TimeZoneInfo.GetSystemTimeZones()
+        .Select(z => z.HasIanaId ? z.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(z.Id, out var iana) ? iana : null)
+        .Append(OperatorDefaults.TimeZoneId)
+        .Where(id => id is not null && id.Contains('/', StringComparison.Ordinal))
+        .Select(id => id!)
+        .Append("UTC")
+        .Distinct(StringComparer.Ordinal)
+        .Order(StringComparer.Ordinal)
+        .ToList());
+
+    [BindProperty]
+    public SettingsInput Input { get; set; } = new();
+
+    [BindProperty]
+    public IFormFile? Logo { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public bool Saved { get; set; }
+
+    public bool HasLogo { get; private set; }
+
+    public IReadOnlyList<string> TimeZones => Zones.Value;
+
+    public static IEnumerable<string> FeatureSwitches =>
+        Switches.Select(p => p.Name).Where(n => !PaymentMethodSwitches.Contains(n) && !SecuritySwitches.Contains(n));
+
+    public static IEnumerable<string> PaymentMethodSwitchNames => Switches.Select(p => p.Name).Where(PaymentMethodSwitches.Contains);
+
+    public static IEnumerable<string> SecuritySwitchNames => Switches.Select(p => p.Name).Where(SecuritySwitches.Contains);
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var settings = await db.OperatorSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OperatorSettings();
+        HasLogo = settings.Logo is not null;
+        Input = SettingsInput.From(settings);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var settings = await db.OperatorSettings.SingleOrDefaultAsync(ct);
+        var isNew = settings is null;
+        settings ??= new OperatorSettings();
+        HasLogo = settings.Logo is not null;
+
+        var logo = await ReadLogoAsync(ct);
+        Validate();
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var before = SettingsInput.From(settings);
+        Input.ApplyTo(settings);
+        var changed = before.Differences(Input).ToList();
+        if (logo is not null)
+        {
+            settings.Logo = logo.Value.Bytes;
+            settings.LogoContentType = logo.Value.ContentType;
+            changed.Add("Logo");
+        }
+        else if (Input.RemoveLogo && settings.Logo is not null)
+        {
+            settings.Logo = null;
+            settings.LogoContentType = null;
+            changed.Add("Logo");
+        }
+
+        settings.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        if (isNew)
+        {
+            db.OperatorSettings.Add(settings);
+        }
+
+        activity.Record("settings.changed", User.FindFirstValue(ClaimTypes.NameIdentifier), detail: Truncate(string.Join(", ", changed), 500), subject: User.Identity?.Name);
+        await db.SaveChangesAsync(ct);
+        cache.Invalidate();
+        return Redirect("/admin/settings?saved=true");
+    }
+
+    public static string SwitchLabel(string name) => name switch
+    {
+        nameof(OperatorSettings.PaymentsEnabled) => "Online payments",
+        nameof(OperatorSettings.AutopayEnabled) => "Autopay",
+        nameof(OperatorSettings.UsageEnabled) => "Usage",
+        nameof(OperatorSettings.UsageExportEnabled) => "Usage export",
+        nameof(OperatorSettings.StatementsEnabled) => "Statements",
+        nameof(OperatorSettings.ContractsEnabled) => "Contracts and rentals",
+        nameof(OperatorSettings.OrdersEnabled) => "Orders and deliveries",
+        nameof(OperatorSettings.QuotesEnabled) => "Quotes",
+        nameof(OperatorSettings.ServiceCallsEnabled) => "Service calls",
+        nameof(OperatorSettings.LicensesEnabled) => "Licenses",
+        nameof(OperatorSettings.RegistrationByPhoneEnabled) => "Registration by phone number",
+        nameof(OperatorSettings.ForgotPasswordEnabled) => "Forgot password",
+        nameof(OperatorSettings.BranchesEnabled) => "Branches (branch selector on the overview)",
+        nameof(OperatorSettings.RequireTwoFactorForPayers) => "Users who may pay must use two-factor authentication",
+        nameof(OperatorSettings.CardPaymentsEnabled) => "Cards",
+        nameof(OperatorSettings.BankPaymentsEnabled) => "Bank accounts",
+        _ => Words().Replace(name.EndsWith("Enabled", StringComparison.Ordinal) ? name[..^"Enabled".Length] : name, " $1").Trim(),
+    };
+
+    public static string LanguageName(string code) => CultureInfo.GetCultureInfo(code).NativeName;
+
+    private async Task<(byte[] Bytes, string ContentType)?> ReadLogoAsync(CancellationToken ct)
+    {
+        if (Logo is null || Logo.Length == 0)
+        {
+            return null;
+        }
+
+        var field = nameof(Logo);
+        if (Logo.Length > LogoFile.MaxBytes)
+        {
+            ModelState.AddModelError(field, l["The logo must be at most 512 KB."]);
+            return null;
+        }
+
+        using var buffer = new MemoryStream((int)Logo.Length);
+        await Logo.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        var result = LogoFile.Check(bytes);
+        if (!result.IsValid)
+        {
+            ModelState.AddModelError(field, l[result.Error!, result.Detail ?? ""]);
+            return null;
+        }
+
+        return (bytes, result.ContentType!);
+    }
+
+    private void Validate()
+    {
+        var i = Input;
+        Require(i.Name, "Input.Name", 200, l["Enter the portal's name."]);
+        Limit(i.LegalName, "Input.LegalName", 200);
+        Limit(i.WelcomeMessage, "Input.WelcomeMessage", 2000);
+        Limit(i.SupportPhone, "Input.SupportPhone", 30);
+        Limit(i.Address, "Input.Address", 500);
+        if (!HexColor().IsMatch(i.PrimaryColor ?? ""))
+        {
+            ModelState.AddModelError("Input.PrimaryColor", l["Enter a colour as # and six hexadecimal digits, e.g. #1F4E79."]);
+        }
+
+        if (!HexColor().IsMatch(i.AccentColor ?? ""))
+        {
+            ModelState.AddModelError("Input.AccentColor", l["Enter a colour as # and six hexadecimal digits, e.g. #1F4E79."]);
+        }
+
+        if (i.TimeZoneId is null || !TimeZones.Contains(i.TimeZoneId, StringComparer.Ordinal))
+        {
+            ModelState.AddModelError("Input.TimeZoneId", l["Choose a time zone from the list."]);
+        }
+
+        i.Currency = i.Currency?.Trim().ToUpperInvariant();
+        if (!Currencies.IsKnown(i.Currency))
+        {
+            ModelState.AddModelError("Input.Currency", l["Enter a three-letter ISO currency code the portal knows, e.g. USD."]);
+        }
+
+        i.Languages = OfferedLanguages.Where(code => i.Languages.Contains(code, StringComparer.Ordinal)).ToList();
+        if (i.Languages.Count == 0)
+        {
+            ModelState.AddModelError("Input.Languages", l["Offer at least one language."]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(i.SupportEmail) && (i.SupportEmail.Length > 256 || !MailAddress.TryCreate(i.SupportEmail.Trim(), out var mail) || mail.Address != i.SupportEmail.Trim()))
+        {
+            ModelState.AddModelError("Input.SupportEmail", l["Enter an e-mail address such as billing@example.com."]);
+        }
+
+        if (i.InvitationLifetimeHours is < 1 or > 720)
+        {
+            ModelState.AddModelError("Input.InvitationLifetimeHours", l["Enter a number of hours from 1 to 720."]);
+        }
+
+        if (i.UsageExportLimit is < 1 or > 1_000_000)
+        {
+            ModelState.AddModelError("Input.UsageExportLimit", l["Enter a number of rows from 1 to 1,000,000."]);
+        }
+
+        i.Switches = i.Switches.Where(s => Switches.Any(p => p.Name == s)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private void Require(string? value, string field, int max, string message)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            ModelState.AddModelError(field, message);
+        }
+        else
+        {
+            Limit(value, field, max);
+        }
+    }
+
+    private void Limit(string? value, string field, int max)
+    {
+        if (value is not null && value.Trim().Length > max)
+        {
+            ModelState.AddModelError(field, l["At most {0} characters.", max]);
+        }
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
+    private static partial Regex HexColor();
+
+    [GeneratedRegex("(?<!^)([A-Z])")]
+    private static partial Regex Words();
+
+    public sealed class SettingsInput
+    {
+        public string? Name { get; set; }
+
+        public string? LegalName { get; set; }
+
+        public string? WelcomeMessage { get; set; }
+
+        public string? PrimaryColor { get; set; }
+
+        public string? AccentColor { get; set; }
+
+        public string? TimeZoneId { get; set; }
+
+        public string? Currency { get; set; }
+
+        public List<string> Languages { get; set; } = [];
+
+        public string? SupportEmail { get; set; }
+
+        public string? SupportPhone { get; set; }
+
+        public string? Address { get; set; }
+
+        /// <summary>The names of the bool settings that are on.</summary>
+        public List<string> Switches { get; set; } = [];
+
+        public int InvitationLifetimeHours { get; set; }
+
+        public int UsageExportLimit { get; set; }
+
+        public bool RemoveLogo { get; set; }
+
+        public static SettingsInput From(OperatorSettings s) => new()
+        {
+            Name = s.Name,
+            LegalName = s.LegalName,
+            WelcomeMessage = s.WelcomeMessage,
+            PrimaryColor = s.PrimaryColor,
+            AccentColor = s.AccentColor,
+            TimeZoneId = s.TimeZoneId,
+            Currency = s.Currency,
+            Languages = s.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+            SupportEmail = s.SupportEmail,
+            SupportPhone = s.SupportPhone,
+            Address = s.Address,
+            Switches = IndexModel.Switches.Where(p => (bool)p.GetValue(s)!).Select(p => p.Name).ToList(),
+            InvitationLifetimeHours = s.InvitationLifetimeHours,
+            UsageExportLimit = s.UsageExportLimit,
+        };
+
+        public void ApplyTo(OperatorSettings s)
+        {
+            s.Name = Name!.Trim();
+            s.LegalName = Blank(LegalName);
+            s.WelcomeMessage = Blank(WelcomeMessage);
+            s.PrimaryColor = PrimaryColor!.ToUpperInvariant();
+            s.AccentColor = AccentColor!.ToUpperInvariant();
+            s.TimeZoneId = TimeZoneId!;
+            s.Currency = Currency!;
+            s.Languages = string.Join(',', Languages);
+            s.SupportEmail = Blank(SupportEmail);
+            s.SupportPhone = Blank(SupportPhone);
+            s.Address = Blank(Address);
+            foreach (var property in IndexModel.Switches)
+            {
+                property.SetValue(s, Switches.Contains(property.Name, StringComparer.Ordinal));
+            }
+
+            s.InvitationLifetimeHours = InvitationLifetimeHours;
+            s.UsageExportLimit = UsageExportLimit;
+        }
+
+        /// <summary>The names of the fields that differ, for the activity trail (never the values).</summary>
+        public IEnumerable<string> Differences(SettingsInput after)
+        {
+            if (Name != after.Name?.Trim()) yield return nameof(Name);
+            if (LegalName != Blank(after.LegalName)) yield return nameof(LegalName);
+            if (WelcomeMessage != Blank(after.WelcomeMessage)) yield return nameof(WelcomeMessage);
+            if (!string.Equals(PrimaryColor, after.PrimaryColor, StringComparison.OrdinalIgnoreCase)) yield return nameof(PrimaryColor);
+            if (!string.Equals(AccentColor, after.AccentColor, StringComparison.OrdinalIgnoreCase)) yield return nameof(AccentColor);
+            if (TimeZoneId != after.TimeZoneId) yield return nameof(TimeZoneId);
+            if (Currency != after.Currency) yield return nameof(Currency);
+            if (!Languages.SequenceEqual(after.Languages)) yield return nameof(Languages);
+            if (SupportEmail != Blank(after.SupportEmail)) yield return nameof(SupportEmail);
+            if (SupportPhone != Blank(after.SupportPhone)) yield return nameof(SupportPhone);
+            if (Address != Blank(after.Address)) yield return nameof(Address);
+            foreach (var name in Switches.Except(after.Switches).Concat(after.Switches.Except(Switches)))
+            {
+                yield return name;
+            }
+
+            if (InvitationLifetimeHours != after.InvitationLifetimeHours) yield return nameof(InvitationLifetimeHours);
+            if (UsageExportLimit != after.UsageExportLimit) yield return nameof(UsageExportLimit);
+        }
+
+        private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Features.Identity;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Data;
+
+/// <summary>What the portal does with its database when it starts, and says about it afterwards.</summary>
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("an account")]
+    [InlineData("a user")]
+    public async Task Demo_data_is_never_seeded_into_a_database_that_already_has_data(string existing)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var database = TestDatabase.Create();
+        await using (var db = new PortalDb(PortalDbOptions.Create(database.Provider, database.ConnectionString)))
+        {
+            await db.Database.MigrateAsync(ct);
+            if (existing == "an account")
+            {
+                db.Accounts.Add(new Account { ExternalId = "REAL-1", Number = "90001", Name = "A real customer", Currency = "USD" });
+            }
+            else
+            {
+                db.Users.Add(new PortalUser { UserName = "real@example.com", NormalizedUserName = "REAL@EXAMPLE.COM", Email = "real@example.com", NormalizedEmail = "REAL@EXAMPLE.COM" });
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        await using var portal = new PortalFactory();
+        portal.Settings["ConnectionStrings:Portal"] = database.ConnectionString;
+        await portal.InitializeAsync();
+
+        var (accounts, users, settings) = await portal.WithDbAsync(async db =>
+            (await db.Accounts.CountAsync(ct), await db.Users.CountAsync(ct), await db.OperatorSettings.CountAsync(ct)));
+        Assert.Equal(existing == "an account" ? (1, 0, 0) : (0, 1, 0), (accounts, users, settings));
+    }
+
+    [Fact]
+    public async Task Healthz_answers_503_when_the_database_is_unreachable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var portal = new PortalFactory();
+        await portal.InitializeAsync();
+        var client = portal.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", ct)).StatusCode);
+
+        await MakeUnreachableAsync(portal);
+
+        var response = await client.GetAsync("/healthz", ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    /// <summary>Takes the database away under the running host: the file on SQLite, the database on PostgreSQL.</summary>
+    private static async Task MakeUnreachableAsync(PortalFactory portal)
+    {
+        if (portal.Provider == DatabaseProvider.Sqlite)
+        {
+            await portal.ResetSqlitePoolsAsync();
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(portal.ConnectionString).DataSource;
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(file + suffix);
+            }
+
+            return;
+        }
+
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(portal.ConnectionString).Database;
+        await using (var admin = new Npgsql.NpgsqlConnection(Environment.GetEnvironmentVariable("PORTAL_TEST_PG")))
+        {
+            await admin.OpenAsync();
+            await using var command = admin.CreateCommand();
+            command.CommandText = $"DROP DATABASE \"{name}\" WITH (FORCE)";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // The host runs in this process: without this it would be handed a pooled, now dead, connection.
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+}

@@ -113,10 +113,14 @@ public sealed class InvitationService(
         return new InvitationResult.Success(invitation.Id, invitation.ExpiresAt);
     }
 
-    /// <summary>A new link and a new expiry; the old link stops working at once.</summary>
-    public async Task<InvitationResult> ResendAsync(long invitationId, string? byUserId, CancellationToken ct = default)
+    /// <summary>
+    /// A new link and a new expiry; the old link stops working at once. With <paramref name="accountId"/>
+    /// (an API caller acting for one account) an invitation of another account is not found.
+    /// </summary>
+    public async Task<InvitationResult> ResendAsync(long invitationId, string? byUserId, CancellationToken ct = default, long? accountId = null)
     {
-        var invitation = await db.Invitations.Include(i => i.Account).FirstOrDefaultAsync(i => i.Id == invitationId, ct);
+        var invitation = await db.Invitations.Include(i => i.Account)
+            .FirstOrDefaultAsync(i => i.Id == invitationId && (accountId == null || i.AccountId == accountId), ct);
         if (invitation is null)
         {
             return new InvitationResult.NotFound();
@@ -139,9 +143,9 @@ public sealed class InvitationService(
         return new InvitationResult.Success(invitation.Id, invitation.ExpiresAt);
     }
 
-    public async Task<InvitationResult> RevokeAsync(long invitationId, string? byUserId, CancellationToken ct = default)
+    public async Task<InvitationResult> RevokeAsync(long invitationId, string? byUserId, CancellationToken ct = default, long? accountId = null)
     {
-        var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId, ct);
+        var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId && (accountId == null || i.AccountId == accountId), ct);
         if (invitation is null)
         {
             return new InvitationResult.NotFound();

@@ -71,6 +71,22 @@ public sealed class InvitationsConsoleTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Resending_or_revoking_for_another_account_is_not_found_and_changes_nothing()
+    {
+        var account = await portal.NewAccountAsync();
+        var other = await portal.NewAccountAsync();
+        var email = $"scoped-{AuthFlowData.Unique()}@test.example";
+        await using var scope = portal.Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<InvitationService>();
+        var sent = Assert.IsType<InvitationResult.Success>(await service.InviteAsync(account.Id, email, Permissions.View, null, TestContext.Current.CancellationToken));
+
+        Assert.IsType<InvitationResult.NotFound>(await service.ResendAsync(sent.InvitationId, null, TestContext.Current.CancellationToken, other.Id));
+        Assert.IsType<InvitationResult.NotFound>(await service.RevokeAsync(sent.InvitationId, null, TestContext.Current.CancellationToken, other.Id));
+        Assert.Equal(1, await portal.EmailCountAsync(email, "invitation"));
+        Assert.True(await portal.WithDbAsync(db => db.Invitations.AnyAsync(i => i.Id == sent.InvitationId && i.RevokedAt == null, TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
     public async Task Inviting_to_an_unknown_account_is_not_found()
     {
         await using var scope = portal.Services.CreateAsyncScope();

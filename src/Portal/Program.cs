@@ -21,6 +21,7 @@ using Portal.Features.Webhooks;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
 using Portal.Infrastructure.Email;
+using Portal.Infrastructure.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCommandLineLogging(args);
@@ -30,7 +31,9 @@ builder.AddServerSideSessions();
 builder.AddTwoFactor();
 builder.AddPasskeys();
 builder.AddAccountSettings();
+builder.AddPortalAuthFlows();
 builder.AddPortalWeb();
+builder.AddPortalRateLimits();
 builder.AddIntegrationApi();
 builder.AddIntegrationEvents();
 builder.AddEmailSender();

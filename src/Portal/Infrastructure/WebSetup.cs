@@ -71,6 +71,7 @@ public static class WebSetup
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRequestLocalization();
+        app.UsePortalRateLimits();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -5,6 +5,7 @@ using Portal.Features.Contracts;
 using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
+using Portal.Features.Invitations;
 using Portal.Features.Invoices;
 using Portal.Features.Licenses;
 using Portal.Features.Operator;
@@ -63,6 +64,7 @@ api.MapQuotesApi();
 api.MapServiceCallsApi();
 api.MapLicensesApi();
 api.MapWebhooksApi();
+api.MapInvitationsApi();
 await app.RunAsync();
 return 0;
 

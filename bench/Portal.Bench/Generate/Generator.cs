@@ -342,6 +342,7 @@ internal sealed class Generator(GenerateOptions options)
         var paymentId = 0L;
         var allocationId = 0L;
         var step = Stopwatch.StartNew();
+        var pendingLines = new List<InvoiceLine>(5);
 
         void FlushPayment(AccountPlan plan, DateOnly issued, int dueDays, bool partial)
         {
@@ -413,7 +414,7 @@ internal sealed class Generator(GenerateOptions options)
                 var quantity = item.Fractional ? Math.Round(5m + (decimal)_random.NextDouble() * 150m, 1) : 1 + _random.Next(8);
                 var amount = Math.Round(quantity * item.Price, 2, MidpointRounding.AwayFromZero);
                 var tax = Math.Round(amount * TaxRate, 2, MidpointRounding.AwayFromZero);
-                lines.Add(new InvoiceLine
+                pendingLines.Add(new InvoiceLine
                 {
                     Id = ++lineId,
                     InvoiceId = id,
@@ -435,6 +436,7 @@ internal sealed class Generator(GenerateOptions options)
             invoice.OpenAmount = invoice.Total;
 
             CreditMemo? credit = null;
+            var partlyPaid = false;
             var roll = _random.NextDouble();
             if (roll < 0.003)
             {
@@ -476,7 +478,7 @@ internal sealed class Generator(GenerateOptions options)
                         invoice.OpenAmount -= part;
                         invoice.Version++;
                         counts.PartlyPaid++;
-                        FlushPayment(plan, issue, dueDays, partial: true);
+                        partlyPaid = true;
                     }
                     else
                     {
@@ -491,6 +493,17 @@ internal sealed class Generator(GenerateOptions options)
 
             invoices.Add(invoice);
             counts.Invoices++;
+            foreach (var line in pendingLines)
+            {
+                lines.Add(line);
+            }
+
+            pendingLines.Clear();
+            if (partlyPaid)
+            {
+                FlushPayment(plan, issue, dueDays, partial: true);
+            }
+
             if (credit is not null)
             {
                 credits.Add(credit);

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Generates the benchmark data (once), starts the portal in Release against it, runs the load test,
+# and stops the portal. Figures go to stdout and to bench/out/results-<time>.md.
+#
+#   bench/run.sh                      # 10,000 accounts, 1,000,000 invoices, 32 users, 20 s per phase
+#   ACCOUNTS=1000 INVOICES=100000 USERS=16 SECONDS=10 MODE=both bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ACCOUNTS=${ACCOUNTS:-10000}
+INVOICES=${INVOICES:-1000000}
+USERS=${USERS:-32}
+SECONDS_PER_PHASE=${SECONDS:-20}
+WARMUP=${WARMUP:-5}
+MODE=${MODE:-mix}
+PORT=${PORT:-5080}
+# The portal to measure: this tree's by default, or another checkout's src/Portal.
+PORTAL=${PORTAL:-src/Portal}
+OUT=bench/out
+DB="$OUT/portal-${ACCOUNTS}-${INVOICES}.db"
+USERS_FILE="$OUT/users-${ACCOUNTS}-${INVOICES}.tsv"
+URL="http://127.0.0.1:${PORT}"
+mkdir -p "$OUT"
+
+dotnet build -c Release bench/Portal.Bench -v q -nologo
+dotnet build -c Release "$PORTAL" -v q -nologo
+
+if [[ ! -f "$DB" || ! -f "$USERS_FILE" ]]; then
+  dotnet run -c Release --no-build --project bench/Portal.Bench -- generate \
+    --accounts "$ACCOUNTS" --invoices "$INVOICES" --db "$DB" --users-file "$USERS_FILE"
+fi
+
+# A copy, so that the logins and anything the pages write never change the generated data set.
+cp "$DB" "$OUT/run.db"
+rm -f "$OUT/run.db-wal" "$OUT/run.db-shm"
+
+ConnectionStrings__Portal="Data Source=$PWD/$OUT/run.db" \
+DemoData__Enabled=false \
+Security__SecureCookies=false \
+ASPNETCORE_ENVIRONMENT=Production \
+Logging__LogLevel__Default=Warning \
+  dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profile --urls "$URL" > "$OUT/portal.log" 2>&1 &
+PORTAL_PID=$!
+stop_portal() {
+  # dotnet run starts the app as a child: stop both, by pid.
+  pkill -TERM -P "$PORTAL_PID" 2>/dev/null || true
+  kill -TERM "$PORTAL_PID" 2>/dev/null || true
+  wait "$PORTAL_PID" 2>/dev/null || true
+}
+trap stop_portal EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fsS "$URL/healthz" > /dev/null 2>&1; then break; fi
+  sleep 0.5
+done
+curl -fsS "$URL/healthz" > /dev/null
+
+RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
+{
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB memory, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+  echo "Data: $ACCOUNTS accounts, $INVOICES invoices ($DB)"
+  echo
+  dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
+    --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
+    --users-file "$USERS_FILE" --mode "$MODE"
+} | tee "$RESULT"
+echo "saved to $RESULT"

@@ -37,6 +37,7 @@ internal sealed partial class LoadTest(LoadOptions options)
         new("overview `/`", (_, _) => "/"),
         new("invoices `/invoices`", (_, _) => "/invoices"),
         new("invoices by due date `/invoices?sort=due&dir=asc`", (_, _) => "/invoices?sort=due&dir=asc"),
+        new("invoices by total `/invoices?sort=total`", (_, _) => "/invoices?sort=total"),
         new("open invoices `/invoices?status=open`", (_, _) => "/invoices?status=open"),
         new("invoice search `/invoices?q={part of a number}`", (u, r) => $"/invoices?q={u.Invoices[r.Next(u.Invoices.Length)][4..^1]}"),
         new("invoice `/invoices/{number}`", (u, r) => $"/invoices/{u.Invoices[r.Next(u.Invoices.Length)]}"),

@@ -1,7 +1,14 @@
 using Portal.Data;
+using Portal.Features.Catalog;
+using Portal.Features.Contracts;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
+using Portal.Features.Licenses;
 using Portal.Features.Operator;
+using Portal.Features.Orders;
+using Portal.Features.Quotes;
+using Portal.Features.ServiceCalls;
+using Portal.Features.Usage;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
 
@@ -24,6 +31,13 @@ app.MapBrandAssets();
 app.MapCulturePicker();
 var api = app.MapIntegrationApi();
 api.MapBalanceEndpoint();
+api.MapUsageApi();
+api.MapCatalogApi();
+api.MapContractsApi();
+api.MapOrdersApi();
+api.MapQuotesApi();
+api.MapServiceCallsApi();
+api.MapLicensesApi();
 await app.RunAsync();
 return 0;
 

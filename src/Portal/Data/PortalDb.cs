@@ -1,12 +1,19 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Accounts;
+using Portal.Features.Catalog;
+using Portal.Features.Contracts;
 using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Invoices;
+using Portal.Features.Licenses;
 using Portal.Features.Operator;
+using Portal.Features.Orders;
 using Portal.Features.Payments;
+using Portal.Features.Quotes;
+using Portal.Features.ServiceCalls;
+using Portal.Features.Usage;
 using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Events;
@@ -49,6 +56,32 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<CustomerPrice> CustomerPrices => Set<CustomerPrice>();
+
+    public DbSet<Contract> Contracts => Set<Contract>();
+
+    public DbSet<ContractItem> ContractItems => Set<ContractItem>();
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    public DbSet<Quote> Quotes => Set<Quote>();
+
+    public DbSet<QuoteLine> QuoteLines => Set<QuoteLine>();
+
+    public DbSet<ServiceCall> ServiceCalls => Set<ServiceCall>();
+
+    public DbSet<ServiceCallComment> ServiceCallComments => Set<ServiceCallComment>();
+
+    public DbSet<License> Licenses => Set<License>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

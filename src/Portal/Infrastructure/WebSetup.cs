@@ -22,6 +22,7 @@ public static class WebSetup
         services.AddScoped<Events.IntegrationEvents>();
         services.AddScoped<Activity.ActivityLog>();
         services.AddScoped<Features.Ledger.Ledger>();
+        services.AddScoped<Features.Usage.UsageIngest>();
         services.AddScoped<AccountScope.AccountScope>();
         services.AddScoped<AccountScopeFilter>();
         services.AddHttpContextAccessor();

@@ -12,6 +12,7 @@ public static class CommandLine
     private static readonly Dictionary<string, Func<IServiceProvider, string[], TextWriter, TextWriter, Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["api-key"] = ApiKeyCommands.RunAsync,
+        ["import"] = CsvImport.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);

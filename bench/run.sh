@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 ACCOUNTS=${ACCOUNTS:-10000}
 INVOICES=${INVOICES:-1000000}
+USAGE=${USAGE:-10000000}
 USERS=${USERS:-32}
 SECONDS_PER_PHASE=${SECONDS:-20}
 WARMUP=${WARMUP:-5}
@@ -17,8 +18,8 @@ PORT=${PORT:-5080}
 # The portal to measure: this tree's by default, or another checkout's src/Portal.
 PORTAL=${PORTAL:-src/Portal}
 OUT=bench/out
-DB="$OUT/portal-${ACCOUNTS}-${INVOICES}.db"
-USERS_FILE="$OUT/users-${ACCOUNTS}-${INVOICES}.tsv"
+DB="$OUT/portal-${ACCOUNTS}-${INVOICES}-${USAGE}.db"
+USERS_FILE="$OUT/users-${ACCOUNTS}-${INVOICES}-${USAGE}.tsv"
 URL="http://127.0.0.1:${PORT}"
 mkdir -p "$OUT"
 
@@ -27,19 +28,23 @@ dotnet build -c Release "$PORTAL" -v q -nologo
 
 if [[ ! -f "$DB" || ! -f "$USERS_FILE" ]]; then
   dotnet run -c Release --no-build --project bench/Portal.Bench -- generate \
-    --accounts "$ACCOUNTS" --invoices "$INVOICES" --db "$DB" --users-file "$USERS_FILE"
+    --accounts "$ACCOUNTS" --invoices "$INVOICES" --usage "$USAGE" --db "$DB" --users-file "$USERS_FILE"
 fi
 
 # A copy, so that the logins and anything the pages write never change the generated data set.
 cp "$DB" "$OUT/run.db"
 rm -f "$OUT/run.db-wal" "$OUT/run.db-shm"
 
-ConnectionStrings__Portal="Data Source=$PWD/$OUT/run.db" \
-DemoData__Enabled=false \
-Security__SecureCookies=false \
-ASPNETCORE_ENVIRONMENT=Production \
-Logging__LogLevel__Default=Warning \
-  dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profile --urls "$URL" > "$OUT/portal.log" 2>&1 &
+export ConnectionStrings__Portal="Data Source=$PWD/$OUT/run.db"
+export DemoData__Enabled=false
+export Security__SecureCookies=false
+export ASPNETCORE_ENVIRONMENT=Production
+export Logging__LogLevel__Default=Warning
+
+# An API key for the ingest measurement (empty where the portal has no integration API).
+API_KEY=$(dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profile -- api-key create bench 2>/dev/null | tail -n 1 || true)
+
+dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profile --urls "$URL" > "$OUT/portal.log" 2>&1 &
 PORTAL_PID=$!
 stop_portal() {
   # dotnet run starts the app as a child: stop both, by pid.
@@ -58,10 +63,15 @@ curl -fsS "$URL/healthz" > /dev/null
 RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB memory, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
-  echo "Data: $ACCOUNTS accounts, $INVOICES invoices ($DB)"
+  echo "Data: $ACCOUNTS accounts, $INVOICES invoices, $USAGE usage records ($DB)"
   echo
   dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
     --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
     --users-file "$USERS_FILE" --mode "$MODE"
+  if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
+    echo
+    dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \
+      --url "$URL" --api-key "$API_KEY" --users-file "$USERS_FILE" --batches "${BATCHES:-20}" --batch-size "${BATCH_SIZE:-5000}"
+  fi
 } | tee "$RESULT"
 echo "saved to $RESULT"

@@ -13,6 +13,7 @@ using Portal.Features.Identity;
 using Portal.Features.Invoices;
 using Portal.Features.Operator;
 using Portal.Features.Payments;
+using Portal.Features.Usage;
 
 namespace Portal.Bench.Generate;
 
@@ -545,73 +546,36 @@ internal sealed class Generator(GenerateOptions options)
 
     private void WriteUsage(BulkSink sink, PortalDb model, AccountPlan[] accounts, Counts counts)
     {
-        var type = model.Model.GetEntityTypes().FirstOrDefault(t => t.GetTableName() == "UsageRecords");
-        if (type is null)
-        {
-            Console.WriteLine("usage: skipped, the model has no UsageRecords table yet");
-            return;
-        }
-
-        // The usage entity is someone else's: fill its properties by name and type, generically.
-        var writer = sink.Open(type);
-        var properties = type.GetProperties().Where(p => !p.IsShadowProperty()).ToArray();
+        var writer = Writer<UsageRecord>(sink, model);
         var step = Stopwatch.StartNew();
         var from = new DateTime(options.AsOf.AddDays(-365), TimeOnly.MinValue, DateTimeKind.Utc);
         for (var id = 1L; id <= options.Usage; id++)
         {
-            var entity = Activator.CreateInstance(type.ClrType)!;
-            var account = accounts[_random.Next(accounts.Length)];
-            foreach (var p in properties)
+            // Usage follows invoice volume: a big account meters a lot more.
+            var account = accounts[(int)(Math.Pow(_random.NextDouble(), 3) * accounts.Length)];
+            var item = Catalogue[_random.Next(Catalogue.Length)];
+            var occurred = from.AddSeconds(_random.Next(365 * 86_400));
+            writer.Add(new UsageRecord
             {
-                var value = UsageValue(p, id, account, from);
-                if (value is not null && p.PropertyInfo is { CanWrite: true } info)
-                {
-                    info.SetValue(entity, value);
-                }
-            }
-
-            writer.Add(entity);
+                Id = id,
+                AccountId = account.Id,
+                ExternalId = $"BILL-USE-{id:D10}",
+                ProductCode = item.Code,
+                Identifier = $"UNIT-{account.Number}-{_random.Next(20):D2}",
+                Description = item.Description,
+                OccurredAt = occurred,
+                Quantity = Math.Round((decimal)_random.NextDouble() * 24m, 2),
+                Unit = item.Unit,
+                CreatedAt = occurred.AddMinutes(5),
+            });
             counts.Usage++;
+            if (id % 1_000_000 == 0)
+            {
+                Console.WriteLine(string.Create(Inv, $"  {id:N0} usage records, {counts.Usage / step.Elapsed.TotalSeconds:N0} records/s"));
+            }
         }
 
         Console.WriteLine(string.Create(Inv, $"usage: {counts.Usage:N0} records in {step.Elapsed.TotalSeconds:F1} s"));
-    }
-
-    private object? UsageValue(IProperty p, long id, AccountPlan account, DateTime from)
-    {
-        var type = Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType;
-        var name = p.Name;
-        if (name == "Id" && type == typeof(long))
-        {
-            return id;
-        }
-
-        if (name == "AccountId")
-        {
-            return account.Id;
-        }
-
-        if (p.IsForeignKey())
-        {
-            return null;
-        }
-
-        if (type == typeof(string))
-        {
-            var text = name.Contains("Unit", StringComparison.Ordinal) ? "each"
-                : name.Contains("Currency", StringComparison.Ordinal) ? "USD"
-                : name.Contains("Id", StringComparison.Ordinal) || name.Contains("Key", StringComparison.Ordinal) ? $"U{id:D10}"
-                : $"{name} {id % 97}";
-            return p.GetMaxLength() is int max && text.Length > max ? text[..max] : text;
-        }
-
-        return type == typeof(DateTime) ? from.AddSeconds(_random.Next(365 * 86_400))
-            : type == typeof(DateOnly) ? DateOnly.FromDateTime(from).AddDays(_random.Next(365))
-            : type == typeof(decimal) ? Math.Round((decimal)_random.NextDouble() * 100m, 2)
-            : type == typeof(int) ? 1 + _random.Next(100)
-            : type == typeof(long) ? 1L + _random.Next(100)
-            : type == typeof(bool) ? false
-            : null;
     }
 
     private async Task WriteUsersFileAsync(AccountPlan[] accounts, List<int> loadUsers)

@@ -2,8 +2,8 @@
 # Generates the benchmark data (once), starts the portal in Release against it, runs the load test,
 # and stops the portal. Figures go to stdout and to bench/out/results-<time>.md.
 #
-#   bench/run.sh                      # 10,000 accounts, 1,000,000 invoices, 32 users, 20 s per phase
-#   ACCOUNTS=1000 INVOICES=100000 USERS=16 SECONDS=10 MODE=both bench/run.sh
+#   bench/run.sh    # 10,000 accounts, 1,000,000 invoices, 10,000,000 usage records, 32 users, 20 s per phase
+#   ACCOUNTS=1000 INVOICES=100000 USAGE=0 USERS=16 SECONDS=10 MODE=mix bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +13,7 @@ USAGE=${USAGE:-10000000}
 USERS=${USERS:-32}
 SECONDS_PER_PHASE=${SECONDS:-20}
 WARMUP=${WARMUP:-5}
-MODE=${MODE:-mix}
+MODE=${MODE:-both}
 PORT=${PORT:-5080}
 # The portal to measure: this tree's by default, or another checkout's src/Portal.
 PORTAL=${PORTAL:-src/Portal}
@@ -59,6 +59,9 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 curl -fsS "$URL/healthz" > /dev/null
+# The app itself (dotnet run's child), whose CPU time the load test reads from /proc.
+APP_PID=$(pgrep -P "$PORTAL_PID" | head -n 1 || true)
+APP_PID=${APP_PID:-$PORTAL_PID}
 
 RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
@@ -67,7 +70,7 @@ RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
     --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
-    --users-file "$USERS_FILE" --mode "$MODE"
+    --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID"
   if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
     echo
     dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \

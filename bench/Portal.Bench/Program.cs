@@ -2,7 +2,7 @@
 //
 //   dotnet run -c Release --project bench/Portal.Bench -- generate --accounts 10000 --invoices 1000000 [--db bench/out/portal.db | --provider Postgres --connection "..."] [--users-file bench/out/users.tsv] [--seed 42] [--as-of 2026-11-21] [--usage N]
 //   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 20] [--batch-size 5000] [--concurrency 1] [--invoice-upserts 500]
-//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf]
+//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID]
 //
 // See docs/performance.md for the targets and the measured figures.
 using System.Globalization;
@@ -78,5 +78,6 @@ var loadOptions = new LoadOptions(
     Get("password", Generator.Password),
     Get("mode", "mix"),
     long.Parse(Get("max-requests", "5000000"), inv),
-    named.TryGetValue("pages", out var pages) ? pages.Split(',') : null);
+    named.TryGetValue("pages", out var pages) ? pages.Split(',') : null,
+    named.TryGetValue("server-pid", out var pid) ? int.Parse(pid, inv) : null);
 return await new LoadTest(loadOptions).RunAsync();

@@ -15,7 +15,8 @@ internal sealed record LoadOptions(
     string Password,
     string Mode,
     long MaxRequestsPerPhase,
-    string[]? OnlyPages);
+    string[]? OnlyPages,
+    int? ServerPid);
 
 /// <summary>One page of the load: a name for the report and how to make its URL for a user.</summary>
 internal sealed record PageSpec(string Name, Func<BenchUser, Random, string> Path);
@@ -141,16 +142,18 @@ internal sealed partial class LoadTest(LoadOptions options)
     {
         // Warm-up: the same loop, results thrown away (JIT, the database's page cache, connection pools).
         await RunLoopAsync(clients, pages, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
+        var cpuBefore = ServerCpu();
         var stopwatch = Stopwatch.StartNew();
         var samples = await RunLoopAsync(clients, pages, TimeSpan.FromSeconds(options.Seconds), record: true);
         var elapsed = stopwatch.Elapsed;
+        var cpu = ServerCpu() - cpuBefore;
         var rows = pages.Select((page, p) =>
         {
             var latencies = samples.SelectMany(s => s.Latencies[p]).ToArray();
             Array.Sort(latencies);
             return new PageResult(page.Name, latencies, samples.Sum(s => s.Errors[p]));
         }).ToList();
-        var result = new PhaseResult(name, elapsed, rows);
+        var result = new PhaseResult(name, elapsed, rows, cpu);
         Console.Error.WriteLine(string.Create(Inv, $"phase {name}: {rows.Sum(r => r.Requests):N0} requests in {elapsed.TotalSeconds:F1} s"));
         return result;
     }
@@ -209,15 +212,17 @@ internal sealed partial class LoadTest(LoadOptions options)
         text.AppendLine(Inv, $"Run at {runAt:yyyy-MM-dd HH:mm} UTC against {options.Url}: {users.Length} virtual users (distinct logins), {options.WarmupSeconds} s warm-up then {options.Seconds} s per phase.");
         text.AppendLine(Inv, $"Accounts of the users: {users.Min(u => u.InvoiceCount):N0} to {users.Max(u => u.InvoiceCount):N0} invoices (median {users.Select(u => u.InvoiceCount).Order().ElementAt(users.Length / 2):N0}).");
         text.AppendLine();
-        text.AppendLine("| phase | page | requests | req/s | p50 ms | p99 ms | max ms | errors | req/s vs /healthz |");
-        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|");
+        var withCpu = options.ServerPid is not null;
+        text.AppendLine("| phase | page | requests | req/s | p50 ms | p99 ms | max ms | errors | req/s vs /healthz |" + (withCpu ? " server CPU ms/request | req/s on 2 idle cores (est.) |" : ""));
+        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|" + (withCpu ? "--:|--:|" : ""));
         foreach (var phase in results)
         {
             var seconds = phase.Elapsed.TotalSeconds;
             foreach (var page in phase.Pages)
             {
                 var rate = page.Requests / seconds;
-                text.AppendLine(Inv, $"| {phase.Name} | {page.Name} | {page.Requests:N0} | {rate:N0} | {page.Percentile(0.50):F2} | {page.Percentile(0.99):F2} | {page.Max:F2} | {page.Errors:N0} | {rate / healthRate:P1} |");
+                text.Append(Inv, $"| {phase.Name} | {page.Name} | {page.Requests:N0} | {rate:N0} | {page.Percentile(0.50):F2} | {page.Percentile(0.99):F2} | {page.Max:F2} | {page.Errors:N0} | {rate / healthRate:P1} |");
+                text.AppendLine(withCpu && phase.Pages.Count == 1 ? Cpu(phase, page.Requests) : withCpu ? " | |" : "");
             }
 
             if (phase.Pages.Count > 1)
@@ -225,11 +230,25 @@ internal sealed partial class LoadTest(LoadOptions options)
                 var all = phase.Pages.SelectMany(p => p.Latencies).Order().ToArray();
                 var total = new PageResult("all pages", all, phase.Pages.Sum(p => p.Errors));
                 var rate = total.Requests / seconds;
-                text.AppendLine(Inv, $"| {phase.Name} | **all pages** | {total.Requests:N0} | {rate:N0} | {total.Percentile(0.50):F2} | {total.Percentile(0.99):F2} | {total.Max:F2} | {total.Errors:N0} | {rate / healthRate:P1} |");
+                text.Append(Inv, $"| {phase.Name} | **all pages** | {total.Requests:N0} | {rate:N0} | {total.Percentile(0.50):F2} | {total.Percentile(0.99):F2} | {total.Max:F2} | {total.Errors:N0} | {rate / healthRate:P1} |");
+                text.AppendLine(withCpu ? Cpu(phase, total.Requests) : "");
             }
         }
 
         Console.Write(text.ToString());
+    }
+
+    // What a request costs the server in CPU, and so how many a second two otherwise idle cores could
+    // serve: an estimate that a busy shared machine disturbs much less than the wall-clock figures.
+    private static string Cpu(PhaseResult phase, long requests)
+    {
+        if (requests == 0 || phase.ServerCpu <= TimeSpan.Zero)
+        {
+            return " | |";
+        }
+
+        var perRequest = phase.ServerCpu.TotalMilliseconds / requests;
+        return string.Create(Inv, $" {perRequest:F2} | {2000 / perRequest:N0} |");
     }
 
     private static IEnumerable<BenchUser> ReadUsers(string path)
@@ -246,7 +265,23 @@ internal sealed partial class LoadTest(LoadOptions options)
         }
     }
 
-    private sealed record PhaseResult(string Name, TimeSpan Elapsed, List<PageResult> Pages);
+    private sealed record PhaseResult(string Name, TimeSpan Elapsed, List<PageResult> Pages, TimeSpan ServerCpu);
+
+    // The server's own CPU time (user + system, from /proc), so that a page's cost per request can be
+    // told apart from what the other processes on a shared machine take from it.
+    private TimeSpan ServerCpu()
+    {
+        if (options.ServerPid is not int pid || !File.Exists($"/proc/{pid}/stat"))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields 14 and 15 of stat (utime, stime) in clock ticks of 1/100 s; here 0-based after the name.
+        var ticks = long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
 
     private sealed record PageResult(string Name, long[] Latencies, long Errors)
     {

@@ -46,9 +46,10 @@ API_KEY=$(dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profi
 
 dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profile --urls "$URL" > "$OUT/portal.log" 2>&1 &
 PORTAL_PID=$!
+APP_PID=""
 stop_portal() {
   # dotnet run starts the app as a child: stop both, by pid.
-  pkill -TERM -P "$PORTAL_PID" 2>/dev/null || true
+  if [[ -n "$APP_PID" ]]; then kill -TERM "$APP_PID" 2>/dev/null || true; fi
   kill -TERM "$PORTAL_PID" 2>/dev/null || true
   wait "$PORTAL_PID" 2>/dev/null || true
 }

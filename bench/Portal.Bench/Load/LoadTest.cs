@@ -124,7 +124,16 @@ internal sealed partial class LoadTest(LoadOptions options)
         foreach (var page in wanted)
         {
             var path = page.Path(user.User, user.Random);
-            var (status, _) = await user.GetAsync(path, CancellationToken.None);
+            int status;
+            try
+            {
+                (status, _) = await user.GetAsync(path, CancellationToken.None);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                status = 0;
+            }
+
             if (status is >= 200 and < 300)
             {
                 present.Add(page);
@@ -177,8 +186,9 @@ internal sealed partial class LoadTest(LoadOptions options)
                 {
                     (status, _) = await client.GetAsync(path, CancellationToken.None);
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
+                    // Refused, reset or over the client's timeout: an error, not the end of the run.
                     status = 0;
                 }
 

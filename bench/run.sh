@@ -3,7 +3,7 @@
 # and stops the portal. Figures go to stdout and to bench/out/results-<time>.md.
 #
 #   bench/run.sh    # 10,000 accounts, 1,000,000 invoices, 10,000,000 usage records, 32 users, 20 s per phase
-#   ACCOUNTS=1000 INVOICES=100000 USAGE=0 USERS=16 SECONDS=10 MODE=mix bench/run.sh
+#   ACCOUNTS=1000 INVOICES=100000 USAGE=0 USERS=16 DURATION=10 MODE=mix bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,7 @@ ACCOUNTS=${ACCOUNTS:-10000}
 INVOICES=${INVOICES:-1000000}
 USAGE=${USAGE:-10000000}
 USERS=${USERS:-32}
-SECONDS_PER_PHASE=${SECONDS:-20}
+SECONDS_PER_PHASE=${DURATION:-20}  # not SECONDS: bash keeps its own clock in that name
 WARMUP=${WARMUP:-5}
 MODE=${MODE:-both}
 PORT=${PORT:-5080}
@@ -77,7 +77,7 @@ RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
   if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
     echo
     dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \
-      --url "$URL" --api-key "$API_KEY" --users-file "$USERS_FILE" --batches "${BATCHES:-20}" --batch-size "${BATCH_SIZE:-5000}"
+      --url "$URL" --api-key "$API_KEY" --users-file "$USERS_FILE" --batches "${BATCHES:-20}" --batch-size "${BATCH_SIZE:-5000}" --server-pid "$APP_PID"
   fi
 } | tee "$RESULT"
 echo "saved to $RESULT"

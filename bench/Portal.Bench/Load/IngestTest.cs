@@ -6,7 +6,7 @@ using System.Text;
 
 namespace Portal.Bench.Load;
 
-internal sealed record IngestOptions(Uri Url, string ApiKey, string UsersFile, int Batches, int BatchSize, int Concurrency, int InvoiceUpserts);
+internal sealed record IngestOptions(Uri Url, string ApiKey, string UsersFile, int Batches, int BatchSize, int Concurrency, int InvoiceUpserts, int? ServerPid);
 
 /// <summary>
 /// Bulk usage ingest through the integration API (<c>POST /api/v1/usage</c>): batches of new records
@@ -65,6 +65,7 @@ internal sealed class IngestTest(IngestOptions options)
 
         await PostAsync(client, bodies[0]);
         var latencies = new List<double>();
+        var cpuBefore = ProcessCpu.Read(options.ServerPid);
         var stopwatch = Stopwatch.StartNew();
         var next = 0;
         var workers = Enumerable.Range(0, options.Concurrency).Select(async _ =>
@@ -83,14 +84,16 @@ internal sealed class IngestTest(IngestOptions options)
         });
         await Task.WhenAll(workers);
         var elapsed = stopwatch.Elapsed.TotalSeconds;
+        var cpu = ProcessCpu.Read(options.ServerPid) - cpuBefore;
         latencies.Sort();
         var records = (long)options.Batches * options.BatchSize;
         var text = new StringBuilder();
         text.AppendLine(Inv, $"Run at {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC against {options.Url}: {options.Batches} batches of {options.BatchSize:N0} new usage records, {options.Concurrency} at a time, after one warm-up batch.");
         text.AppendLine();
-        text.AppendLine("| endpoint | records | seconds | records/s | batch p50 ms | batch p99 ms | batch max ms |");
-        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|");
-        text.AppendLine(Inv, $"| `POST /api/v1/usage` | {records:N0} | {elapsed:F1} | {records / elapsed:N0} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.99):F0} | {latencies[^1]:F0} |");
+        text.AppendLine("| endpoint | records | seconds | records/s | batch p50 ms | batch p99 ms | batch max ms | server CPU s | records/s per server CPU second |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        var perCpu = cpu > TimeSpan.Zero ? (records / cpu.TotalSeconds).ToString("N0", Inv) : "";
+        text.AppendLine(Inv, $"| `POST /api/v1/usage` | {records:N0} | {elapsed:F1} | {records / elapsed:N0} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.99):F0} | {latencies[^1]:F0} | {cpu.TotalSeconds:F1} | {perCpu} |");
         if (options.InvoiceUpserts > 0)
         {
             text.AppendLine();
@@ -110,6 +113,7 @@ internal sealed class IngestTest(IngestOptions options)
         var created = new List<(string ExternalId, string Account, string Number)>();
         var latencies = new List<double>();
         var errors = 0;
+        var cpuBefore = TimeSpan.Zero;
         for (var n = 0; n < options.InvoiceUpserts + 20; n++)
         {
             var update = created.Count > 0 && random.Next(2) == 0;
@@ -135,6 +139,11 @@ internal sealed class IngestTest(IngestOptions options)
                 }).ToArray(),
             });
             await body.LoadIntoBufferAsync();
+            if (n == 20)
+            {
+                cpuBefore = ProcessCpu.Read(options.ServerPid);
+            }
+
             var started = Stopwatch.GetTimestamp();
             using var response = await client.PutAsync(new Uri($"/api/v1/invoices/{externalId}", UriKind.Relative), body);
             await response.Content.ReadAsByteArrayAsync();
@@ -163,9 +172,11 @@ internal sealed class IngestTest(IngestOptions options)
             }
         }
 
+        var cpu = ProcessCpu.Read(options.ServerPid) - cpuBefore;
+        var perRequest = options.ServerPid is null ? "" : (cpu.TotalMilliseconds / latencies.Count).ToString("F2", Inv);
         latencies.Sort();
-        return "| endpoint | requests | p50 ms | p99 ms | max ms | errors |\n|---|--:|--:|--:|--:|--:|\n"
-            + string.Create(Inv, $"| `PUT /api/v1/invoices/{{externalId}}` (half create, half update; 1-5 lines) | {latencies.Count:N0} | {Percentile(latencies, 0.5):F2} | {Percentile(latencies, 0.99):F2} | {latencies[^1]:F2} | {errors} |\n");
+        return "| endpoint | requests | p50 ms | p99 ms | max ms | errors | server CPU ms/request |\n|---|--:|--:|--:|--:|--:|--:|\n"
+            + string.Create(Inv, $"| `PUT /api/v1/invoices/{{externalId}}` (half create, half update; 1-5 lines) | {latencies.Count:N0} | {Percentile(latencies, 0.5):F2} | {Percentile(latencies, 0.99):F2} | {latencies[^1]:F2} | {errors} | {perRequest} |\n");
     }
 
     private static async Task PostAsync(HttpClient client, HttpContent body)

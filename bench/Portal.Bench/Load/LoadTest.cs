@@ -57,6 +57,12 @@ internal sealed partial class LoadTest(LoadOptions options)
             return 2;
         }
 
+        if (options.Seconds < 1 || options.Users < 1)
+        {
+            Console.Error.WriteLine("--seconds and --users must be at least 1.");
+            return 2;
+        }
+
         var users = ReadUsers(options.UsersFile).Take(options.Users).ToArray();
         if (users.Length < options.Users)
         {
@@ -277,21 +283,7 @@ internal sealed partial class LoadTest(LoadOptions options)
 
     private sealed record PhaseResult(string Name, TimeSpan Elapsed, List<PageResult> Pages, TimeSpan ServerCpu);
 
-    // The server's own CPU time (user + system, from /proc), so that a page's cost per request can be
-    // told apart from what the other processes on a shared machine take from it.
-    private TimeSpan ServerCpu()
-    {
-        if (options.ServerPid is not int pid || !File.Exists($"/proc/{pid}/stat"))
-        {
-            return TimeSpan.Zero;
-        }
-
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // Fields 14 and 15 of stat (utime, stime) in clock ticks of 1/100 s; here 0-based after the name.
-        var ticks = long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv);
-        return TimeSpan.FromMilliseconds(ticks * 10);
-    }
+    private TimeSpan ServerCpu() => ProcessCpu.Read(options.ServerPid);
 
     private sealed record PageResult(string Name, long[] Latencies, long Errors)
     {

@@ -28,6 +28,7 @@ public static class WebSetup
         services.AddHttpContextAccessor();
         services.AddScoped<Data.DemoData>();
         services.AddRouting(o => o.LowercaseUrls = true);
+        services.AddHostedService<Pdf.PdfWarmUp>();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -13,6 +13,7 @@ only list of keys there is. This script reads it:
 
 A localizer is any variable declared as IStringLocalizer / IStringLocalizer<T> / IHtmlLocalizer /
 IViewLocalizer (constructor parameter, @inject, method parameter, field): NAME["key", args...].
+Validation texts are keys too: ErrorMessage = "..." and [Display(Name = "...")] (ValidationText.cs).
 
 The admin console (Features/Admin) is used by the operator's staff only and may stay English, so
 --unlocalized skips it; its L[...] keys are still extracted and translated like every other.
@@ -96,7 +97,10 @@ def line_of(text, index):
 def scan(files, names):
     """Returns ({key: [file:line, ...]}, [(file:line, expression)] of non-literal keys)."""
     keys, dynamic = {}, []
-    call = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(sorted(map(re.escape, names))) + r")\[")
+    # NAME[ for each localizer; data-annotation texts are looked up in the same table
+    # (Infrastructure/ValidationText.cs): ErrorMessage = "...", [Display(Name = "...")].
+    call = re.compile(r"(?:(?<![A-Za-z0-9_.])(?:" + "|".join(sorted(map(re.escape, names)))
+                      + r")\[|ErrorMessage\s*=(?!=)|Display\s*\(\s*Name\s*=)")
     for path in files:
         text = read(path)
         rel = os.path.relpath(path, ROOT)
@@ -109,12 +113,14 @@ def scan(files, names):
                 dynamic.append((where, "interpolated string: " + text[i:text.find("]", i) + 1]))
                 continue
             literal = parse_literal(text, i)
+            if literal is None and m.group(0).endswith("="):
+                continue  # ErrorMessage = someVariable: not a key written here
             if literal is None:
                 dynamic.append((where, text[i:text.find("]", i)].strip()))
                 continue
             value, end = literal
             rest = text[end:end + 20].lstrip()
-            if rest.startswith("+"):
+            if rest.startswith("+") and not m.group(0).endswith("="):
                 dynamic.append((where, "concatenated key starting " + json.dumps(value)))
                 continue
             keys.setdefault(value, []).append(where)
@@ -226,13 +232,14 @@ def unlocalized_in_view(path):
     # Directives at the top (@page, @model, @using, @inject) are not text.
     text = re.sub(r"^\s*@(page|model|using|inject|namespace|addTagHelper|layout|section|inherits)\b.*$", "",
                   text, flags=re.M)
+    # Expressions go first: a lambda's => inside one would otherwise end a text node early.
+    text = remove_razor_expressions(text)
     for m in re.finditer(r">([^<>]*)<", text):
         segment = m.group(1)
         base_line = line_of(text, m.start(1))
-        raw_lines = segment.split("\n")
-        for k, rest in enumerate(remove_razor_expressions(segment).split("\n")):
-            raw = raw_lines[k] if k < len(raw_lines) else rest
-            if CSHARP_LINE.match(raw) or raw.strip().endswith(";") or rest.strip() in ("}", "{", "else"):
+        for k, rest in enumerate(segment.split("\n")):
+            raw = original.split("\n")[base_line + k - 1] if base_line + k - 1 < original.count("\n") + 1 else rest
+            if CSHARP_LINE.match(rest) or rest.strip().endswith(";") or rest.strip() in ("}", "{", "else"):
                 continue
             rest = re.sub(r"&[a-z]+;|&#\d+;|\belse\b", " ", rest)
             if re.search(r"[A-Za-z]{2,}", rest):
@@ -247,7 +254,7 @@ def unlocalized_in_view(path):
 
 # Literals in page models that look like sentences shown to a person: an assignment or return of
 # a string with a space and a capital, outside a localizer call. Reported for review only.
-SENTENCE = re.compile(r'(?<![\[\w])(?:Error|Message|Notice|Status|Title|Success|[A-Z]\w*Message)\s*=\s*("(?:[^"\\\n]|\\.)*[A-Za-z ]{3,}(?:[^"\\\n]|\\.)*")')
+SENTENCE = re.compile(r'(?<![\[\w.])(?:Error|Message|Notice|Status|Title|Success)\s*=\s*("(?:[^"\\\n]|\\.)*[A-Za-z]+ [A-Za-z ]+(?:[^"\\\n]|\\.)*")')
 ADD_ERROR = re.compile(r'AddModelError\([^,]+,\s*("(?:[^"\\\n]|\\.)*")')
 
 

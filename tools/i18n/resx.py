@@ -48,12 +48,12 @@ def load(lang):
 
 def save(lang, entries):
     lines = [HEADER]
+    # quoteattr writes a newline in a key as &#10;, which an XML reader keeps (a raw one becomes a space).
     for key in sorted(entries, key=lambda k: (k.casefold(), k)):
         lines.append(f'  <data name={quoteattr(key)} xml:space="preserve">\n'
                      f"    <value>{escape(entries[key])}</value>\n"
                      f"  </data>\n")
     lines.append("</root>\n")
-    # Newlines inside attribute values would be normalised to spaces by an XML reader.
     text = "".join(lines)
     with open(path_of(lang), "w", encoding="utf-8", newline="\n") as f:
         f.write(text)

@@ -58,7 +58,8 @@ public static class WebSetup
                 o.Conventions.AuthorizeFolder("/Admin", IdentitySetup.StaffPolicy);
             })
             .AddMvcOptions(o => o.Filters.AddService<AccountScopeFilter>())
-            .AddViewLocalization();
+            .AddViewLocalization()
+            .AddLocalizedValidation();
         services.AddProblemDetails();
         return builder;
     }

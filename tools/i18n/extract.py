@@ -11,6 +11,8 @@ only list of keys there is. This script reads it:
     extract.py --missing es     keys without a translation in SharedResource.es.resx
     extract.py --unused es      translations whose key no longer appears in the source
 
+PORTAL_ROOT=/path/to/checkout scans another checkout (e.g. a colleague's worktree).
+
 A localizer is any variable declared as IStringLocalizer / IStringLocalizer<T> / IHtmlLocalizer /
 IViewLocalizer (constructor parameter, @inject, method parameter, field): NAME["key", args...].
 Validation texts are keys too: ErrorMessage = "..." and [Display(Name = "...")] (ValidationText.cs).
@@ -27,7 +29,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ROOT = os.path.abspath(os.environ.get("PORTAL_ROOT") or os.path.join(os.path.dirname(__file__), "..", ".."))
 SRC = os.path.join(ROOT, "src", "Portal")
 RESOURCES = os.path.join(SRC, "Resources")
 

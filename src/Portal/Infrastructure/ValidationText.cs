@@ -132,7 +132,7 @@ public static class ValidationText
 
         public override IdentityError UserLockoutNotEnabled() => Error(nameof(UserLockoutNotEnabled), l["We could not complete that. Nothing was changed. Please try again in a moment."]);
 
-        public override IdentityError PasswordTooShort(int length) => Error(nameof(PasswordTooShort), l["Use at least {0} characters.", length]);
+        public override IdentityError PasswordTooShort(int length) => Error(nameof(PasswordTooShort), l["Passwords must be at least {0} characters.", length]);
 
         public override IdentityError PasswordRequiresUniqueChars(int uniqueChars) => Error(nameof(PasswordRequiresUniqueChars), l["Use at least {0} different characters.", uniqueChars]);
 

@@ -6,6 +6,7 @@ using Portal.Features.Contracts;
 using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
+using Portal.Features.Invitations;
 using Portal.Features.Invoices;
 using Portal.Features.Licenses;
 using Portal.Features.Operator;
@@ -89,6 +90,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

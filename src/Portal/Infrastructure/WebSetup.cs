@@ -28,6 +28,7 @@ public static class WebSetup
         services.AddHttpContextAccessor();
         services.AddScoped<Data.DemoData>();
         services.AddRouting(o => o.LowercaseUrls = true);
+        services.AddHostedService<Pdf.PdfWarmUp>();
         // No ResourcesPath: the anchor type already lives in Portal.Resources, so the embedded names are
         // Portal.Resources.SharedResource.<culture>; a ResourcesPath of "Resources" would make the factory
         // look for Portal.Resources.Resources.SharedResource and silently fall back to English.
@@ -79,6 +80,7 @@ public static class WebSetup
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRequestLocalization();
+        app.UsePortalRateLimits();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -12,6 +12,9 @@ public sealed class AccessibilityTests(BrowserFixture portal)
 
     [Theory]
     [InlineData("/login", false)]
+    [InlineData("/register", false)]
+    [InlineData("/forgot-password", false)]
+    [InlineData("/activity", true)]
     [InlineData("/", true)]
     [InlineData("/invoices", true)]
     [InlineData("/invoices/{latest}", true)]

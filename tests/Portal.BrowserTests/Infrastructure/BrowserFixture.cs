@@ -65,6 +65,8 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("ConnectionStrings:Portal", $"Data Source={_databaseFile}");
         builder.UseSetting("Security:SecureCookies", "false");
         builder.UseSetting("DemoData:Enabled", "true");
+        // Every test logs in from 127.0.0.1: the login rate limit would answer 429 (RateLimitTests cover it).
+        builder.UseSetting("RateLimits:Enabled", "false");
     }
 
     /// <summary>A fresh browser context (its own cookies) and page, with the portal as base URL.</summary>

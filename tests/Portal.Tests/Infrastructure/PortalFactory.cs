@@ -42,6 +42,8 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("DemoData:Enabled", "true");
         // Background workers would race the tests' own reads; a test that wants them runs its own factory.
         builder.UseSetting("Workers:Enabled", "false");
+        // Hundreds of logins from one address: rate limits are tested by a factory of their own.
+        builder.UseSetting("RateLimits:Enabled", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -150,10 +150,13 @@ public static class AccountsApi
         string externalId, HttpRequest request, PortalDb db, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var (body, bad) = await ApiJson.ReadAsync<AccountRequest>(request, ct);
-        if (body is null)
-        {
-            return bad!;
-        }
+        return body is null ? bad! : await UpsertAsync(externalId, body, db, time, loggers, ct);
+    }
+
+    /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
+    public static async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
+        string externalId, AccountRequest body, PortalDb db, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    {
 
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);

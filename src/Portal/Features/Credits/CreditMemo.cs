@@ -77,7 +77,7 @@ internal sealed class CreditMemoConfiguration : IEntityTypeConfiguration<CreditM
         // Credit not yet applied: small, and what the balance subtracts.
         b.HasIndex(c => new { c.AccountId, c.RemainingAmount })
             .HasDatabaseName("IX_CreditMemos_Remaining")
-            .HasFilter("\"RemainingAmount\" > 0 AND \"IsVoid\" = FALSE");
+            .HasFilter("\"RemainingAmount\" > 0 AND NOT \"IsVoid\"");
         b.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -89,10 +89,13 @@ public static class CreditsApi
         string externalId, HttpRequest request, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var (body, bad) = await ApiJson.ReadAsync<CreditRequest>(request, ct);
-        if (body is null)
-        {
-            return bad!;
-        }
+        return body is null ? bad! : await UpsertAsync(externalId, body, db, ledger, time, loggers, ct);
+    }
+
+    /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
+    public static async Task<Results<Created<CreditResponse>, Ok<CreditResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
+        string externalId, CreditRequest body, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    {
 
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);

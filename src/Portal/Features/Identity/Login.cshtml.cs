@@ -10,6 +10,7 @@ using Portal.Data;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Activity;
 using Portal.Resources;
 
 namespace Portal.Features.Identity;
@@ -21,7 +22,8 @@ public sealed class LoginModel(
     PortalDb db,
     OperatorSettingsCache settingsCache,
     TimeProvider time,
-    IStringLocalizer<SharedResource> l) : PageModel
+    IStringLocalizer<SharedResource> l,
+    ActivityLog activity) : PageModel
 {
     [BindProperty]
     public LoginInput Input { get; set; } = new();
@@ -60,6 +62,7 @@ public sealed class LoginModel(
         {
             // Same answer, and comparable work, as a wrong password: no hint that the login exists.
             signIn.UserManager.PasswordHasher.HashPassword(new PortalUser(), Input.Password);
+            await RecordAsync("login.failed", null, "unknown login");
             Error = l["That e-mail or phone number and password do not match our records."];
             return Page();
         }
@@ -71,6 +74,8 @@ public sealed class LoginModel(
             // make a parallel sign-in of the same user fail its own (lockout-reset) update.
             var now = time.GetUtcNow().UtcDateTime;
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastLoginAt, now));
+            activity.Record("login.succeeded", user.Id, subject: Input.Login.Trim());
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
             if (user.PreferredCulture is { Length: > 0 } culture)
             {
                 CultureEndpoint.Remember(Response, culture);
@@ -86,14 +91,23 @@ public sealed class LoginModel(
 
         if (result.IsLockedOut)
         {
+            await RecordAsync("login.locked_out", user.Id, null);
             var until = await signIn.UserManager.GetLockoutEndDateAsync(user);
             var minutes = until is null ? 15 : Math.Max(1, (int)Math.Ceiling((until.Value - time.GetUtcNow()).TotalMinutes));
             Error = l["This account is locked after too many failed attempts. Try again in {0} minutes, or reset your password.", minutes];
             return Page();
         }
 
+        await RecordAsync("login.failed", user.Id, "wrong password");
         Error = l["That e-mail or phone number and password do not match our records."];
         return Page();
+    }
+
+    // The activity trail (ASVS 16): the submitted login is the subject, so failures for unknown logins show too.
+    private async Task RecordAsync(string action, string? userId, string? detail)
+    {
+        activity.Record(action, userId, detail: detail, subject: Input.Login.Trim());
+        await db.SaveChangesAsync(HttpContext.RequestAborted);
     }
 
     // A customer may log in with the e-mail address or with the phone number of an account they

@@ -30,6 +30,8 @@ public static class CsvImport
             LicensesApi.UpsertAsync(db, time, row.Text("externalId") ?? "", new LicensesApi.LicenseInput(row.Text("account"), row.Text("productCode"), row.Text("productName"), row.Text("licenseCode"), row.Int("seats"), row.Text("version"), row.Date("issuedOn"), row.Date("expiresOn"), row.Text("maintenance"), row.Date("maintenanceEndsOn")), ct)),
     };
 
+    static CsvImport() => CoreCsvImport.Register();
+
     public static IReadOnlyCollection<string> KindNames => Kinds.Keys;
 
     /// <summary>Lets another feature add an importable kind (e.g. the core billing documents).</summary>
@@ -204,6 +206,10 @@ public static class CsvImport
         public bool? Bool(string field) => Parse(field, s => bool.TryParse(s, out var v) ? v : (bool?)null, "true or false");
 
         public DateOnly? Date(string field) => Parse(field, s => DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v : (DateOnly?)null, "a date as yyyy-MM-dd");
+
+        public TEnum? Enum<TEnum>(string field)
+            where TEnum : struct, System.Enum =>
+            Parse(field, s => System.Enum.TryParse<TEnum>(s, ignoreCase: true, out var v) && !int.TryParse(s, CultureInfo.InvariantCulture, out _) ? v : (TEnum?)null, $"one of {string.Join(", ", System.Enum.GetNames<TEnum>())}");
 
         public DateTime? Timestamp(string field) => Parse(field, s => DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var v) ? v : (DateTime?)null, "an ISO 8601 timestamp");
 

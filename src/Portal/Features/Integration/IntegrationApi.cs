@@ -2,6 +2,19 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Portal.Features.Accounts;
+using Portal.Features.Catalog;
+using Portal.Features.Contracts;
+using Portal.Features.Credits;
+using Portal.Features.Invitations;
+using Portal.Features.Invoices;
+using Portal.Features.Licenses;
+using Portal.Features.Orders;
+using Portal.Features.Payments;
+using Portal.Features.Quotes;
+using Portal.Features.ServiceCalls;
+using Portal.Features.Usage;
+using Portal.Features.Webhooks;
 
 namespace Portal.Features.Integration;
 
@@ -28,6 +41,7 @@ public static class IntegrationApi
     /// Every integration endpoint lives in this group: API-key authentication, JSON in and out,
     /// ProblemDetails for every error. Feature files add their endpoints with <c>Map...(group)</c>.
     /// </summary>
+    /// <summary>The OpenAPI document and every /api/v1 endpoint, each area's endpoints mapped by its own feature.</summary>
     public static RouteGroupBuilder MapIntegrationApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -39,6 +53,20 @@ public static class IntegrationApi
             .RequireAuthorization(new AuthorizeAttribute { Policy = Policy, AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName })
             .DisableAntiforgery()
             .WithTags("Integration");
+        group.MapBalanceEndpoint();
+        group.MapAccountsApi();
+        group.MapInvoicesApi();
+        group.MapCreditsApi();
+        group.MapPaymentsApi();
+        group.MapInvitationsApi();
+        group.MapUsageApi();
+        group.MapCatalogApi();
+        group.MapContractsApi();
+        group.MapOrdersApi();
+        group.MapQuotesApi();
+        group.MapServiceCallsApi();
+        group.MapLicensesApi();
+        group.MapWebhooksApi();
         return group;
     }
 }

@@ -157,10 +157,13 @@ public static class InvoicesApi
         string externalId, HttpRequest request, PortalDb db, TimeProvider time, OperatorClock clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var (body, bad) = await ApiJson.ReadAsync<InvoiceRequest>(request, ct);
-        if (body is null)
-        {
-            return bad!;
-        }
+        return body is null ? bad! : await UpsertAsync(externalId, body, db, time, clock, loggers, ct);
+    }
+
+    /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
+    public static async Task<Results<Created<InvoiceResponse>, Ok<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
+        string externalId, InvoiceRequest body, PortalDb db, TimeProvider time, OperatorClock clock, ILoggerFactory loggers, CancellationToken ct)
+    {
 
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);

@@ -91,10 +91,13 @@ public static partial class PaymentsApi
         string externalId, HttpRequest request, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var (body, bad) = await ApiJson.ReadAsync<PaymentRequest>(request, ct);
-        if (body is null)
-        {
-            return bad!;
-        }
+        return body is null ? bad! : await UpsertAsync(externalId, body, db, ledger, time, loggers, ct);
+    }
+
+    /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
+    public static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
+        string externalId, PaymentRequest body, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    {
 
         var now = ApiWrites.Now(time);
         var e = new ApiErrors();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -143,37 +144,73 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
         return new UsageIngestResult.Ingested(inserted, rows.Count - inserted);
     }
 
+    // Rows go in 100 at a time: one multi-row INSERT per chunk, prepared once, so the per-statement
+    // cost is paid a hundredth as often (SQLite allows 32,766 parameters; this uses 1,000).
+    private const int RowsPerStatement = 100;
+
     private async Task<int> InsertSqliteAsync(List<Row> rows, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = $"INSERT INTO \"UsageRecords\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", Columns.Select((_, i) => $"$p{i}"))}) ON CONFLICT(\"ExternalId\") DO NOTHING";
-        var parameters = Columns.Select((_, i) =>
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = $"$p{i}";
-            command.Parameters.Add(p);
-            return p;
-        }).ToArray();
-        await command.PrepareAsync(ct);
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
         var inserted = 0;
-        foreach (var row in rows)
+        DbCommand? full = null;
+        try
         {
-            parameters[0].Value = row.AccountId;
-            parameters[1].Value = row.ExternalId;
-            parameters[2].Value = row.ProductCode;
-            parameters[3].Value = (object?)row.Identifier ?? DBNull.Value;
-            parameters[4].Value = (object?)row.Description ?? DBNull.Value;
-            parameters[5].Value = SqliteTimestamp(row.OccurredAt);
-            parameters[6].Value = FixedPointConverter.ToStored(row.Quantity);
-            parameters[7].Value = row.Unit;
-            parameters[8].Value = (object?)row.InvoiceId ?? DBNull.Value;
-            parameters[9].Value = SqliteTimestamp(row.CreatedAt);
-            inserted += await command.ExecuteNonQueryAsync(ct);
+            for (var offset = 0; offset < rows.Count; offset += RowsPerStatement)
+            {
+                var count = Math.Min(RowsPerStatement, rows.Count - offset);
+                var command = count == RowsPerStatement
+                    ? full ??= await PrepareAsync(connection, transaction, RowsPerStatement, ct)
+                    : await PrepareAsync(connection, transaction, count, ct);
+                for (var i = 0; i < count; i++)
+                {
+                    var row = rows[offset + i];
+                    var p = i * Columns.Length;
+                    command.Parameters[p].Value = row.AccountId;
+                    command.Parameters[p + 1].Value = row.ExternalId;
+                    command.Parameters[p + 2].Value = row.ProductCode;
+                    command.Parameters[p + 3].Value = (object?)row.Identifier ?? DBNull.Value;
+                    command.Parameters[p + 4].Value = (object?)row.Description ?? DBNull.Value;
+                    command.Parameters[p + 5].Value = SqliteTimestamp(row.OccurredAt);
+                    command.Parameters[p + 6].Value = FixedPointConverter.ToStored(row.Quantity);
+                    command.Parameters[p + 7].Value = row.Unit;
+                    command.Parameters[p + 8].Value = (object?)row.InvoiceId ?? DBNull.Value;
+                    command.Parameters[p + 9].Value = SqliteTimestamp(row.CreatedAt);
+                }
+
+                inserted += await command.ExecuteNonQueryAsync(ct);
+                if (!ReferenceEquals(command, full))
+                {
+                    await command.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
         }
 
         return inserted;
+    }
+
+    private static async Task<DbCommand> PrepareAsync(DbConnection connection, DbTransaction transaction, int rowCount, CancellationToken ct)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var values = string.Join(", ", Enumerable.Range(0, rowCount).Select(r => "(" + string.Join(", ", Columns.Select((_, c) => $"$p{(r * Columns.Length) + c}")) + ")"));
+        command.CommandText = $"INSERT INTO \"UsageRecords\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) VALUES {values} ON CONFLICT(\"ExternalId\") DO NOTHING";
+        for (var i = 0; i < rowCount * Columns.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"$p{i}";
+            command.Parameters.Add(parameter);
+        }
+
+        await command.PrepareAsync(ct);
+        return command;
     }
 
     // One statement per batch: the rows travel as arrays and unnest() turns them back into rows.

@@ -45,6 +45,8 @@ internal sealed class ActivityEntryConfiguration : IEntityTypeConfiguration<Acti
         b.Property(a => a.UserAgent).HasMaxLength(300);
         b.HasIndex(a => new { a.AccountId, a.OccurredAt, a.Id });
         b.HasIndex(a => new { a.UserId, a.OccurredAt, a.Id });
+        // The console reads the whole trail newest first (migration 20261122000400_Invitations).
+        b.HasIndex(a => new { a.OccurredAt, a.Id });
     }
 }
 

@@ -30,7 +30,8 @@ public sealed class UsageApiTests(PortalFactory portal)
     {
         var client = await IntegrationClient.CreateAsync(portal);
         var prefix = IntegrationClient.Unique("u");
-        var batch = new { records = Enumerable.Range(0, 50).Select(i => Record($"{prefix}-{i}")).ToList() };
+        // 250: two full multi-row statements and a shorter last one.
+        var batch = new { records = Enumerable.Range(0, 250).Select(i => Record($"{prefix}-{i}")).ToList() };
 
         var first = await client.PostAsJsonAsync("/api/v1/usage", batch, TestContext.Current.CancellationToken);
         var second = await client.PostAsJsonAsync("/api/v1/usage", batch, TestContext.Current.CancellationToken);
@@ -38,11 +39,11 @@ public sealed class UsageApiTests(PortalFactory portal)
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var a = await first.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var b = await second.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Equal(50, a.GetProperty("new").GetInt32());
+        Assert.Equal(250, a.GetProperty("new").GetInt32());
         Assert.Equal(0, a.GetProperty("alreadyKnown").GetInt32());
         Assert.Equal(0, b.GetProperty("new").GetInt32());
-        Assert.Equal(50, b.GetProperty("alreadyKnown").GetInt32());
-        Assert.Equal(50, await CountAsync(prefix));
+        Assert.Equal(250, b.GetProperty("alreadyKnown").GetInt32());
+        Assert.Equal(250, await CountAsync(prefix));
     }
 
     [Fact]

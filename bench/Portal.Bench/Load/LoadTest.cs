@@ -1,0 +1,383 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Portal.Bench.Load;
+
+internal sealed record LoadOptions(
+    Uri Url,
+    int Users,
+    int Seconds,
+    int WarmupSeconds,
+    string UsersFile,
+    string Password,
+    string Mode,
+    long MaxRequestsPerPhase,
+    string[]? OnlyPages,
+    int? ServerPid);
+
+/// <summary>One page of the load: a name for the report and how to make its URL for a user.</summary>
+internal sealed record PageSpec(string Name, Func<BenchUser, Random, string> Path);
+
+/// <summary>A line of the users file: who logs in, and some invoice numbers of their own account.</summary>
+internal sealed record BenchUser(string Email, string Account, int InvoiceCount, string[] Invoices);
+
+/// <summary>
+/// Logs in as many users over HTTP (the real login form, antiforgery included), then runs concurrent
+/// virtual users against the customer pages and, in the same run, against /healthz, and prints
+/// requests per second and latency percentiles per page as a Markdown table.
+/// </summary>
+internal sealed partial class LoadTest(LoadOptions options)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private static readonly PageSpec[] Pages =
+    [
+        new("overview `/`", (_, _) => "/"),
+        new("invoices `/invoices`", (_, _) => "/invoices"),
+        new("invoices by due date `/invoices?sort=due&dir=asc`", (_, _) => "/invoices?sort=due&dir=asc"),
+        new("invoices by total `/invoices?sort=total`", (_, _) => "/invoices?sort=total"),
+        new("open invoices `/invoices?status=open`", (_, _) => "/invoices?status=open"),
+        new("invoice search `/invoices?q={part of a number}`", (u, r) => $"/invoices?q={u.Invoices[r.Next(u.Invoices.Length)][4..^1]}"),
+        new("invoice `/invoices/{number}`", (u, r) => $"/invoices/{u.Invoices[r.Next(u.Invoices.Length)]}"),
+        new("invoice PDF `/invoices/{number}/pdf`", (u, r) => $"/invoices/{u.Invoices[r.Next(u.Invoices.Length)]}/pdf"),
+        new("payments `/payments`", (_, _) => "/payments"),
+        new("credits `/credits`", (_, _) => "/credits"),
+    ];
+
+    private static readonly PageSpec Health = new("health `/healthz`", (_, _) => "/healthz");
+
+    public async Task<int> RunAsync()
+    {
+        if (!options.Url.IsLoopback)
+        {
+            Console.Error.WriteLine("Only a loopback target (127.0.0.1, ::1, localhost) may be loaded.");
+            return 2;
+        }
+
+        if (options.Seconds < 1 || options.Users < 1)
+        {
+            Console.Error.WriteLine("--seconds and --users must be at least 1.");
+            return 2;
+        }
+
+        var users = ReadUsers(options.UsersFile).Take(options.Users).ToArray();
+        if (users.Length < options.Users)
+        {
+            Console.Error.WriteLine($"The users file has {users.Length} users; {options.Users} asked for.");
+            return 2;
+        }
+
+        var login = Stopwatch.StartNew();
+        var clients = new VirtualUser[users.Length];
+        // Logging in is PBKDF2 at 210,000 iterations: a few at a time, or the server is only hashing.
+        using (var gate = new SemaphoreSlim(4))
+        {
+            await Task.WhenAll(users.Select(async (user, i) =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    clients[i] = await VirtualUser.LoginAsync(options.Url, user, options.Password, i);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+
+        Console.Error.WriteLine(string.Create(Inv, $"logged in {clients.Length} users in {login.Elapsed.TotalSeconds:F1} s"));
+
+        try
+        {
+            var pages = await ProbeAsync(clients[0]);
+            var results = new List<PhaseResult>();
+            var runAt = DateTime.UtcNow;
+            if (options.Mode is "mix" or "both")
+            {
+                results.Add(await RunPhaseAsync("mix", clients, pages));
+            }
+
+            if (options.Mode is "each" or "both")
+            {
+                foreach (var page in pages)
+                {
+                    results.Add(await RunPhaseAsync($"alone: {page.Name}", clients, [page]));
+                }
+            }
+
+            results.Add(await RunPhaseAsync("healthz", clients, [Health]));
+            Print(results, users, runAt);
+            return 0;
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    // A page that is not there (404 for the first user) is left out and reported, not counted as errors.
+    private async Task<PageSpec[]> ProbeAsync(VirtualUser user)
+    {
+        var present = new List<PageSpec>();
+        var wanted = options.OnlyPages is null ? Pages : Pages.Where(p => options.OnlyPages.Any(o => p.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToArray();
+        foreach (var page in wanted)
+        {
+            var path = page.Path(user.User, user.Random);
+            int status;
+            try
+            {
+                (status, _) = await user.GetAsync(path, CancellationToken.None);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                status = 0;
+            }
+
+            if (status is >= 200 and < 300)
+            {
+                present.Add(page);
+            }
+            else
+            {
+                Console.Error.WriteLine(string.Create(Inv, $"left out: {page.Name} answered {status} on {path}"));
+            }
+        }
+
+        return [.. present];
+    }
+
+    private async Task<PhaseResult> RunPhaseAsync(string name, VirtualUser[] clients, PageSpec[] pages)
+    {
+        // Warm-up: the same loop, results thrown away (JIT, the database's page cache, connection pools).
+        await RunLoopAsync(clients, pages, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
+        var cpuBefore = ServerCpu();
+        var stopwatch = Stopwatch.StartNew();
+        var samples = await RunLoopAsync(clients, pages, TimeSpan.FromSeconds(options.Seconds), record: true);
+        var elapsed = stopwatch.Elapsed;
+        var cpu = ServerCpu() - cpuBefore;
+        var rows = pages.Select((page, p) =>
+        {
+            var latencies = samples.SelectMany(s => s.Latencies[p]).ToArray();
+            Array.Sort(latencies);
+            return new PageResult(page.Name, latencies, samples.Sum(s => s.Errors[p]));
+        }).ToList();
+        var result = new PhaseResult(name, elapsed, rows, cpu);
+        Console.Error.WriteLine(string.Create(Inv, $"phase {name}: {rows.Sum(r => r.Requests):N0} requests in {elapsed.TotalSeconds:F1} s"));
+        return result;
+    }
+
+    private async Task<UserSamples[]> RunLoopAsync(VirtualUser[] clients, PageSpec[] pages, TimeSpan duration, bool record)
+    {
+        using var stop = new CancellationTokenSource(duration);
+        var perUserBudget = Math.Max(1, options.MaxRequestsPerPhase / clients.Length);
+        var tasks = clients.Select(client => Task.Run(async () =>
+        {
+            var samples = new UserSamples(pages.Length);
+            var next = client.Index % pages.Length;
+            for (long n = 0; n < perUserBudget && !stop.IsCancellationRequested; n++)
+            {
+                var p = next;
+                next = (next + 1) % pages.Length;
+                var path = pages[p].Path(client.User, client.Random);
+                var started = Stopwatch.GetTimestamp();
+                int status;
+                try
+                {
+                    (status, _) = await client.GetAsync(path, CancellationToken.None);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // Refused, reset or over the client's timeout: an error, not the end of the run.
+                    status = 0;
+                }
+
+                var ticks = Stopwatch.GetTimestamp() - started;
+                if (!record)
+                {
+                    continue;
+                }
+
+                samples.Latencies[p].Add(ticks);
+                if (status is < 200 or >= 300)
+                {
+                    samples.Errors[p]++;
+                    if (samples.Errors[p] == 1)
+                    {
+                        Console.Error.WriteLine(string.Create(Inv, $"  {client.User.Email} {path}: {status}"));
+                    }
+                }
+            }
+
+            return samples;
+        })).ToArray();
+        return await Task.WhenAll(tasks);
+    }
+
+    private void Print(List<PhaseResult> results, BenchUser[] users, DateTime runAt)
+    {
+        var health = results.Last().Pages[0];
+        var healthRate = health.Requests / results.Last().Elapsed.TotalSeconds;
+        var text = new StringBuilder();
+        text.AppendLine(Inv, $"Run at {runAt:yyyy-MM-dd HH:mm} UTC against {options.Url}: {users.Length} virtual users (distinct logins), {options.WarmupSeconds} s warm-up then {options.Seconds} s per phase.");
+        text.AppendLine(Inv, $"Accounts of the users: {users.Min(u => u.InvoiceCount):N0} to {users.Max(u => u.InvoiceCount):N0} invoices (median {users.Select(u => u.InvoiceCount).Order().ElementAt(users.Length / 2):N0}).");
+        text.AppendLine();
+        var withCpu = options.ServerPid is not null;
+        text.AppendLine("| phase | page | requests | req/s | p50 ms | p99 ms | max ms | errors | req/s vs /healthz |" + (withCpu ? " server CPU ms/request | req/s on 2 idle cores (est.) |" : ""));
+        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|" + (withCpu ? "--:|--:|" : ""));
+        foreach (var phase in results)
+        {
+            var seconds = phase.Elapsed.TotalSeconds;
+            foreach (var page in phase.Pages)
+            {
+                var rate = page.Requests / seconds;
+                text.Append(Inv, $"| {phase.Name} | {page.Name} | {page.Requests:N0} | {rate:N0} | {page.Percentile(0.50):F2} | {page.Percentile(0.99):F2} | {page.Max:F2} | {page.Errors:N0} | {rate / healthRate:P1} |");
+                text.AppendLine(withCpu && phase.Pages.Count == 1 ? Cpu(phase, page.Requests) : withCpu ? " | |" : "");
+            }
+
+            if (phase.Pages.Count > 1)
+            {
+                var all = phase.Pages.SelectMany(p => p.Latencies).Order().ToArray();
+                var total = new PageResult("all pages", all, phase.Pages.Sum(p => p.Errors));
+                var rate = total.Requests / seconds;
+                text.Append(Inv, $"| {phase.Name} | **all pages** | {total.Requests:N0} | {rate:N0} | {total.Percentile(0.50):F2} | {total.Percentile(0.99):F2} | {total.Max:F2} | {total.Errors:N0} | {rate / healthRate:P1} |");
+                text.AppendLine(withCpu ? Cpu(phase, total.Requests) : "");
+            }
+        }
+
+        Console.Write(text.ToString());
+    }
+
+    // What a request costs the server in CPU, and so how many a second two otherwise idle cores could
+    // serve: an estimate that a busy shared machine disturbs much less than the wall-clock figures.
+    private static string Cpu(PhaseResult phase, long requests)
+    {
+        if (requests == 0 || phase.ServerCpu <= TimeSpan.Zero)
+        {
+            return " | |";
+        }
+
+        var perRequest = phase.ServerCpu.TotalMilliseconds / requests;
+        return string.Create(Inv, $" {perRequest:F2} | {2000 / perRequest:N0} |");
+    }
+
+    private static IEnumerable<BenchUser> ReadUsers(string path)
+    {
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            var parts = line.Split('\t');
+            yield return new BenchUser(parts[0], parts[1], int.Parse(parts[2], Inv), parts[3].Split(',', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    private sealed record PhaseResult(string Name, TimeSpan Elapsed, List<PageResult> Pages, TimeSpan ServerCpu);
+
+    private TimeSpan ServerCpu() => ProcessCpu.Read(options.ServerPid);
+
+    private sealed record PageResult(string Name, long[] Latencies, long Errors)
+    {
+        public long Requests => Latencies.Length;
+
+        public double Max => Latencies.Length == 0 ? 0 : Ms(Latencies[^1]);
+
+        /// <summary>Nearest-rank percentile over the sorted latencies, in milliseconds.</summary>
+        public double Percentile(double p) =>
+            Latencies.Length == 0 ? 0 : Ms(Latencies[Math.Clamp((int)Math.Ceiling(p * Latencies.Length) - 1, 0, Latencies.Length - 1)]);
+
+        private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    }
+
+    private sealed class UserSamples(int pages)
+    {
+        public List<long>[] Latencies { get; } = Enumerable.Range(0, pages).Select(_ => new List<long>(4096)).ToArray();
+
+        public long[] Errors { get; } = new long[pages];
+    }
+
+    /// <summary>One person: own connection, own cookies, requests one after another.</summary>
+    private sealed partial class VirtualUser : IDisposable
+    {
+        private readonly HttpClient _client;
+        private readonly byte[] _buffer = new byte[16 * 1024];
+
+        private VirtualUser(Uri baseUrl, BenchUser user, int index)
+        {
+            User = user;
+            Index = index;
+            Random = new Random(index);
+            var handler = new SocketsHttpHandler
+            {
+                CookieContainer = new CookieContainer(),
+                UseCookies = true,
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+                MaxConnectionsPerServer = 1,
+            };
+            _client = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        }
+
+        public BenchUser User { get; }
+
+        public int Index { get; }
+
+        public Random Random { get; }
+
+        public static async Task<VirtualUser> LoginAsync(Uri baseUrl, BenchUser user, string password, int index)
+        {
+            var client = new VirtualUser(baseUrl, user, index);
+            var form = await client._client.GetStringAsync(new Uri("/login", UriKind.Relative));
+            var token = TokenField().Match(form);
+            if (!token.Success)
+            {
+                throw new InvalidOperationException("The login page has no antiforgery token.");
+            }
+
+            using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Login"] = user.Email,
+                ["Input.Password"] = password,
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+            });
+            using var response = await client._client.PostAsync(new Uri("/login", UriKind.Relative), content);
+            if (response.StatusCode != HttpStatusCode.Redirect)
+            {
+                throw new InvalidOperationException($"Login of {user.Email} answered {(int)response.StatusCode}, not a redirect (is Security:SecureCookies false for plain http?).");
+            }
+
+            // The first page sets the current-account cookie.
+            await client.GetAsync("/", CancellationToken.None);
+            return client;
+        }
+
+        public async Task<(int Status, long Bytes)> GetAsync(string path, CancellationToken ct)
+        {
+            using var response = await _client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct);
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            long bytes = 0;
+            int read;
+            while ((read = await body.ReadAsync(_buffer, ct)) > 0)
+            {
+                bytes += read;
+            }
+
+            return ((int)response.StatusCode, bytes);
+        }
+
+        public void Dispose() => _client.Dispose();
+
+        [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+        private static partial Regex TokenField();
+    }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Generates the benchmark data (once), starts the portal in Release against it, runs the load test,
+# and stops the portal. Figures go to stdout and to bench/out/results-<time>.md.
+#
+#   bench/run.sh    # 10,000 accounts, 1,000,000 invoices, 10,000,000 usage records, 32 users, 20 s per phase
+#   ACCOUNTS=1000 INVOICES=100000 USAGE=0 USERS=16 DURATION=10 MODE=mix bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ACCOUNTS=${ACCOUNTS:-10000}
+INVOICES=${INVOICES:-1000000}
+USAGE=${USAGE:-10000000}
+USERS=${USERS:-32}
+SECONDS_PER_PHASE=${DURATION:-20}  # not SECONDS: bash keeps its own clock in that name
+WARMUP=${WARMUP:-5}
+MODE=${MODE:-both}
+PORT=${PORT:-5080}
+# The portal to measure: this tree's by default, or another checkout's src/Portal.
+PORTAL=${PORTAL:-src/Portal}
+OUT=bench/out
+DB="$OUT/portal-${ACCOUNTS}-${INVOICES}-${USAGE}.db"
+USERS_FILE="$OUT/users-${ACCOUNTS}-${INVOICES}-${USAGE}.tsv"
+URL="http://127.0.0.1:${PORT}"
+mkdir -p "$OUT"
+
+dotnet build -c Release bench/Portal.Bench -v q -nologo
+dotnet build -c Release "$PORTAL" -v q -nologo
+
+if [[ ! -f "$DB" || ! -f "$USERS_FILE" ]]; then
+  dotnet run -c Release --no-build --project bench/Portal.Bench -- generate \
+    --accounts "$ACCOUNTS" --invoices "$INVOICES" --usage "$USAGE" --db "$DB" --users-file "$USERS_FILE"
+fi
+
+# A copy, so that the logins and anything the pages write never change the generated data set.
+cp "$DB" "$OUT/run.db"
+rm -f "$OUT/run.db-wal" "$OUT/run.db-shm"
+
+export ConnectionStrings__Portal="Data Source=$PWD/$OUT/run.db"
+export DemoData__Enabled=false
+export Security__SecureCookies=false
+export ASPNETCORE_ENVIRONMENT=Production
+export Logging__LogLevel__Default=Warning
+# Thirty-two logins from one address in a few seconds are what the login rate limit is there to stop.
+export RateLimits__Enabled=false
+
+# An API key for the ingest measurement (empty where the portal has no integration API).
+API_KEY=$(dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profile -- api-key create bench 2>/dev/null | tail -n 1 || true)
+
+dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profile --urls "$URL" > "$OUT/portal.log" 2>&1 &
+PORTAL_PID=$!
+APP_PID=""
+stop_portal() {
+  # dotnet run starts the app as a child: stop both, by pid.
+  if [[ -n "$APP_PID" ]]; then kill -TERM "$APP_PID" 2>/dev/null || true; fi
+  kill -TERM "$PORTAL_PID" 2>/dev/null || true
+  wait "$PORTAL_PID" 2>/dev/null || true
+}
+trap stop_portal EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fsS "$URL/healthz" > /dev/null 2>&1; then break; fi
+  sleep 0.5
+done
+curl -fsS "$URL/healthz" > /dev/null
+# The app itself (dotnet run's child), whose CPU time the load test reads from /proc.
+APP_PID=$(pgrep -P "$PORTAL_PID" | head -n 1 || true)
+APP_PID=${APP_PID:-$PORTAL_PID}
+
+RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
+{
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB memory, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+  echo "Data: $ACCOUNTS accounts, $INVOICES invoices, $USAGE usage records ($DB)"
+  echo
+  dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
+    --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
+    --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID"
+  if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
+    echo
+    dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \
+      --url "$URL" --api-key "$API_KEY" --users-file "$USERS_FILE" --batches "${BATCHES:-20}" --batch-size "${BATCH_SIZE:-5000}" --server-pid "$APP_PID"
+  fi
+} | tee "$RESULT"
+echo "saved to $RESULT"

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+
+namespace Portal.Infrastructure.Security;
+
+/// <summary>The <c>RateLimits</c> configuration section.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Off in the shared test host (its tests log in hundreds of times from one address).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Attempts allowed per window, per client address and form (and per submitted login on /login).</summary>
+    public int PermitLimit { get; set; } = 10;
+
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Throttles the forms an attacker would hammer: log in, register, forgot and reset password, accept an
+/// invitation (ASVS 6.1.1, 6.3.1). A fixed window per client address and form, plus one per submitted
+/// login on the login form; over the limit the answer is 429 with Retry-After and the readable error
+/// page. Counters live in each instance's memory: behind a load balancer each instance counts on its
+/// own (docs/security.md); the lockout, kept in the database, is the control that spans instances.
+/// </summary>
+public static class RateLimits
+{
+    private const string LoginItem = "portal:rate-limit-login";
+
+    private static readonly string[] LimitedForms = ["/login", "/register", "/forgot-password", "/reset-password", "/invitations/accept"];
+
+    public static WebApplicationBuilder AddPortalRateLimits(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        builder.Services.AddSingleton(options);
+        if (!options.Enabled)
+        {
+            return builder;
+        }
+
+        var window = TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds));
+        FixedWindowRateLimiterOptions Window(string _) => new()
+        {
+            PermitLimit = Math.Max(1, options.PermitLimit),
+            Window = window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                // No body here: the status code pages re-execute /error/429, a page in the reader's language.
+                return ValueTask.CompletedTask;
+            };
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(http => LimitedForm(http) is { } form
+                    ? RateLimitPartition.GetFixedWindowLimiter($"{form}|{http.Connection.RemoteIpAddress}", Window)
+                    : RateLimitPartition.GetNoLimiter("")),
+                PartitionedRateLimiter.Create<HttpContext, string>(http => LimitedForm(http) == "/login" && http.Items[LoginItem] is string login
+                    ? RateLimitPartition.GetFixedWindowLimiter("/login|" + login, Window)
+                    : RateLimitPartition.GetNoLimiter("")));
+        });
+        return builder;
+    }
+
+    public static WebApplication UsePortalRateLimits(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<RateLimitOptions>().Enabled)
+        {
+            return app;
+        }
+
+        // The limiter's partition function cannot await: read the login form first (it is buffered, and
+        // model binding reads the same copy later).
+        app.Use(async (http, next) =>
+        {
+            if (LimitedForm(http) == "/login" && http.Request.HasFormContentType)
+            {
+                var form = await http.Request.ReadFormAsync(http.RequestAborted);
+                var login = form["Input.Login"].ToString().Trim().ToLowerInvariant();
+                if (login.Length > 0)
+                {
+                    http.Items[LoginItem] = login.Length > 256 ? login[..256] : login;
+                }
+            }
+
+            await next(http);
+        });
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static string? LimitedForm(HttpContext http)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method))
+        {
+            return null;
+        }
+
+        var path = http.Request.Path.Value?.TrimEnd('/') ?? "";
+        return LimitedForms.FirstOrDefault(f => string.Equals(f, path, StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -55,6 +55,10 @@ public static class DataExtensions
         {
             // Readers never wait for the writer; the setting lives in the database file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            // Statistics for indexes a migration just added: without them SQLite's planner may pick a
+            // new index over the right one (seen: the recent-invoices query sorting a 20,000-invoice
+            // history through the branch index). Cheap when the statistics are already current.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;");
         }
 
         if (app.Configuration.GetValue("DemoData:Enabled", true))

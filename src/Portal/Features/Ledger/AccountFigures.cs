@@ -40,9 +40,15 @@ public sealed record AccountFigures(
                 OverdueCount = db.Invoices.Count(i => i.AccountId == a.Id && i.OpenAmount > 0m && !i.IsVoid && i.DueDate < today),
                 Credits = db.CreditMemos.Where(c => c.AccountId == a.Id && c.RemainingAmount > 0m && !c.IsVoid).Sum(c => c.RemainingAmount),
                 Payments = db.Payments.Where(p => p.AccountId == a.Id && p.UnappliedAmount > 0m && p.Status == PaymentStatus.Succeeded).Sum(p => p.UnappliedAmount),
-                LastPayment = db.Payments.Where(p => p.AccountId == a.Id && p.Status == PaymentStatus.Succeeded)
+                // Two scalar subqueries, each one seek on (AccountId, ReceivedAt, Id). Projected as one
+                // object, EF joins a ROW_NUMBER() window over every payment in the database instead.
+                LastPaymentAmount = db.Payments.Where(p => p.AccountId == a.Id && p.Status == PaymentStatus.Succeeded)
                     .OrderByDescending(p => p.ReceivedAt).ThenByDescending(p => p.Id)
-                    .Select(p => new { p.Amount, p.ReceivedAt })
+                    .Select(p => (decimal?)p.Amount)
+                    .FirstOrDefault(),
+                LastPaymentAt = db.Payments.Where(p => p.AccountId == a.Id && p.Status == PaymentStatus.Succeeded)
+                    .OrderByDescending(p => p.ReceivedAt).ThenByDescending(p => p.Id)
+                    .Select(p => (DateTime?)p.ReceivedAt)
                     .FirstOrDefault(),
             })
             .AsNoTracking()
@@ -58,7 +64,7 @@ public sealed record AccountFigures(
             UnappliedPayments: row.Payments,
             OpenInvoiceCount: row.OpenCount,
             OverdueInvoiceCount: row.OverdueCount,
-            LastPaymentAmount: row.LastPayment?.Amount,
-            LastPaymentAt: row.LastPayment?.ReceivedAt);
+            LastPaymentAmount: row.LastPaymentAmount,
+            LastPaymentAt: row.LastPaymentAt);
     }
 }

@@ -10,6 +10,7 @@ public static class ActivityText
     {
         "login.succeeded" => l["Logged in"],
         "login.failed" => l["Failed login"],
+        "login.locked_out" => l["Locked out after failed logins"],
         "session.signed_out" => l["Signed out a session"],
         "session.signed_out_others" => l["Signed out all other sessions"],
         "password.changed" => l["Changed the password"],
@@ -41,7 +42,30 @@ public static class ActivityText
         "membership.removed" => l["User removed from the account"],
         "settings.changed" => l["Changed portal settings"],
         "invoice.downloaded" => l["Downloaded an invoice"],
+        "account.portal-enabled" => l["Account enabled for the portal"],
+        "account.portal-disabled" => l["Account disabled for the portal"],
         _ => action,
+    };
+
+    /// <summary>
+    /// The detail in words when it is one of the fixed phrases the portal records (the stored text is
+    /// English); anything else (an e-mail, an invoice number, a passkey's name) is data and shows as is.
+    /// </summary>
+    public static string? Detail(string? detail, IStringLocalizer l) => detail switch
+    {
+        "wrong password" => l["wrong password"],
+        "unknown login" => l["unknown login"],
+        "passkey" => l["passkey"],
+        "recovery code" => l["recovery code"],
+        "authenticator app" => l["authenticator app"],
+        "authenticator code" => l["authenticator code"],
+        "this device" => l["this device"],
+        "another device" => l["another device"],
+        "no login with this e-mail" => l["no login with this e-mail"],
+        "invalid or expired link" => l["invalid or expired link"],
+        "expired or used link" => l["expired or used link"],
+        "membership existed; permissions unchanged" => l["membership existed; permissions unchanged"],
+        _ => detail,
     };
 
     /// <summary>A filter kind (the part before the dot) in words.</summary>
@@ -52,7 +76,7 @@ public static class ActivityText
         "invitation" => l["Invitations"],
         "registration" => l["Registrations"],
         "email" => l["E-mail addresses"],
-        "twofactor" or "two_factor" => l["Two-factor authentication"],
+        "two_factor" => l["Two-factor authentication"],
         "invoice" => l["Invoices"],
         "session" => l["Sessions"],
         "passkey" => l["Passkeys"],

@@ -96,6 +96,31 @@ public sealed partial class TranslationsTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Invoice_pdf_is_written_in_the_readers_language_and_number_format()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = await portal.LoginAsync(DemoData.CustomerEmail);
+        var number = await portal.WithDbAsync(db => Task.FromResult(
+            db.Invoices.Where(i => i.Account!.Number == "10001" && !i.IsVoid).OrderByDescending(i => i.Id).Select(i => i.Number).First()));
+
+        var bytes = await client.GetByteArrayAsync($"/invoices/{Uri.EscapeDataString(number)}/pdf?culture=fr", ct);
+
+        var text = await Portal.Tests.Features.Invoices.InvoiceTestData.PdfTextAsync(bytes);
+        if (text is null)
+        {
+            // No poppler here: the document title, written as plain text, carries the translated word.
+            Assert.Contains("FACTURE " + number, Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.Contains("FACTURE", text, StringComparison.Ordinal);
+        Assert.Contains("Montant dû", text, StringComparison.Ordinal);
+        Assert.Contains("Page 1 sur ", text, StringComparison.Ordinal);
+        Assert.Matches(@"\d,\d{2}\s\$", text);
+        Assert.DoesNotContain("Amount due", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Form_errors_come_in_the_chosen_language()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -29,7 +29,14 @@ public static class WebSetup
         services.AddScoped<Data.DemoData>();
         services.AddRouting(o => o.LowercaseUrls = true);
         services.AddHostedService<Pdf.PdfWarmUp>();
-        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // No ResourcesPath: the anchor type already lives in Portal.Resources, so the embedded names are
+        // Portal.Resources.SharedResource.<culture>; a ResourcesPath of "Resources" would make the factory
+        // look for Portal.Resources.Resources.SharedResource and silently fall back to English.
+        services.AddLocalization();
+        // Spanish and French text goes out as characters, not as &#xF3; entities (the default encoder
+        // escapes everything outside Basic Latin); markup characters are still escaped.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en-US");
@@ -52,7 +59,8 @@ public static class WebSetup
                 o.Conventions.AuthorizeFolder("/Admin", IdentitySetup.StaffPolicy);
             })
             .AddMvcOptions(o => o.Filters.AddService<AccountScopeFilter>())
-            .AddViewLocalization();
+            .AddViewLocalization()
+            .AddLocalizedValidation();
         services.AddProblemDetails();
         return builder;
     }

@@ -14,7 +14,7 @@ public static class TrailQuery
     public const int PageSize = 50;
 
     /// <summary>The kinds of entry a reader can filter by: the part of the action before the dot.</summary>
-    public static readonly string[] Kinds = ["login", "password", "invitation", "registration", "email", "twofactor", "invoice"];
+    public static readonly string[] Kinds = ["login", "password", "invitation", "registration", "email", "two_factor", "invoice"];
 
     public sealed record Row(long Id, DateTime OccurredAt, string Action, string? Who, string? Detail, string? IpAddress, string? AccountNumber);
 

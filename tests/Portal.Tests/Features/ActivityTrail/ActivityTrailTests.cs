@@ -24,8 +24,8 @@ public sealed class ActivityTrailTests(PortalFactory portal)
         var html = await (await admin.GetAsync("/activity?kind=login", Ct)).HtmlAsync();
         Assert.Contains("<a href=\"/activity\" aria-current=\"page\">", html, StringComparison.Ordinal);
 
-        var succeeded = html.IndexOf("login.succeeded</code></td>\n                    <td data-label=\"Who\">" + memberEmail, StringComparison.Ordinal);
-        var failed = html.IndexOf("login.failed</code></td>\n                    <td data-label=\"Who\">" + memberEmail, StringComparison.Ordinal);
+        var succeeded = html.IndexOf("data-action=\"login.succeeded\">Logged in</td>\n                    <td data-label=\"Who\">" + memberEmail, StringComparison.Ordinal);
+        var failed = html.IndexOf("data-action=\"login.failed\">Failed login</td>\n                    <td data-label=\"Who\">" + memberEmail, StringComparison.Ordinal);
         Assert.True(succeeded >= 0, "the member's login is listed");
         Assert.True(failed > succeeded, "the earlier failed login comes after it");
         Assert.DoesNotContain(DemoData.CustomerEmail, html, StringComparison.Ordinal);

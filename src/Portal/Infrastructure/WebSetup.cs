@@ -18,6 +18,7 @@ public static class WebSetup
         services.AddSingleton<OperatorSettingsCache>();
         services.AddScoped<OperatorClock>();
         services.AddScoped<Formatting>();
+        services.AddSingleton<PageRoutes>();
         services.AddScoped<Email.EmailOutbox>();
         services.AddScoped<Events.IntegrationEvents>();
         services.AddScoped<Activity.ActivityLog>();

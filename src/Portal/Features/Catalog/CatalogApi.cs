@@ -85,10 +85,7 @@ public static class CatalogApi
         }
 
         var errors = new FieldErrors();
-        if (errors.Currency("currency", input.Currency) && input.Currency != account.Currency)
-        {
-            errors.Add("currency", $"The account is billed in {account.Currency}.");
-        }
+        errors.CurrencyOf("currency", input.Currency, account);
 
         errors.Number("unitPrice", input.UnitPrice);
         if (input.ValidFrom is { } from && input.ValidTo is { } to && to < from)

@@ -27,18 +27,10 @@ public static class ContractsApi
     {
         var errors = new FieldErrors();
         errors.Text("externalId", externalId, 100);
-        var account = await AccountRefs.FindAsync(db, input.Account, ct);
-        if (errors.Text("account", input.Account, 100) && account is null)
-        {
-            errors.Add("account", $"No account has externalId '{input.Account}'.");
-        }
+        var account = await errors.AccountAsync(db, "account", input.Account, ct);
 
         errors.Text("number", input.Number, 50);
-        var status = ContractStatus.Open;
-        if (input.Status is not null && !Enum.TryParse(input.Status, ignoreCase: true, out status))
-        {
-            errors.Add("status", "One of: open, closed, cancelled.");
-        }
+        var status = errors.Enum<ContractStatus>("status", input.Status) ?? ContractStatus.Open;
 
         if (input.StartDate is null)
         {

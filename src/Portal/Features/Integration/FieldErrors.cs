@@ -1,3 +1,4 @@
+using Portal.Data;
 using Portal.Infrastructure;
 
 namespace Portal.Features.Integration;
@@ -94,6 +95,55 @@ public sealed class FieldErrors
     /// <summary>An amount of money in the given currency: at most the currency's minor-unit decimals.</summary>
     public bool Amount(string field, decimal? value, string currency, bool allowNegative = false, bool required = true) =>
         Number(field, value, Currencies.IsKnown(currency) ? Currencies.Exponent(currency) : 2, allowNegative, required);
+
+    /// <summary>The account a body names by external id; null, with the error added, when absent or unknown.</summary>
+    public async Task<AccountRefs.AccountRef?> AccountAsync(PortalDb db, string field, string? externalId, CancellationToken ct)
+    {
+        if (!Text(field, externalId, 100))
+        {
+            return null;
+        }
+
+        var account = await AccountRefs.FindAsync(db, externalId, ct);
+        if (account is null)
+        {
+            Add(field, $"No account has externalId '{externalId}'.");
+        }
+
+        return account;
+    }
+
+    /// <summary>A known currency, and the account's own when the account is known: documents never mix currencies.</summary>
+    public void CurrencyOf(string field, string? currency, AccountRefs.AccountRef? account)
+    {
+        if (Currency(field, currency) && account is not null && !string.Equals(currency, account.Currency, StringComparison.Ordinal))
+        {
+            Add(field, $"The account is billed in {account.Currency}.");
+        }
+    }
+
+    /// <summary>
+    /// An optional value of <typeparamref name="TEnum"/> by name (any case; numbers are refused, so that a
+    /// client cannot send a value the API never documented); null when absent or invalid, with the error added.
+    /// </summary>
+    public TEnum? Enum<TEnum>(string field, string? value)
+        where TEnum : struct, System.Enum
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _)
+            && System.Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed)
+            && System.Enum.IsDefined(parsed))
+        {
+            return parsed;
+        }
+
+        Add(field, "One of: " + string.Join(", ", System.Enum.GetNames<TEnum>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])) + ".");
+        return null;
+    }
 
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 }

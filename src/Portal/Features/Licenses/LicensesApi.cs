@@ -31,11 +31,7 @@ public static class LicensesApi
     {
         var errors = new FieldErrors();
         errors.Text("externalId", externalId, 100);
-        var account = await AccountRefs.FindAsync(db, input.Account, ct);
-        if (errors.Text("account", input.Account, 100) && account is null)
-        {
-            errors.Add("account", $"No account has externalId '{input.Account}'.");
-        }
+        var account = await errors.AccountAsync(db, "account", input.Account, ct);
 
         errors.Text("productCode", input.ProductCode, 50);
         errors.Text("productName", input.ProductName, 200);
@@ -55,11 +51,7 @@ public static class LicensesApi
             errors.Add("expiresOn", "Must not be before issuedOn.");
         }
 
-        var maintenance = MaintenanceStatus.None;
-        if (input.Maintenance is not null && !Enum.TryParse(input.Maintenance, ignoreCase: true, out maintenance))
-        {
-            errors.Add("maintenance", "One of: active, expiring, lapsed, none.");
-        }
+        var maintenance = errors.Enum<MaintenanceStatus>("maintenance", input.Maintenance) ?? MaintenanceStatus.None;
 
         if (errors.Any)
         {

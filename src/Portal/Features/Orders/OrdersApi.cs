@@ -33,24 +33,13 @@ public static class OrdersApi
     {
         var errors = new FieldErrors();
         errors.Text("externalId", externalId, 100);
-        var account = await AccountRefs.FindAsync(db, input.Account, ct);
-        if (errors.Text("account", input.Account, 100) && account is null)
-        {
-            errors.Add("account", $"No account has externalId '{input.Account}'.");
-        }
+        var account = await errors.AccountAsync(db, "account", input.Account, ct);
 
         errors.Text("number", input.Number, 50);
         errors.Text("portalNumber", input.PortalNumber, 50, required: false);
-        if (errors.Currency("currency", input.Currency) && account is not null && input.Currency != account.Currency)
-        {
-            errors.Add("currency", $"The account is billed in {account.Currency}.");
-        }
+        errors.CurrencyOf("currency", input.Currency, account);
 
-        var status = OrderStatus.Confirmed;
-        if (input.Status is not null && !Enum.TryParse(input.Status, ignoreCase: true, out status))
-        {
-            errors.Add("status", "One of: submitted, confirmed, partlyShipped, shipped, delivered, cancelled.");
-        }
+        var status = errors.Enum<OrderStatus>("status", input.Status) ?? OrderStatus.Confirmed;
 
         if (input.OrderedAt is null)
         {
@@ -124,11 +113,7 @@ public static class OrdersApi
     {
         var errors = new FieldErrors();
         errors.Text("externalId", externalId, 100);
-        var account = await AccountRefs.FindAsync(db, input.Account, ct);
-        if (errors.Text("account", input.Account, 100) && account is null)
-        {
-            errors.Add("account", $"No account has externalId '{input.Account}'.");
-        }
+        var account = await errors.AccountAsync(db, "account", input.Account, ct);
 
         errors.Text("number", input.Number, 50);
         errors.Text("status", input.Status, 50, required: false);

@@ -36,12 +36,8 @@ public static class ServiceCallsApi
         errors.Text("number", number, 50);
         errors.Text("externalId", input.ExternalId, 100, required: false);
         var call = await db.ServiceCalls.FirstOrDefaultAsync(s => s.Number == number, ct);
-        var account = await AccountRefs.FindAsync(db, input.Account, ct);
-        if (errors.Text("account", input.Account, 100) && account is null)
-        {
-            errors.Add("account", $"No account has externalId '{input.Account}'.");
-        }
-        else if (call is not null && account is not null && call.AccountId != account.Id)
+        var account = await errors.AccountAsync(db, "account", input.Account, ct);
+        if (call is not null && account is not null && call.AccountId != account.Id)
         {
             errors.Add("account", "The service call belongs to another account.");
         }
@@ -49,31 +45,8 @@ public static class ServiceCallsApi
         errors.Text("subject", input.Subject, 200, required: call is null);
         errors.Text("description", input.Description, 4000, required: call is null);
         errors.Text("equipment", input.Equipment, 200, required: false);
-        ServiceCallStatus? status = null;
-        if (input.Status is not null)
-        {
-            if (Enum.TryParse<ServiceCallStatus>(input.Status, ignoreCase: true, out var parsed))
-            {
-                status = parsed;
-            }
-            else
-            {
-                errors.Add("status", "One of: open, scheduled, inProgress, waitingOnCustomer, resolved, closed, cancelled.");
-            }
-        }
-
-        ServiceCallPriority? priority = null;
-        if (input.Priority is not null)
-        {
-            if (Enum.TryParse<ServiceCallPriority>(input.Priority, ignoreCase: true, out var parsed))
-            {
-                priority = parsed;
-            }
-            else
-            {
-                errors.Add("priority", "One of: low, normal, high, urgent.");
-            }
-        }
+        var status = errors.Enum<ServiceCallStatus>("status", input.Status);
+        var priority = errors.Enum<ServiceCallPriority>("priority", input.Priority);
 
         if (errors.Any)
         {

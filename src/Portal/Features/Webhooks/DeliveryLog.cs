@@ -38,6 +38,7 @@ public static class DeliveryLog
     /// </summary>
     public static Task<int> RetryNowAsync(PortalDb db, long subscriptionId, long deliveryId, DateTime now, CancellationToken ct)
     {
+        now = Infrastructure.WorkerTime.Floor(now);
         var soon = now.AddMinutes(1);
         return db.WebhookDeliveries
             .Where(d => d.Id == deliveryId && d.SubscriptionId == subscriptionId

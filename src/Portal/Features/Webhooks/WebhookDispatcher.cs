@@ -7,6 +7,7 @@ using Portal.Data;
 using Portal.Features.Events;
 using Portal.Infrastructure.Events;
 using Portal.Infrastructure.Workers;
+using Portal.Infrastructure;
 
 namespace Portal.Features.Webhooks;
 
@@ -271,6 +272,6 @@ public sealed class WebhookDispatcher(
     private DateTime Now()
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+        return WorkerTime.Floor(now);
     }
 }

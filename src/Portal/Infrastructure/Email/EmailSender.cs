@@ -240,7 +240,7 @@ public sealed class EmailSender(
     private DateTime Now()
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+        return WorkerTime.Floor(now);
     }
 }
 

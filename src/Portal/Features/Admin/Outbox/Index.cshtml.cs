@@ -58,6 +58,7 @@ public sealed class IndexModel(PortalDb db, TimeProvider time) : PageModel
     /// </summary>
     public static Task<int> RetryNowAsync(PortalDb db, long id, DateTime now, CancellationToken ct)
     {
+        now = Infrastructure.WorkerTime.Floor(now);
         var soon = now.AddMinutes(2);
         return db.EmailMessages
             .Where(m => m.Id == id && (m.Status == EmailStatus.Failed || (m.Status == EmailStatus.Pending && m.Attempts > 0 && m.NextAttemptAt > soon)))

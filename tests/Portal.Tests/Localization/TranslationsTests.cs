@@ -25,6 +25,11 @@ public sealed partial class TranslationsTests(PortalFactory portal)
         var translations = Resx(Path.Combine(RepoRoot(), "src", "Portal", "Resources", $"SharedResource.{language}.resx"));
 
         var problems = new List<string>();
+        // Resource names are case-insensitive when compiled: "Invoice" and "INVOICE" would silently keep one.
+        problems.AddRange(translations.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1)
+            .Select(g => $"keys differing only by case: {string.Join(", ", g.Select(k => $"\"{k}\""))}"));
+        problems.AddRange(keys.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1)
+            .Select(g => $"source keys differing only by case (use one key, change case in code): {string.Join(", ", g.Select(k => $"\"{k}\""))}"));
         foreach (var (key, where) in keys.OrderBy(k => k.Key, StringComparer.Ordinal))
         {
             if (!translations.TryGetValue(key, out var value) || string.IsNullOrWhiteSpace(value))

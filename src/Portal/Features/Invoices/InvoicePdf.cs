@@ -23,7 +23,7 @@ public static class InvoicePdf
             settings.Logo,
             settings.LogoContentType,
             settings.PrimaryColor,
-            l["INVOICE"],
+            l["Invoice"].Value.ToUpper(System.Globalization.CultureInfo.CurrentCulture),
             invoice.Number,
             string.Join("  ·  ", new[] { settings.LegalName ?? settings.Name, l["Invoice {0}", invoice.Number].Value }),
             l["Page {0} of {1}"]);

@@ -115,10 +115,7 @@ public static class AccountsApi
             .WithSummary("Creates or updates an account, keyed by the billing system's id.")
             .WithDescription("201 with a Location header when new, 200 when updated. Re-sending the same body changes nothing. Changing the currency of an account that has documents is 409.")
             .Accepts<AccountRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .Produces(StatusCodes.Status401Unauthorized);
+            .ProducesUpsertProblems();
         api.MapGet("/accounts/{externalId}", GetAsync)
             .WithName("GetAccount")
             .WithSummary("The account as the portal stores it.")
@@ -128,11 +125,7 @@ public static class AccountsApi
             .WithName("PutContact")
             .WithSummary("Creates or updates an authorised contact of the account.")
             .Accepts<ContactRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .Produces(StatusCodes.Status401Unauthorized);
+            .ProducesUpsertProblems(notFound: true);
         api.MapGet("/accounts/{externalId}/contacts/{contactId}", GetContactAsync)
             .WithName("GetContact")
             .WithSummary("One contact of the account, active or not.")
@@ -157,7 +150,6 @@ public static class AccountsApi
     public static async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
         string externalId, AccountRequest body, PortalDb db, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
-
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);
         var number = e.Text("number", body.Number, 50, required: true);

@@ -28,7 +28,7 @@ public static class CatalogApi
             .WithName("GetProduct");
         api.MapPut("/accounts/{externalId}/prices/{productCode}", async (string externalId, string productCode, PriceInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
                 (await UpsertPriceAsync(db, time, externalId, productCode, input, ct)).ToHttp($"/api/v1/accounts/{Uri.EscapeDataString(externalId)}/prices/{Uri.EscapeDataString(productCode)}"))
-            .WithName("UpsertCustomerPrice").WithSummary("Sets the price one account pays for one product.").ProducesUpsertProblems();
+            .WithName("UpsertCustomerPrice").WithSummary("Sets the price one account pays for one product.").ProducesUpsertProblems(notFound: true);
         api.MapDelete("/accounts/{externalId}/prices/{productCode}", async Task<Results<NoContent, ProblemHttpResult>> (string externalId, string productCode, PortalDb db, CancellationToken ct) =>
                 await db.CustomerPrices.Where(p => p.Product!.Code == productCode && db.Accounts.Any(a => a.Id == p.AccountId && a.ExternalId == externalId)).ExecuteDeleteAsync(ct) > 0
                     ? TypedResults.NoContent()

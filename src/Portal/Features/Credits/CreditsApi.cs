@@ -73,10 +73,7 @@ public static class CreditsApi
             .WithSummary("Creates or updates a credit memo and its applications to invoices.")
             .WithDescription("201 with a Location header when new, 200 when updated. A changed set of applications releases the old ones and applies the new ones in one transaction. 409 for a duplicate number, a change of account, or applications the invoices cannot take as they are now (errors names the item).")
             .Accepts<CreditRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .Produces(StatusCodes.Status401Unauthorized);
+            .ProducesUpsertProblems();
         api.MapGet("/credits/{externalId}", GetAsync)
             .WithName("GetCredit")
             .WithSummary("The credit memo as the portal stores it, with its applications and remaining amount.")
@@ -96,7 +93,6 @@ public static class CreditsApi
     public static async Task<Results<Created<CreditResponse>, Ok<CreditResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
         string externalId, CreditRequest body, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
-
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);
         var accountExternalId = e.Text("account", body.Account, 100, required: true);

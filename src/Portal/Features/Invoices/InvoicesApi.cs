@@ -141,10 +141,7 @@ public static class InvoicesApi
             .WithSummary("Creates or updates an invoice, keyed by the billing system's id; voiding is an update.")
             .WithDescription("201 with a Location header when new, 200 when updated; the response carries the computed total and open balance. 409 for a duplicate number, a change of account, a total below what is already applied, or voiding an invoice with payments or credits applied.")
             .Accepts<InvoiceRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .Produces(StatusCodes.Status401Unauthorized);
+            .ProducesUpsertProblems();
         api.MapGet("/invoices/{externalId}", GetAsync)
             .WithName("GetInvoice")
             .WithSummary("The invoice as the portal stores it, with its lines, attachments and open balance.")
@@ -164,7 +161,6 @@ public static class InvoicesApi
     public static async Task<Results<Created<InvoiceResponse>, Ok<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
         string externalId, InvoiceRequest body, PortalDb db, TimeProvider time, OperatorClock clock, ILoggerFactory loggers, CancellationToken ct)
     {
-
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);
         var accountExternalId = e.Text("account", body.Account, 100, required: true);

@@ -75,10 +75,7 @@ public static partial class PaymentsApi
             .WithSummary("Creates or updates a payment recorded in the billing system, with its allocations to invoices.")
             .WithDescription("201 with a Location header when new, 200 when updated. A changed amount, status or set of allocations releases the old allocations and applies the new ones in one transaction; a failed or refunded payment allocates nothing. 409 for a duplicate number, a change of account, a payment made in the portal, or allocations the invoices cannot take as they are now (errors names the item).")
             .Accepts<PaymentRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .Produces(StatusCodes.Status401Unauthorized);
+            .ProducesUpsertProblems();
         api.MapGet("/payments/{externalId}", GetAsync)
             .WithName("GetPayment")
             .WithSummary("The payment as the portal stores it, with its allocations and unapplied amount.")
@@ -98,7 +95,6 @@ public static partial class PaymentsApi
     public static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
         string externalId, PaymentRequest body, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
-
         var now = ApiWrites.Now(time);
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);

@@ -26,7 +26,7 @@ public static class ServiceCallsApi
                 (await UpsertAsync(db, time, number, input, ct)).ToHttp($"/api/v1/service-calls/{Uri.EscapeDataString(number)}"))
             .WithName("UpsertServiceCall").WithSummary("Updates a service call's status and schedule, or records one opened outside the portal.").ProducesUpsertProblems();
         api.MapPost("/service-calls/{number}/comments", AddCommentAsync)
-            .WithName("AddServiceCallComment").WithSummary("Adds a comment from the operator to a service call; re-sending the same externalId adds nothing.").ProducesUpsertProblems();
+            .WithName("AddServiceCallComment").WithSummary("Adds a comment from the operator to a service call; re-sending the same externalId adds nothing.").ProducesUpsertProblems(notFound: true);
         return api;
     }
 

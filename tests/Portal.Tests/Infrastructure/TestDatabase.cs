@@ -80,7 +80,20 @@ public sealed class TestDatabase : IDisposable
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = $"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)";
-            command.ExecuteNonQuery();
+            // FORCE may only end our own role's connections: an autovacuum worker visiting the fresh
+            // database (42501) or one still closing (55006) makes the drop wait, never the test fail.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    command.ExecuteNonQuery();
+                    return;
+                }
+                catch (PostgresException e) when (e.SqlState is "42501" or "55006" && attempt < 20)
+                {
+                    Thread.Sleep(250);
+                }
+            }
         }
     }
 }

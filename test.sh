@@ -188,7 +188,27 @@ PORTAL_TEST_DB=Sqlite run_tests sqlite tests/Portal.BrowserTests/Portal.BrowserT
 # the same thing; the database behaviour behind those pages is covered by Portal.Tests on both.
 PORTAL_TEST_DB=Postgres PORTAL_TEST_PG=$PORTAL_TEST_PG run_tests postgres tests/Portal.Tests/Portal.Tests.csproj
 
+# The failures again, last, so that a log cut to its tail (CI keeps the end) still names them.
+print_failures() {
+    local trx
+    for trx in "$RESULTS_DIR"/*/*.trx; do
+        [ -f "$trx" ] || continue
+        awk -v run="$(basename "$(dirname "$trx")")" '
+            /<UnitTestResult / && /outcome="(Failed|NotExecuted|Timeout|Aborted|Error)"/ {
+                match($0, /testName="[^"]*"/)
+                name = substr($0, RSTART + 10, RLENGTH - 11)
+                gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
+                print "FAILED (" run "): " name
+                inside = 1; lines = 0; next
+            }
+            inside && /<\/UnitTestResult>/ { inside = 0; next }
+            inside && lines < 25 { gsub(/&lt;/, "<"); gsub(/&gt;/, ">"); gsub(/&quot;/, "\""); gsub(/&amp;/, "\\&"); print "    " $0; lines++ }
+        ' "$trx"
+    done
+}
+
 echo
+print_failures
 for line in "${SUMMARY[@]}"; do
     echo "$line"
 done

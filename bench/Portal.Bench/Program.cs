@@ -1,7 +1,7 @@
 // The portal's benchmark: a data generator for a large operator and an HTTP load test.
 //
 //   dotnet run -c Release --project bench/Portal.Bench -- generate --accounts 10000 --invoices 1000000 [--db bench/out/portal.db | --provider Postgres --connection "..."] [--users-file bench/out/users.tsv] [--seed 42] [--as-of 2026-11-21] [--usage N]
-//   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 20] [--batch-size 5000] [--concurrency 1] [--invoice-upserts 500] [--server-pid PID]
+//   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 30] [--batch-size 10000] [--warmup 10] [--concurrency 1] [--invoice-upserts 500] [--server-pid PID]
 //   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID]
 //
 // See docs/performance.md for the targets and the measured figures.
@@ -63,8 +63,9 @@ if (args[0] == "ingest")
         new Uri(Get("url", "http://127.0.0.1:5080")),
         named.TryGetValue("api-key", out var key) ? key : throw new ArgumentException("--api-key is required."),
         Get("users-file", "bench/out/users.tsv"),
-        int.Parse(Get("batches", "20"), inv),
-        int.Parse(Get("batch-size", "5000"), inv),
+        int.Parse(Get("batches", "30"), inv),
+        int.Parse(Get("batch-size", "10000"), inv),
+        int.Parse(Get("warmup", "10"), inv),
         int.Parse(Get("concurrency", "1"), inv),
         int.Parse(Get("invoice-upserts", "500"), inv),
         named.TryGetValue("server-pid", out var ingestPid) ? int.Parse(ingestPid, inv) : null)).RunAsync();

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
 using Portal.Features.Accounts;
 using Portal.Features.Catalog;
 using Portal.Features.Contracts;
@@ -110,5 +112,7 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<Enum>().HaveConversion<int>();
+        configurationBuilder.Conventions.Remove(typeof(ForeignKeyIndexConvention));
+        configurationBuilder.Conventions.Add(services => new ForeignKeyIndexesUnlessOptedOut(services.GetRequiredService<ProviderConventionSetBuilderDependencies>()));
     }
 }

@@ -38,7 +38,7 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
     public const int MaxBatch = 10_000;
 
     private static readonly string[] Columns =
-        ["AccountId", "ExternalId", "ProductCode", "Identifier", "Description", "OccurredAt", "Quantity", "Unit", "InvoiceId", "CreatedAt"];
+        ["Month", "AccountId", "ExternalId", "ProductCode", "Identifier", "Description", "OccurredAt", "Quantity", "Unit", "InvoiceId", "CreatedAt"];
 
     public async Task<UsageIngestResult> IngestAsync(IReadOnlyList<UsageRecordInput>? records, string field = "records", CancellationToken ct = default)
     {
@@ -56,8 +56,12 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var accountIds = await LookupAsync(records.Select(r => r.Account), ids => db.Accounts.Where(a => ids.Contains(a.ExternalId)).Select(a => new { a.ExternalId, a.Id }).ToDictionaryAsync(a => a.ExternalId, a => a.Id, ct));
-        var invoices = await LookupAsync(records.Select(r => r.Invoice), ids => db.Invoices.Where(i => ids.Contains(i.ExternalId)).Select(i => new { i.ExternalId, i.Id, i.AccountId }).ToDictionaryAsync(i => i.ExternalId, i => (i.Id, i.AccountId), ct));
+
+        // Thousands of external ids go as one JSON parameter (EF.Parameter). EF 10's default, one SQL
+        // parameter per value, made a new statement (and a newly compiled query) for every count of
+        // distinct ids and spent longer binding them by name than the lookup itself took.
+        var accountIds = await LookupAsync(records.Select(r => r.Account), ids => db.Accounts.Where(a => EF.Parameter(ids).Contains(a.ExternalId)).Select(a => new { a.ExternalId, a.Id }).ToDictionaryAsync(a => a.ExternalId, a => a.Id, ct));
+        var invoices = await LookupAsync(records.Select(r => r.Invoice), ids => db.Invoices.Where(i => EF.Parameter(ids).Contains(i.ExternalId)).Select(i => new { i.ExternalId, i.Id, i.AccountId }).ToDictionaryAsync(i => i.ExternalId, i => (i.Id, i.AccountId), ct));
 
         var rows = new List<Row>(records.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -137,80 +141,66 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
         var inserted = await strategy.ExecuteAsync(async () =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var count = db.Database.IsNpgsql() ? await InsertPostgresAsync(rows, ct) : await InsertSqliteAsync(rows, ct);
+            var count = db.Database.IsNpgsql() ? await InsertPostgresAsync(rows, ct) : InsertSqlite(rows);
             await tx.CommitAsync(ct);
             return count;
         });
         return new UsageIngestResult.Ingested(inserted, rows.Count - inserted);
     }
 
-    // Rows go in 100 at a time: one multi-row INSERT per chunk, prepared once, so the per-statement
-    // cost is paid a hundredth as often (SQLite allows 32,766 parameters; this uses 1,000).
-    private const int RowsPerStatement = 100;
+    // One prepared single-row INSERT, executed once per record, synchronously (SQLite does no I/O
+    // asynchronously). Measured against the alternatives (docs/performance.md): a multi-row INSERT
+    // with 1,100 parameters lost most of its time in Microsoft.Data.Sqlite, which binds every
+    // parameter by name through a linear search in SQLite (quadratic per statement), and one
+    // INSERT ... SELECT FROM json_each() re-parsed each row's JSON for every column.
+    private static readonly string SqliteInsert =
+        $"INSERT INTO \"UsageRecords\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) " +
+        $"VALUES ({string.Join(", ", Columns.Select((_, i) => $"$p{i}"))}) ON CONFLICT(\"ExternalId\") DO NOTHING";
 
-    private async Task<int> InsertSqliteAsync(List<Row> rows, CancellationToken ct)
+    // 64 MB of page cache for the connection that ingests (SQLite's default is 2 MB): the index pages
+    // of the last month or two stay in memory between batches instead of being read again.
+    private const string SqliteIngestCache = "PRAGMA cache_size=-65536;";
+
+    private int InsertSqlite(List<Row> rows)
     {
         var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        var inserted = 0;
-        DbCommand? full = null;
-        try
+        using (var pragma = connection.CreateCommand())
         {
-            for (var offset = 0; offset < rows.Count; offset += RowsPerStatement)
-            {
-                var count = Math.Min(RowsPerStatement, rows.Count - offset);
-                var command = count == RowsPerStatement
-                    ? full ??= await PrepareAsync(connection, transaction, RowsPerStatement, ct)
-                    : await PrepareAsync(connection, transaction, count, ct);
-                for (var i = 0; i < count; i++)
-                {
-                    var row = rows[offset + i];
-                    var p = i * Columns.Length;
-                    command.Parameters[p].Value = row.AccountId;
-                    command.Parameters[p + 1].Value = row.ExternalId;
-                    command.Parameters[p + 2].Value = row.ProductCode;
-                    command.Parameters[p + 3].Value = (object?)row.Identifier ?? DBNull.Value;
-                    command.Parameters[p + 4].Value = (object?)row.Description ?? DBNull.Value;
-                    command.Parameters[p + 5].Value = SqliteTimestamp(row.OccurredAt);
-                    command.Parameters[p + 6].Value = FixedPointConverter.ToStored(row.Quantity);
-                    command.Parameters[p + 7].Value = row.Unit;
-                    command.Parameters[p + 8].Value = (object?)row.InvoiceId ?? DBNull.Value;
-                    command.Parameters[p + 9].Value = SqliteTimestamp(row.CreatedAt);
-                }
-
-                inserted += await command.ExecuteNonQueryAsync(ct);
-                if (!ReferenceEquals(command, full))
-                {
-                    await command.DisposeAsync();
-                }
-            }
+            pragma.CommandText = SqliteIngestCache;
+            pragma.ExecuteNonQuery();
         }
-        finally
+
+        using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = SqliteInsert;
+        var p = new DbParameter[Columns.Length];
+        for (var i = 0; i < p.Length; i++)
         {
-            if (full is not null)
-            {
-                await full.DisposeAsync();
-            }
+            p[i] = command.CreateParameter();
+            p[i].ParameterName = $"$p{i}";
+            command.Parameters.Add(p[i]);
+        }
+
+        command.Prepare();
+        var inserted = 0;
+        foreach (var row in rows)
+        {
+            // In the order of Columns.
+            p[0].Value = UsageRecord.MonthOf(row.OccurredAt);
+            p[1].Value = row.AccountId;
+            p[2].Value = row.ExternalId;
+            p[3].Value = row.ProductCode;
+            p[4].Value = (object?)row.Identifier ?? DBNull.Value;
+            p[5].Value = (object?)row.Description ?? DBNull.Value;
+            p[6].Value = SqliteTimestamp(row.OccurredAt);
+            p[7].Value = FixedPointConverter.ToStored(row.Quantity);
+            p[8].Value = row.Unit;
+            p[9].Value = (object?)row.InvoiceId ?? DBNull.Value;
+            p[10].Value = SqliteTimestamp(row.CreatedAt);
+            inserted += command.ExecuteNonQuery();
         }
 
         return inserted;
-    }
-
-    private static async Task<DbCommand> PrepareAsync(DbConnection connection, DbTransaction transaction, int rowCount, CancellationToken ct)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var values = string.Join(", ", Enumerable.Range(0, rowCount).Select(r => "(" + string.Join(", ", Columns.Select((_, c) => $"$p{(r * Columns.Length) + c}")) + ")"));
-        command.CommandText = $"INSERT INTO \"UsageRecords\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) VALUES {values} ON CONFLICT(\"ExternalId\") DO NOTHING";
-        for (var i = 0; i < rowCount * Columns.Length; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"$p{i}";
-            command.Parameters.Add(parameter);
-        }
-
-        await command.PrepareAsync(ct);
-        return command;
     }
 
     // One statement per batch: the rows travel as arrays and unnest() turns them back into rows.
@@ -219,9 +209,10 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var command = new NpgsqlCommand(
             $"INSERT INTO \"UsageRecords\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) " +
-            "SELECT * FROM unnest(@a, @e, @p, @i, @d, @o, @q, @u, @inv, @c) ON CONFLICT (\"ExternalId\") DO NOTHING",
+            "SELECT * FROM unnest(@m, @a, @e, @p, @i, @d, @o, @q, @u, @inv, @c) ON CONFLICT (\"ExternalId\") DO NOTHING",
             connection,
             (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
+        command.Parameters.Add(new NpgsqlParameter("m", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => UsageRecord.MonthOf(r.OccurredAt)).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = rows.Select(r => r.AccountId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("e", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = rows.Select(r => r.ExternalId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = rows.Select(r => r.ProductCode).ToArray() });

@@ -30,7 +30,6 @@ public sealed class UsageApiTests(PortalFactory portal)
     {
         var client = await IntegrationClient.CreateAsync(portal);
         var prefix = IntegrationClient.Unique("u");
-        // 250: two full multi-row statements and a shorter last one.
         var batch = new { records = Enumerable.Range(0, 250).Select(i => Record($"{prefix}-{i}")).ToList() };
 
         var first = await client.PostAsJsonAsync("/api/v1/usage", batch, TestContext.Current.CancellationToken);
@@ -44,6 +43,31 @@ public sealed class UsageApiTests(PortalFactory portal)
         Assert.Equal(0, b.GetProperty("new").GetInt32());
         Assert.Equal(250, b.GetProperty("alreadyKnown").GetInt32());
         Assert.Equal(250, await CountAsync(prefix));
+    }
+
+    [Fact]
+    public async Task A_record_is_filed_under_the_utc_month_its_time_falls_in()
+    {
+        var client = await IntegrationClient.CreateAsync(portal);
+        var id = IntegrationClient.Unique("um");
+        // 23:30 on 31 October in New York is 03:30 on 1 November in UTC.
+        var record = new { externalId = id, account = "ACC-20001", productCode = "DATA-GB", occurredAt = "2026-10-31T23:30:00-04:00", quantity = 1, unit = "GB" };
+
+        var response = await client.PostAsJsonAsync("/api/v1/usage", new { records = new[] { record } }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stored = await portal.WithDbAsync(db => db.UsageRecords.AsNoTracking().SingleAsync(u => u.ExternalId == id, TestContext.Current.CancellationToken));
+        Assert.Equal(new DateTime(2026, 11, 1, 3, 30, 0, DateTimeKind.Utc), stored.OccurredAt);
+        Assert.Equal(202611, stored.Month);
+        // A period query names its months next to its time bounds, and finds the record through them.
+        var from = new DateTime(2026, 10, 15, 0, 0, 0, DateTimeKind.Utc);
+        var to = new DateTime(2026, 11, 14, 23, 59, 59, DateTimeKind.Utc);
+        Assert.Equal([202610, 202611], Portal.Features.Usage.UsageRecord.MonthsOf(from, to));
+        var months = Portal.Features.Usage.UsageRecord.MonthsOf(from, to);
+        var found = await portal.WithDbAsync(db => db.UsageRecords.CountAsync(
+            u => months.Contains(u.Month) && u.AccountId == stored.AccountId && u.OccurredAt >= from && u.OccurredAt <= to && u.ExternalId == id,
+            TestContext.Current.CancellationToken));
+        Assert.Equal(1, found);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
   if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
     echo
     dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \
-      --url "$URL" --api-key "$API_KEY" --users-file "$USERS_FILE" --batches "${BATCHES:-30}" --batch-size "${BATCH_SIZE:-10000}" --warmup "${WARMUP:-10}" --server-pid "$APP_PID"
+      --url "$URL" --api-key "$API_KEY" --users-file "$USERS_FILE" --batches "${BATCHES:-30}" --batch-size "${BATCH_SIZE:-10000}" --warmup "${INGEST_WARMUP:-10}" --server-pid "$APP_PID"
   fi
 } | tee "$RESULT"
 echo "saved to $RESULT"

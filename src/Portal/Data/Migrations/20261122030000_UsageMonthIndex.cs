@@ -19,7 +19,7 @@ public sealed class UsageMonthIndex : Migration
     {
         migrationBuilder.DropIndex(name: "IX_UsageRecords_AccountId_OccurredAt_Id", table: Table);
         migrationBuilder.DropIndex(name: "IX_UsageRecords_InvoiceId", table: Table);
-        migrationBuilder.AddColumn<int>(name: "Month", table: Table, type: migrationBuilder.IsNpgsql() ? "integer" : "INTEGER", nullable: false, defaultValue: 0);
+        migrationBuilder.AddColumn<int>(name: "Month", table: Table, nullable: false, defaultValue: 0);
 
         // SQLite keeps the time as EF's text ("2026-11-22 10:15:00..."); PostgreSQL as timestamptz.
         migrationBuilder.Sql(migrationBuilder.IsNpgsql()

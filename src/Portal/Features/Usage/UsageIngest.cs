@@ -40,6 +40,8 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
     private static readonly string[] Columns =
         ["Month", "AccountId", "ExternalId", "ProductCode", "Identifier", "Description", "OccurredAt", "Quantity", "Unit", "InvoiceId", "CreatedAt"];
 
+    private static readonly string InsertInto = $"INSERT INTO \"UsageRecords\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) ";
+
     public async Task<UsageIngestResult> IngestAsync(IReadOnlyList<UsageRecordInput>? records, string field = "records", CancellationToken ct = default)
     {
         var errors = new FieldErrors();
@@ -154,8 +156,7 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
     // parameter by name through a linear search in SQLite (quadratic per statement), and one
     // INSERT ... SELECT FROM json_each() re-parsed each row's JSON for every column.
     private static readonly string SqliteInsert =
-        $"INSERT INTO \"UsageRecords\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) " +
-        $"VALUES ({string.Join(", ", Columns.Select((_, i) => $"$p{i}"))}) ON CONFLICT(\"ExternalId\") DO NOTHING";
+        InsertInto + $"VALUES ({string.Join(", ", Columns.Select((_, i) => $"$p{i}"))}) ON CONFLICT(\"ExternalId\") DO NOTHING";
 
     // 64 MB of page cache for the connection that ingests (SQLite's default is 2 MB): the index pages
     // of the last month or two stay in memory between batches instead of being read again.
@@ -208,8 +209,7 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO \"UsageRecords\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) " +
-            "SELECT * FROM unnest(@m, @a, @e, @p, @i, @d, @o, @q, @u, @inv, @c) ON CONFLICT (\"ExternalId\") DO NOTHING",
+            InsertInto + "SELECT * FROM unnest(@m, @a, @e, @p, @i, @d, @o, @q, @u, @inv, @c) ON CONFLICT (\"ExternalId\") DO NOTHING",
             connection,
             (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
         command.Parameters.Add(new NpgsqlParameter("m", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => UsageRecord.MonthOf(r.OccurredAt)).ToArray() });

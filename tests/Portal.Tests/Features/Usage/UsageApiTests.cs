@@ -62,8 +62,8 @@ public sealed class UsageApiTests(PortalFactory portal)
         // A period query names its months next to its time bounds, and finds the record through them.
         var from = new DateTime(2026, 10, 15, 0, 0, 0, DateTimeKind.Utc);
         var to = new DateTime(2026, 11, 14, 23, 59, 59, DateTimeKind.Utc);
-        Assert.Equal([202610, 202611], Portal.Features.Usage.UsageRecord.MonthsOf(from, to));
         var months = Portal.Features.Usage.UsageRecord.MonthsOf(from, to);
+        Assert.Equal([202610, 202611], months);
         var found = await portal.WithDbAsync(db => db.UsageRecords.CountAsync(
             u => months.Contains(u.Month) && u.AccountId == stored.AccountId && u.OccurredAt >= from && u.OccurredAt <= to && u.ExternalId == id,
             TestContext.Current.CancellationToken));

@@ -22,7 +22,7 @@ public enum DocumentSource
 }
 
 /// <summary>A sales order, placed in the portal (order pad) or entered in the back office.</summary>
-public sealed class Order
+public sealed class Order : IPortalDocument
 {
     public long Id { get; set; }
 

@@ -55,24 +55,11 @@ public static class OrdersApi
             return new UpsertOutcome<OrderResponse>.Invalid(errors);
         }
 
-        var order = await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.ExternalId == externalId, ct);
-        if (order is null && input.PortalNumber is not null)
+        var (order, refusal) = await PortalDocuments.FindForUpsertAsync<Order, OrderResponse>(
+            db.Orders.Include(o => o.Lines), externalId, input.PortalNumber, input.Number!, account!.Id, new("order", "portal order", "Portal order", "Order already acknowledged"), ct);
+        if (refusal is not null)
         {
-            order = await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Number == input.PortalNumber && o.Source == DocumentSource.Portal, ct);
-            if (order is null || order.AccountId != account!.Id)
-            {
-                return UpsertOutcome<OrderResponse>.Refuse("portalNumber", $"No portal order '{input.PortalNumber}' on this account.");
-            }
-
-            if (order.ExternalId is not null)
-            {
-                return new UpsertOutcome<OrderResponse>.Conflict("Order already acknowledged", $"Portal order '{input.PortalNumber}' is already linked to '{order.ExternalId}'.");
-            }
-        }
-
-        if (await db.Orders.AnyAsync(o => o.Number == input.Number && o.ExternalId != externalId && (order == null || o.Id != order.Id), ct))
-        {
-            return new UpsertOutcome<OrderResponse>.Conflict("Duplicate order number", $"Order number '{input.Number}' belongs to another order.");
+            return refusal;
         }
 
         var created = order is null;

@@ -15,7 +15,7 @@ public enum QuoteStatus
     Expired = 4,
 }
 
-public sealed class Quote
+public sealed class Quote : IPortalDocument
 {
     public long Id { get; set; }
 

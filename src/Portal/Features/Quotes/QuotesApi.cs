@@ -47,24 +47,11 @@ public static class QuotesApi
             return new UpsertOutcome<QuoteResponse>.Invalid(errors);
         }
 
-        var quote = await db.Quotes.Include(q => q.Lines).FirstOrDefaultAsync(q => q.ExternalId == externalId, ct);
-        if (quote is null && input.PortalNumber is not null)
+        var (quote, refusal) = await PortalDocuments.FindForUpsertAsync<Quote, QuoteResponse>(
+            db.Quotes.Include(q => q.Lines), externalId, input.PortalNumber, input.Number!, account!.Id, new("quote", "portal quote request", "Quote request", "Quote already answered"), ct);
+        if (refusal is not null)
         {
-            quote = await db.Quotes.Include(q => q.Lines).FirstOrDefaultAsync(q => q.Number == input.PortalNumber && q.Source == DocumentSource.Portal, ct);
-            if (quote is null || quote.AccountId != account!.Id)
-            {
-                return UpsertOutcome<QuoteResponse>.Refuse("portalNumber", $"No portal quote request '{input.PortalNumber}' on this account.");
-            }
-
-            if (quote.ExternalId is not null)
-            {
-                return new UpsertOutcome<QuoteResponse>.Conflict("Quote already answered", $"Quote request '{input.PortalNumber}' is already linked to '{quote.ExternalId}'.");
-            }
-        }
-
-        if (await db.Quotes.AnyAsync(q => q.Number == input.Number && q.ExternalId != externalId && (quote == null || q.Id != quote.Id), ct))
-        {
-            return new UpsertOutcome<QuoteResponse>.Conflict("Duplicate quote number", $"Quote number '{input.Number}' belongs to another quote.");
+            return refusal;
         }
 
         var now = time.GetUtcNow().UtcDateTime;

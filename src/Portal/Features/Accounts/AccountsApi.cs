@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Accounts;
 
@@ -140,16 +140,16 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string externalId, HttpRequest request, PortalDb db, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct)
     {
         var (body, bad) = await ApiJson.ReadAsync<AccountRequest>(request, ct);
-        return body is null ? bad! : await UpsertAsync(externalId, body, db, time, loggers, ct);
+        return body is null ? bad! : (await UpsertAsync(services, externalId, body, ct)).ToHttp(Location(externalId));
     }
 
     /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
-    public static async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
-        string externalId, AccountRequest body, PortalDb db, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<UpsertOutcome<AccountResponse>> UpsertAsync(UpsertServices services, string externalId, AccountRequest body, CancellationToken ct)
     {
+        var (db, time, _) = services;
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);
         var number = e.Text("number", body.Number, 50, required: true);
@@ -202,17 +202,17 @@ public static class AccountsApi
 
         if (e.Any)
         {
-            return e.ToProblem();
+            return new UpsertOutcome<AccountResponse>.Invalid(e);
         }
 
         if (await db.Accounts.AnyAsync(a => a.Number == number && a.ExternalId != externalId, ct))
         {
-            return ApiProblems.Conflict("Duplicate account number", $"Another account already has number '{number}'.");
+            return new UpsertOutcome<AccountResponse>.Conflict("Duplicate account number", $"Another account already has number '{number}'.");
         }
 
         if (account is not null && account.Currency != currency && await HasDocumentsAsync(db, account.Id, ct))
         {
-            return ApiProblems.Conflict("Currency cannot change", $"The account has documents in {account.Currency}; its currency cannot change to {currency}.");
+            return new UpsertOutcome<AccountResponse>.Conflict("Currency cannot change", $"The account has documents in {account.Currency}; its currency cannot change to {currency}.");
         }
 
         var now = ApiWrites.Now(time);
@@ -235,18 +235,19 @@ public static class AccountsApi
         account.Type = body.Type ?? AccountType.Credit;
         account.PortalEnabled = body.PortalEnabled ?? true;
         account.Branch = branch;
-        if (!isNew && ApiWrites.IsChanged(db, account))
+        var changed = !isNew && ApiWrites.IsChanged(db, account);
+        if (changed)
         {
             account.UpdatedAt = now;
         }
 
-        if (await ApiWrites.SaveAsync(db, loggers.CreateLogger(typeof(AccountsApi)), ct) is { } conflict)
+        if (await ApiWrites.SaveAsync<AccountResponse>(db, services.Log, ct) is { } conflict)
         {
             return conflict;
         }
 
         var response = ToResponse(account, parentExternalId);
-        return isNew ? TypedResults.Created(Location(externalId), response) : TypedResults.Ok(response);
+        return isNew ? new UpsertOutcome<AccountResponse>.Created(response) : new UpsertOutcome<AccountResponse>.Updated(response, changed);
     }
 
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAsync(string externalId, PortalDb db, CancellationToken ct)
@@ -261,8 +262,9 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Created<ContactResponse>, Ok<ContactResponse>, ValidationProblem, ProblemHttpResult>> PutContactAsync(
-        string externalId, string contactId, HttpRequest request, PortalDb db, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        string externalId, string contactId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct)
     {
+        var (db, time, _) = services;
         var (body, bad) = await ApiJson.ReadAsync<ContactRequest>(request, ct);
         if (body is null)
         {
@@ -303,9 +305,9 @@ public static class AccountsApi
             contact.UpdatedAt = now;
         }
 
-        if (await ApiWrites.SaveAsync(db, loggers.CreateLogger(typeof(AccountsApi)), ct) is { } conflict)
+        if (await ApiWrites.SaveAsync<ContactResponse>(db, services.Log, ct) is { } conflict)
         {
-            return conflict;
+            return conflict.ToHttp("");
         }
 
         var response = ToResponse(externalId, contact);

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Catalog;
 
@@ -18,17 +18,17 @@ public static class CatalogApi
 
     public static RouteGroupBuilder MapCatalogApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/products/{code}", async (string code, ProductInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
-                (await UpsertProductAsync(db, time, code, input, ct)).ToHttp($"/api/v1/products/{Uri.EscapeDataString(code)}"))
-            .WithName("UpsertProduct").WithSummary("Creates or updates a product of the order-pad catalogue.").ProducesUpsertProblems();
+        api.MapPut("/products/{code}", (string code, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<ProductInput, ProductResponse>(request, $"/api/v1/products/{Uri.EscapeDataString(code)}", input => UpsertProductAsync(services, code, input, ct), ct))
+            .WithName("UpsertProduct").WithSummary("Creates or updates a product of the order-pad catalogue.").Accepts<ProductInput>("application/json").ProducesUpsertProblems();
         api.MapGet("/products/{code}", async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> (string code, PortalDb db, CancellationToken ct) =>
                 await db.Products.AsNoTracking().Where(p => p.Code == code).Select(p => ToResponse(p)).FirstOrDefaultAsync(ct) is { } found
                     ? TypedResults.Ok(found)
                     : ApiProblems.NotFound("Product", $"No product has code '{code}'."))
             .WithName("GetProduct");
-        api.MapPut("/accounts/{externalId}/prices/{productCode}", async (string externalId, string productCode, PriceInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
-                (await UpsertPriceAsync(db, time, externalId, productCode, input, ct)).ToHttp($"/api/v1/accounts/{Uri.EscapeDataString(externalId)}/prices/{Uri.EscapeDataString(productCode)}"))
-            .WithName("UpsertCustomerPrice").WithSummary("Sets the price one account pays for one product.").ProducesUpsertProblems(notFound: true);
+        api.MapPut("/accounts/{externalId}/prices/{productCode}", (string externalId, string productCode, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<PriceInput, PriceResponse>(request, $"/api/v1/accounts/{Uri.EscapeDataString(externalId)}/prices/{Uri.EscapeDataString(productCode)}", input => UpsertPriceAsync(services, externalId, productCode, input, ct), ct))
+            .WithName("UpsertCustomerPrice").WithSummary("Sets the price one account pays for one product.").Accepts<PriceInput>("application/json").ProducesUpsertProblems(notFound: true);
         api.MapDelete("/accounts/{externalId}/prices/{productCode}", async Task<Results<NoContent, ProblemHttpResult>> (string externalId, string productCode, PortalDb db, CancellationToken ct) =>
                 await db.CustomerPrices.Where(p => p.Product!.Code == productCode && db.Accounts.Any(a => a.Id == p.AccountId && a.ExternalId == externalId)).ExecuteDeleteAsync(ct) > 0
                     ? TypedResults.NoContent()
@@ -37,41 +37,55 @@ public static class CatalogApi
         return api;
     }
 
-    public static async Task<UpsertOutcome<ProductResponse>> UpsertProductAsync(PortalDb db, TimeProvider time, string code, ProductInput input, CancellationToken ct)
+    public static async Task<UpsertOutcome<ProductResponse>> UpsertProductAsync(UpsertServices services, string code, ProductInput input, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        errors.Text("code", code, 50);
-        errors.Text("name", input.Name, 200);
-        errors.Text("description", input.Description, 2000, required: false);
-        errors.Text("category", input.Category, 100, required: false);
-        errors.Text("unit", input.Unit, 20);
-        if (errors.Currency("currency", input.Currency))
+        var (db, time, _) = services;
+        var e = new ApiErrors();
+        e.ExternalId("code", code);
+        if (code.Length > 50)
         {
-            errors.Number("listPrice", input.ListPrice);
+            e.Add("code", "At most 50 characters.");
         }
 
-        if (errors.Any)
+        var name = e.Text("name", input.Name, 200, required: true);
+        var description = e.Text("description", input.Description, 2000, multiline: true);
+        var category = e.Text("category", input.Category, 100);
+        var unit = e.Text("unit", input.Unit, 20, required: true);
+        var currency = e.Currency("currency", input.Currency);
+        var listPrice = e.Precise("listPrice", input.ListPrice, nonNegative: true);
+        if (e.Any)
         {
-            return new UpsertOutcome<ProductResponse>.Invalid(errors);
+            return new UpsertOutcome<ProductResponse>.Invalid(e);
         }
 
+        var now = ApiWrites.Now(time);
         var product = await db.Products.FirstOrDefaultAsync(p => p.Code == code, ct);
         var created = product is null;
-        product ??= db.Products.Add(new Product { Code = code, Name = "", Unit = "", Currency = input.Currency! }).Entity;
-        product.Name = input.Name!;
-        product.Description = input.Description;
-        product.Category = input.Category;
-        product.Unit = input.Unit!;
-        product.ListPrice = input.ListPrice!.Value;
-        product.Currency = input.Currency!;
+        product ??= db.Products.Add(new Product { Code = code, Name = name!, Unit = unit!, Currency = currency!, UpdatedAt = now }).Entity;
+        product.Name = name!;
+        product.Description = description;
+        product.Category = category;
+        product.Unit = unit!;
+        product.ListPrice = listPrice;
+        product.Currency = currency!;
         product.Active = input.Active ?? true;
-        product.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
-        return created ? new UpsertOutcome<ProductResponse>.Created(ToResponse(product)) : new UpsertOutcome<ProductResponse>.Updated(ToResponse(product));
+        var changed = !created && ApiWrites.HasChanges(db);
+        if (changed)
+        {
+            product.UpdatedAt = now;
+        }
+
+        if (await ApiWrites.SaveAsync<ProductResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        return created ? new UpsertOutcome<ProductResponse>.Created(ToResponse(product)) : new UpsertOutcome<ProductResponse>.Updated(ToResponse(product), changed);
     }
 
-    public static async Task<UpsertOutcome<PriceResponse>> UpsertPriceAsync(PortalDb db, TimeProvider time, string accountExternalId, string productCode, PriceInput input, CancellationToken ct)
+    public static async Task<UpsertOutcome<PriceResponse>> UpsertPriceAsync(UpsertServices services, string accountExternalId, string productCode, PriceInput input, CancellationToken ct)
     {
+        var (db, time, _) = services;
         var account = await AccountRefs.FindAsync(db, accountExternalId, ct);
         if (account is null)
         {
@@ -84,31 +98,40 @@ public static class CatalogApi
             return new UpsertOutcome<PriceResponse>.Missing("Product", $"No product has code '{productCode}'.");
         }
 
-        var errors = new FieldErrors();
-        errors.CurrencyOf("currency", input.Currency, account);
-
-        errors.Number("unitPrice", input.UnitPrice);
+        var e = new ApiErrors();
+        var currency = e.CurrencyOf("currency", input.Currency, account);
+        var unitPrice = e.Precise("unitPrice", input.UnitPrice, nonNegative: true);
         if (input.ValidFrom is { } from && input.ValidTo is { } to && to < from)
         {
-            errors.Add("validTo", "Must not be before validFrom.");
+            e.Add("validTo", "Must not be before validFrom.");
         }
 
-        if (errors.Any)
+        if (e.Any)
         {
-            return new UpsertOutcome<PriceResponse>.Invalid(errors);
+            return new UpsertOutcome<PriceResponse>.Invalid(e);
         }
 
+        var now = ApiWrites.Now(time);
         var price = await db.CustomerPrices.FirstOrDefaultAsync(p => p.AccountId == account.Id && p.ProductId == product.Id, ct);
         var created = price is null;
-        price ??= db.CustomerPrices.Add(new CustomerPrice { AccountId = account.Id, ProductId = product.Id, Currency = account.Currency }).Entity;
-        price.UnitPrice = input.UnitPrice!.Value;
-        price.Currency = input.Currency!;
+        price ??= db.CustomerPrices.Add(new CustomerPrice { AccountId = account.Id, ProductId = product.Id, Currency = account.Currency, UpdatedAt = now }).Entity;
+        price.UnitPrice = unitPrice;
+        price.Currency = currency!;
         price.ValidFrom = input.ValidFrom;
         price.ValidTo = input.ValidTo;
-        price.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
+        var changed = !created && ApiWrites.HasChanges(db);
+        if (changed)
+        {
+            price.UpdatedAt = now;
+        }
+
+        if (await ApiWrites.SaveAsync<PriceResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
         var response = new PriceResponse(accountExternalId, productCode, price.UnitPrice, price.Currency, price.ValidFrom, price.ValidTo);
-        return created ? new UpsertOutcome<PriceResponse>.Created(response) : new UpsertOutcome<PriceResponse>.Updated(response);
+        return created ? new UpsertOutcome<PriceResponse>.Created(response) : new UpsertOutcome<PriceResponse>.Updated(response, changed);
     }
 
     private static ProductResponse ToResponse(Product p) => new(p.Code, p.Name, p.Description, p.Category, p.Unit, p.ListPrice, p.Currency, p.Active);

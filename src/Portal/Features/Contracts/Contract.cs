@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Accounts;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Contracts;
 
@@ -12,7 +13,7 @@ public enum ContractStatus
 }
 
 /// <summary>A rental contract: what went out, to which job site, and what is still on rent.</summary>
-public sealed class Contract
+public sealed class Contract : IAccountDocument
 {
     public long Id { get; set; }
 

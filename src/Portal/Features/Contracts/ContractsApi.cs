@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Contracts;
 
@@ -13,98 +12,95 @@ public static class ContractsApi
 
     public sealed record ContractItemResponse(int LineNumber, string ProductCode, string Description, string? AssetNumber, decimal QuantityOut, decimal QuantityReturned, decimal QuantityOnRent, DateOnly DateOut, DateOnly? ExpectedReturn, decimal Rate, string? RatePeriod);
 
-    public sealed record ContractResponse(string ExternalId, string Account, string Number, string Status, DateOnly StartDate, DateOnly? EndDate, string? JobSite, string? PurchaseOrder, string? Branch, IReadOnlyList<ContractItemResponse> Items);
+    public sealed record ContractResponse(string ExternalId, string Account, string Number, ContractStatus Status, DateOnly StartDate, DateOnly? EndDate, string? JobSite, string? PurchaseOrder, string? Branch, IReadOnlyList<ContractItemResponse> Items);
 
     public static RouteGroupBuilder MapContractsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/contracts/{externalId}", async (string externalId, ContractInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
-                (await UpsertAsync(db, time, externalId, input, ct)).ToHttp($"/api/v1/contracts/{Uri.EscapeDataString(externalId)}"))
-            .WithName("UpsertContract").WithSummary("Creates or updates a rental contract and its items.").ProducesUpsertProblems();
+        api.MapPut("/contracts/{externalId}", (string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<ContractInput, ContractResponse>(request, $"/api/v1/contracts/{Uri.EscapeDataString(externalId)}", input => UpsertAsync(services, externalId, input, ct), ct))
+            .WithName("UpsertContract").WithSummary("Creates or updates a rental contract and its items (at most 1,000).").Accepts<ContractInput>("application/json").ProducesUpsertProblems();
         return api;
     }
 
-    public static async Task<UpsertOutcome<ContractResponse>> UpsertAsync(PortalDb db, TimeProvider time, string externalId, ContractInput input, CancellationToken ct)
+    private static readonly DocumentWords Words = new("contract");
+
+    public static async Task<UpsertOutcome<ContractResponse>> UpsertAsync(UpsertServices services, string externalId, ContractInput input, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        errors.Text("externalId", externalId, 100);
-        var account = await errors.AccountAsync(db, "account", input.Account, ct);
-
-        errors.Text("number", input.Number, 50);
-        var status = errors.Enum<ContractStatus>("status", input.Status) ?? ContractStatus.Open;
-
-        if (input.StartDate is null)
+        var (db, time, _) = services;
+        var e = new ApiErrors();
+        e.ExternalId("externalId", externalId);
+        var account = await e.AccountAsync(db, "account", input.Account, ct);
+        var number = e.Text("number", input.Number, 50, required: true);
+        var status = e.Enum<ContractStatus>("status", input.Status) ?? ContractStatus.Open;
+        var startDate = e.Required("startDate", input.StartDate);
+        if (input.StartDate is not null && input.EndDate < input.StartDate)
         {
-            errors.Add("startDate", "Required.");
-        }
-        else if (input.EndDate < input.StartDate)
-        {
-            errors.Add("endDate", "Must not be before startDate.");
+            e.Add("endDate", "Must not be before startDate.");
         }
 
-        errors.Text("jobSite", input.JobSite, 200, required: false);
-        errors.Text("purchaseOrder", input.PurchaseOrder, 100, required: false);
-        errors.Text("branch", input.Branch, 50, required: false);
-        var items = input.Items ?? [];
-        for (var i = 0; i < items.Count; i++)
+        var jobSite = e.Text("jobSite", input.JobSite, 200);
+        var purchaseOrder = e.Text("purchaseOrder", input.PurchaseOrder, 100);
+        var branch = e.Text("branch", input.Branch, 50);
+        var items = new List<ContractItem>();
+        foreach (var (at, item) in e.Items("items", input.Items, ApiErrors.MaxLines))
         {
-            var item = items[i];
-            var at = $"items[{i}]";
-            errors.Text($"{at}.productCode", item.ProductCode, 50);
-            errors.Text($"{at}.description", item.Description, 500);
-            errors.Text($"{at}.assetNumber", item.AssetNumber, 100, required: false);
-            errors.Text($"{at}.ratePeriod", item.RatePeriod, 20, required: false);
-            if (errors.Number($"{at}.quantityOut", item.QuantityOut) && errors.Number($"{at}.quantityReturned", item.QuantityReturned ?? 0m)
-                && (item.QuantityReturned ?? 0m) > item.QuantityOut)
+            var quantityOut = e.Precise($"{at}.quantityOut", item.QuantityOut, nonNegative: true);
+            var quantityReturned = e.Precise($"{at}.quantityReturned", item.QuantityReturned ?? 0m, nonNegative: true);
+            if (!e.AnyUnder($"{at}.quantity") && quantityReturned > quantityOut)
             {
-                errors.Add($"{at}.quantityReturned", "Must not exceed quantityOut.");
+                e.Add($"{at}.quantityReturned", "Must not exceed quantityOut.");
             }
 
-            errors.Number($"{at}.rate", item.Rate ?? 0m);
-            if (item.DateOut is null)
+            items.Add(new ContractItem
             {
-                errors.Add($"{at}.dateOut", "Required.");
-            }
+                LineNumber = items.Count + 1,
+                ProductCode = e.Text($"{at}.productCode", item.ProductCode, 50, required: true) ?? "",
+                Description = e.Text($"{at}.description", item.Description, 500, required: true) ?? "",
+                AssetNumber = e.Text($"{at}.assetNumber", item.AssetNumber, 100),
+                QuantityOut = quantityOut,
+                QuantityReturned = quantityReturned,
+                DateOut = e.Required($"{at}.dateOut", item.DateOut),
+                ExpectedReturn = item.ExpectedReturn,
+                Rate = e.Precise($"{at}.rate", item.Rate ?? 0m, nonNegative: true),
+                RatePeriod = e.Text($"{at}.ratePeriod", item.RatePeriod, 20),
+            });
         }
 
-        if (errors.Any)
+        if (e.Any)
         {
-            return new UpsertOutcome<ContractResponse>.Invalid(errors);
+            return new UpsertOutcome<ContractResponse>.Invalid(e);
         }
 
-        if (await db.Contracts.AnyAsync(c => c.Number == input.Number && c.ExternalId != externalId, ct))
+        var (contract, refusal) = await ApiWrites.FindAsync<Contract, ContractResponse>(db.Contracts.Include(c => c.Items), externalId, number!, account!.Id, Words, ct);
+        if (refusal is not null)
         {
-            return new UpsertOutcome<ContractResponse>.Conflict("Duplicate contract number", $"Contract number '{input.Number}' belongs to another contract.");
+            return refusal;
         }
 
-        var contract = await db.Contracts.Include(c => c.Items).FirstOrDefaultAsync(c => c.ExternalId == externalId, ct);
+        var now = ApiWrites.Now(time);
         var created = contract is null;
-        contract ??= db.Contracts.Add(new Contract { ExternalId = externalId, Number = input.Number! }).Entity;
-        contract.AccountId = account!.Id;
-        contract.Number = input.Number!;
+        contract ??= db.Contracts.Add(new Contract { ExternalId = externalId, Number = number!, AccountId = account.Id, UpdatedAt = now }).Entity;
+        contract.Number = number!;
         contract.Status = status;
-        contract.StartDate = input.StartDate!.Value;
+        contract.StartDate = startDate;
         contract.EndDate = input.EndDate;
-        contract.JobSite = input.JobSite;
-        contract.PurchaseOrder = input.PurchaseOrder;
-        contract.Branch = input.Branch;
-        contract.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        contract.Items.Clear();
-        contract.Items.AddRange(items.Select((item, i) => new ContractItem
+        contract.JobSite = jobSite;
+        contract.PurchaseOrder = purchaseOrder;
+        contract.Branch = branch;
+        ApiWrites.SyncLines(db, contract.Items, items, i => i.LineNumber);
+        var changed = !created && ApiWrites.HasChanges(db);
+        if (changed)
         {
-            LineNumber = i + 1,
-            ProductCode = item.ProductCode!,
-            Description = item.Description!,
-            AssetNumber = item.AssetNumber,
-            QuantityOut = item.QuantityOut!.Value,
-            QuantityReturned = item.QuantityReturned ?? 0m,
-            DateOut = item.DateOut!.Value,
-            ExpectedReturn = item.ExpectedReturn,
-            Rate = item.Rate ?? 0m,
-            RatePeriod = item.RatePeriod,
-        }));
-        await db.SaveChangesAsync(ct);
-        var response = new ContractResponse(contract.ExternalId, input.Account!, contract.Number, contract.Status.ToString().ToLowerInvariant(), contract.StartDate, contract.EndDate, contract.JobSite, contract.PurchaseOrder, contract.Branch,
+            contract.UpdatedAt = now;
+        }
+
+        if (await ApiWrites.SaveAsync<ContractResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var response = new ContractResponse(contract.ExternalId, input.Account!.Trim(), contract.Number, contract.Status, contract.StartDate, contract.EndDate, contract.JobSite, contract.PurchaseOrder, contract.Branch,
             contract.Items.OrderBy(i => i.LineNumber).Select(i => new ContractItemResponse(i.LineNumber, i.ProductCode, i.Description, i.AssetNumber, i.QuantityOut, i.QuantityReturned, i.QuantityOut - i.QuantityReturned, i.DateOut, i.ExpectedReturn, i.Rate, i.RatePeriod)).ToList());
-        return created ? new UpsertOutcome<ContractResponse>.Created(response) : new UpsertOutcome<ContractResponse>.Updated(response);
+        return created ? new UpsertOutcome<ContractResponse>.Created(response) : new UpsertOutcome<ContractResponse>.Updated(response, changed);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Accounts;
+using Portal.Infrastructure.Api;
 using Portal.Features.Invoices;
 
 namespace Portal.Features.Credits;
@@ -9,7 +10,7 @@ namespace Portal.Features.Credits;
 /// A credit memo from the billing system. <see cref="RemainingAmount"/> is what is not yet applied to
 /// invoices; it moves only together with <see cref="CreditApplication"/> rows, in one transaction.
 /// </summary>
-public sealed class CreditMemo
+public sealed class CreditMemo : IAccountDocument
 {
     public long Id { get; set; }
 

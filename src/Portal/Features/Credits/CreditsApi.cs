@@ -2,8 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Integration;
 using Portal.Features.Invoices;
+using Portal.Features.Ledger;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Credits;
 
@@ -83,16 +84,18 @@ public static class CreditsApi
     }
 
     private static async Task<Results<Created<CreditResponse>, Ok<CreditResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string externalId, HttpRequest request, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        string externalId, HttpRequest request, [AsParameters] UpsertServices services, Ledger.Ledger ledger, CancellationToken ct)
     {
         var (body, bad) = await ApiJson.ReadAsync<CreditRequest>(request, ct);
-        return body is null ? bad! : await UpsertAsync(externalId, body, db, ledger, time, loggers, ct);
+        return body is null ? bad! : (await UpsertAsync(services, ledger, externalId, body, ct)).ToHttp($"/api/v1/credits/{Uri.EscapeDataString(externalId)}");
     }
 
+    private static readonly DocumentWords Words = new("credit memo");
+
     /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
-    public static async Task<Results<Created<CreditResponse>, Ok<CreditResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
-        string externalId, CreditRequest body, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<UpsertOutcome<CreditResponse>> UpsertAsync(UpsertServices services, Ledger.Ledger ledger, string externalId, CreditRequest body, CancellationToken ct)
     {
+        var (db, time, _) = services;
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);
         var accountExternalId = e.Text("account", body.Account, 100, required: true);
@@ -101,7 +104,7 @@ public static class CreditsApi
         var currency = e.Currency("currency", body.Currency);
         var amount = e.Amount("amount", body.Amount, currency, positive: true);
         var reference = e.Text("reference", body.Reference, 200);
-        var reason = e.Text("reason", body.Reason, 500);
+        var reason = e.Text("reason", body.Reason, 500, multiline: true);
         var branch = e.Text("branch", body.Branch, 50);
         var items = ApiAllocations.Read(e, "applications", body.Applications, currency);
         if (items.Sum(i => i.Amount) > amount && !e.AnyUnder("applications"))
@@ -113,38 +116,27 @@ public static class CreditsApi
             e.Add("applications", "A void credit memo is applied to nothing; send an empty list.");
         }
 
-        var account = accountExternalId is null
-            ? null
-            : await db.Accounts.Where(a => a.ExternalId == accountExternalId).Select(a => new { a.Id, a.Currency }).FirstOrDefaultAsync(ct);
-        if (accountExternalId is not null && account is null)
-        {
-            e.Add("account", $"No account has externalId '{accountExternalId}'.");
-        }
-        else if (account is not null && currency is not null && account.Currency != currency)
+        var account = await e.AccountAsync(db, "account", accountExternalId, ct);
+        if (account is not null && currency is not null && account.Currency != currency)
         {
             e.Add("currency", $"The account bills in {account.Currency}, not {currency}.");
         }
 
         if (e.Any)
         {
-            return e.ToProblem();
+            return new UpsertOutcome<CreditResponse>.Invalid(e);
         }
 
         var parts = await ApiAllocations.ResolveAsync(db, e, "applications", items, account!.Id, ct);
         if (e.Any)
         {
-            return e.ToProblem();
+            return new UpsertOutcome<CreditResponse>.Invalid(e);
         }
 
-        var credit = await db.CreditMemos.FirstOrDefaultAsync(c => c.ExternalId == externalId, ct);
-        if (credit is not null && credit.AccountId != account.Id)
+        var (credit, refusal) = await ApiWrites.FindAsync<CreditMemo, CreditResponse>(db.CreditMemos, externalId, number!, account.Id, Words, ct);
+        if (refusal is not null)
         {
-            return ApiProblems.Conflict("Credit memo belongs to another account", $"Credit memo '{externalId}' belongs to another account; it cannot move between accounts.");
-        }
-
-        if ((credit is null || credit.Number != number) && await db.CreditMemos.AnyAsync(c => c.Number == number && c.ExternalId != externalId, ct))
-        {
-            return ApiProblems.Conflict("Duplicate credit memo number", $"Another credit memo already has number '{number}'.");
+            return refusal;
         }
 
         var current = credit is null
@@ -176,11 +168,12 @@ public static class CreditsApi
             applications = [];
             if (ledger.ApplyCredit(credit, applications, parts) is Ledger.LedgerResult.Refused refused)
             {
-                return ApiAllocations.Refused(refused);
+                return ApiAllocations.Refused<CreditResponse>(refused);
             }
         }
 
-        if (!isNew && ApiWrites.IsChanged(db, credit))
+        var changed = !isNew && ApiWrites.IsChanged(db, credit);
+        if (changed)
         {
             credit.UpdatedAt = now;
             if (!ledgerChanges)
@@ -189,9 +182,9 @@ public static class CreditsApi
             }
         }
 
-        var log = loggers.CreateLogger(typeof(CreditsApi));
+        var log = services.Log;
         var conflict = isNew && applications.Count > 0
-            ? await ApiWrites.CommitAsync(db, log, async () =>
+            ? await ApiWrites.CommitAsync<CreditResponse>(db, log, async () =>
             {
                 // An application points at its credit memo by id only: a new memo must be saved first.
                 await db.SaveChangesAsync(ct);
@@ -210,13 +203,13 @@ public static class CreditsApi
         }
 
         var response = ToResponse(credit, accountExternalId!, applications.Select(a => ApiAllocations.ToResponse(a.Invoice!, a.Amount)).ToList());
-        return isNew ? TypedResults.Created($"/api/v1/credits/{Uri.EscapeDataString(externalId)}", response) : TypedResults.Ok(response);
+        return isNew ? new UpsertOutcome<CreditResponse>.Created(response) : new UpsertOutcome<CreditResponse>.Updated(response, changed || ledgerChanges);
     }
 
-    private static Task<ProblemHttpResult?> SaveAsync(PortalDb db, ILogger log, List<CreditApplication> added, CancellationToken ct)
+    private static Task<UpsertOutcome<CreditResponse>?> SaveAsync(PortalDb db, ILogger log, List<CreditApplication> added, CancellationToken ct)
     {
         db.CreditApplications.AddRange(added);
-        return ApiWrites.SaveAsync(db, log, ct);
+        return ApiWrites.SaveAsync<CreditResponse>(db, log, ct);
     }
 
     private static async Task<Results<Ok<CreditResponse>, ProblemHttpResult>> GetAsync(string externalId, PortalDb db, CancellationToken ct)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 using Portal.Infrastructure.Events;
 
 namespace Portal.Features.Events;

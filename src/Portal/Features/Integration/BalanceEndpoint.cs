@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Ledger;
 using Portal.Infrastructure;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Integration;
 

@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.Credits;
 using Portal.Features.Invoices;
+using Portal.Features.Ledger;
 using Portal.Features.Payments;
 using Portal.Infrastructure;
-using Portal.Infrastructure.Cli;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Integration;
 
@@ -18,7 +17,7 @@ public static class CoreCsvImport
 {
     public static void Register()
     {
-        CsvImport.Register("accounts", (s, csv, err, ct) => EachAsync(s, csv, err, single: true, ct, async (sp, rows) =>
+        CsvImport.Register("accounts", (s, csv, err, ct) => CsvImport.ImportDocumentsAsync<AccountsApi.AccountResponse>(s, csv, err, single: true, ct, rows =>
         {
             var r = rows[0];
             var request = new AccountsApi.AccountRequest
@@ -28,9 +27,9 @@ public static class CoreCsvImport
                 Currency = r.Text("currency"), BillDay = r.Int("billDay"), Parent = r.Text("parent"), BillToParent = r.Bool("billToParent") ?? false,
                 Type = r.Enum<AccountType>("type"), PortalEnabled = r.Bool("portalEnabled"), Branch = r.Text("branch"),
             };
-            return (await AccountsApi.UpsertAsync(r.Text("externalId") ?? "", request, sp.Db, sp.Time, sp.Loggers, ct)).Result;
+            return sp => AccountsApi.UpsertAsync(UpsertServices.From(sp), r.Text("externalId") ?? "", request, ct);
         }));
-        CsvImport.Register("invoices", (s, csv, err, ct) => EachAsync(s, csv, err, single: false, ct, async (sp, rows) =>
+        CsvImport.Register("invoices", (s, csv, err, ct) => CsvImport.ImportDocumentsAsync<InvoicesApi.InvoiceResponse>(s, csv, err, single: false, ct, rows =>
         {
             var r = rows[0];
             var request = new InvoicesApi.InvoiceRequest
@@ -44,9 +43,9 @@ public static class CoreCsvImport
                     UnitPrice = l.Decimal("unitPrice"), TaxAmount = l.Decimal("taxAmount"),
                 }).ToList(),
             };
-            return (await InvoicesApi.UpsertAsync(r.Text("externalId") ?? "", request, sp.Db, sp.Time, sp.Clock, sp.Loggers, ct)).Result;
+            return sp => InvoicesApi.UpsertAsync(UpsertServices.From(sp), sp.GetRequiredService<OperatorClock>(), r.Text("externalId") ?? "", request, ct);
         }));
-        CsvImport.Register("credits", (s, csv, err, ct) => EachAsync(s, csv, err, single: false, ct, async (sp, rows) =>
+        CsvImport.Register("credits", (s, csv, err, ct) => CsvImport.ImportDocumentsAsync<CreditsApi.CreditResponse>(s, csv, err, single: false, ct, rows =>
         {
             var r = rows[0];
             var request = new CreditsApi.CreditRequest
@@ -55,9 +54,9 @@ public static class CoreCsvImport
                 Reference = r.Text("reference"), Reason = r.Text("reason"), Branch = r.Text("branch"), Void = r.Bool("void") ?? false,
                 Applications = Allocations(rows),
             };
-            return (await CreditsApi.UpsertAsync(r.Text("externalId") ?? "", request, sp.Db, sp.Ledger, sp.Time, sp.Loggers, ct)).Result;
+            return sp => CreditsApi.UpsertAsync(UpsertServices.From(sp), sp.GetRequiredService<Ledger.Ledger>(), r.Text("externalId") ?? "", request, ct);
         }));
-        CsvImport.Register("payments", (s, csv, err, ct) => EachAsync(s, csv, err, single: false, ct, async (sp, rows) =>
+        CsvImport.Register("payments", (s, csv, err, ct) => CsvImport.ImportDocumentsAsync<PaymentsApi.PaymentResponse>(s, csv, err, single: false, ct, rows =>
         {
             var r = rows[0];
             var request = new PaymentsApi.PaymentRequest
@@ -66,7 +65,7 @@ public static class CoreCsvImport
                 MethodDetail = r.Text("methodDetail"), Amount = r.Decimal("amount"), Currency = r.Text("currency"), Status = r.Enum<PaymentStatus>("status"),
                 FailureReason = r.Text("failureReason"), Allocations = Allocations(rows),
             };
-            return (await PaymentsApi.UpsertAsync(r.Text("externalId") ?? "", request, sp.Db, sp.Ledger, sp.Time, sp.Loggers, ct)).Result;
+            return sp => PaymentsApi.UpsertAsync(UpsertServices.From(sp), sp.GetRequiredService<Ledger.Ledger>(), r.Text("externalId") ?? "", request, ct);
         }));
     }
 
@@ -75,74 +74,4 @@ public static class CoreCsvImport
         rows.Where(r => r.Text("allocationInvoice") is not null)
             .Select(r => (AllocationRequest?)new AllocationRequest { Invoice = r.Text("allocationInvoice"), Amount = r.Decimal("allocationAmount") })
             .ToList();
-
-    private sealed record Services(PortalDb Db, TimeProvider Time, OperatorClock Clock, ILoggerFactory Loggers, Ledger.Ledger Ledger);
-
-    private static async Task<CsvImport.Report> EachAsync(
-        IServiceProvider services, IAsyncEnumerable<CsvRecord> csv, TextWriter errors, bool single, CancellationToken ct,
-        Func<Services, IReadOnlyList<CsvImport.CsvRow>, Task<IResult>> upsert)
-    {
-        int created = 0, updated = 0, failed = 0;
-        var group = new List<CsvImport.CsvRow>();
-
-        async Task FlushAsync()
-        {
-            if (group.Count == 0)
-            {
-                return;
-            }
-
-            // A scope per document: one unit of work, nothing tracked from the previous one.
-            await using var scope = services.CreateAsyncScope();
-            var sp = scope.ServiceProvider;
-            var parseErrors = group.SelectMany(r => r.ParseErrors.ToDictionary().Select(e => $"line {r.Line}: {e.Key}: {string.Join(" ", e.Value)}")).ToList();
-            var result = parseErrors.Count > 0 ? null : await upsert(new Services(sp.GetRequiredService<PortalDb>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OperatorClock>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<Ledger.Ledger>()), group);
-            var lines = group.Count == 1 ? $"line {group[0].Line}" : $"lines {group[0].Line}-{group[^1].Line}";
-            switch (result)
-            {
-                case null:
-                    failed++;
-                    foreach (var e in parseErrors)
-                    {
-                        await errors.WriteLineAsync(e);
-                    }
-
-                    break;
-                case IStatusCodeHttpResult { StatusCode: StatusCodes.Status201Created }:
-                    created++;
-                    break;
-                case IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK }:
-                    updated++;
-                    break;
-                case ValidationProblem v:
-                    failed++;
-                    await errors.WriteLineAsync($"{lines}: " + string.Join("; ", v.ProblemDetails.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-                    break;
-                case ProblemHttpResult p:
-                    failed++;
-                    await errors.WriteLineAsync($"{lines}: {p.ProblemDetails.Title}: {p.ProblemDetails.Detail}");
-                    break;
-                default:
-                    failed++;
-                    await errors.WriteLineAsync($"{lines}: not saved.");
-                    break;
-            }
-
-            group.Clear();
-        }
-
-        await foreach (var record in csv)
-        {
-            var row = new CsvImport.CsvRow(record);
-            if (single || (group.Count > 0 && !string.Equals(group[0].Text("externalId"), row.Text("externalId"), StringComparison.Ordinal)))
-            {
-                await FlushAsync();
-            }
-
-            group.Add(row);
-        }
-
-        await FlushAsync();
-        return new CsvImport.Report(created, updated, 0, failed);
-    }
 }

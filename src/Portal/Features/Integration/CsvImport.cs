@@ -1,9 +1,8 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Features.Catalog;
 using Portal.Features.Licenses;
 using Portal.Features.Usage;
+using Portal.Infrastructure.Api;
 using Portal.Infrastructure.Cli;
 
 namespace Portal.Features.Integration;
@@ -22,12 +21,24 @@ public static class CsvImport
     private static readonly Dictionary<string, Func<IServiceProvider, IAsyncEnumerable<CsvRecord>, TextWriter, CancellationToken, Task<Report>>> Kinds = new(StringComparer.Ordinal)
     {
         ["usage"] = ImportUsageAsync,
-        ["products"] = (s, csv, err, ct) => ImportRowsAsync(s, csv, err, ct, (db, time, row) =>
-            CatalogApi.UpsertProductAsync(db, time, row.Text("code") ?? "", new CatalogApi.ProductInput(row.Text("name"), row.Text("description"), row.Text("category"), row.Text("unit"), row.Decimal("listPrice"), row.Text("currency"), row.Bool("active")), ct)),
-        ["prices"] = (s, csv, err, ct) => ImportRowsAsync(s, csv, err, ct, (db, time, row) =>
-            CatalogApi.UpsertPriceAsync(db, time, row.Text("account") ?? "", row.Text("productCode") ?? "", new CatalogApi.PriceInput(row.Decimal("unitPrice"), row.Text("currency"), row.Date("validFrom"), row.Date("validTo")), ct)),
-        ["licenses"] = (s, csv, err, ct) => ImportRowsAsync(s, csv, err, ct, (db, time, row) =>
-            LicensesApi.UpsertAsync(db, time, row.Text("externalId") ?? "", new LicensesApi.LicenseInput(row.Text("account"), row.Text("productCode"), row.Text("productName"), row.Text("licenseCode"), row.Int("seats"), row.Text("version"), row.Date("issuedOn"), row.Date("expiresOn"), row.Text("maintenance"), row.Date("maintenanceEndsOn")), ct)),
+        ["products"] = (s, csv, err, ct) => ImportDocumentsAsync<CatalogApi.ProductResponse>(s, csv, err, single: true, ct, rows =>
+        {
+            var r = rows[0];
+            var input = new CatalogApi.ProductInput(r.Text("name"), r.Text("description"), r.Text("category"), r.Text("unit"), r.Decimal("listPrice"), r.Text("currency"), r.Bool("active"));
+            return sp => CatalogApi.UpsertProductAsync(UpsertServices.From(sp), r.Text("code") ?? "", input, ct);
+        }),
+        ["prices"] = (s, csv, err, ct) => ImportDocumentsAsync<CatalogApi.PriceResponse>(s, csv, err, single: true, ct, rows =>
+        {
+            var r = rows[0];
+            var input = new CatalogApi.PriceInput(r.Decimal("unitPrice"), r.Text("currency"), r.Date("validFrom"), r.Date("validTo"));
+            return sp => CatalogApi.UpsertPriceAsync(UpsertServices.From(sp), r.Text("account") ?? "", r.Text("productCode") ?? "", input, ct);
+        }),
+        ["licenses"] = (s, csv, err, ct) => ImportDocumentsAsync<LicensesApi.LicenseResponse>(s, csv, err, single: true, ct, rows =>
+        {
+            var r = rows[0];
+            var input = new LicensesApi.LicenseInput(r.Text("account"), r.Text("productCode"), r.Text("productName"), r.Text("licenseCode"), r.Int("seats"), r.Text("version"), r.Date("issuedOn"), r.Date("expiresOn"), r.Text("maintenance"), r.Date("maintenanceEndsOn"));
+            return sp => LicensesApi.UpsertAsync(UpsertServices.From(sp), r.Text("externalId") ?? "", input, ct);
+        }),
     };
 
     static CsvImport() => CoreCsvImport.Register();
@@ -69,41 +80,72 @@ public static class CsvImport
         return report.Failed == 0 ? 0 : 1;
     }
 
-    private static async Task<Report> ImportRowsAsync<T>(IServiceProvider services, IAsyncEnumerable<CsvRecord> csv, TextWriter errors, CancellationToken ct, Func<PortalDb, TimeProvider, CsvRow, Task<UpsertOutcome<T>>> upsert)
+    /// <summary>
+    /// Runs one upsert per document and reads its outcome (never an HTTP status): a document is one row
+    /// (<paramref name="single"/>) or several consecutive rows with the same externalId. <paramref name="read"/>
+    /// turns the rows into the request and returns the upsert to run; a value that does not parse fails the
+    /// document before anything is written. A scope per document: one unit of work, nothing tracked from
+    /// the previous one.
+    /// </summary>
+    public static async Task<Report> ImportDocumentsAsync<T>(
+        IServiceProvider services, IAsyncEnumerable<CsvRecord> csv, TextWriter errors, bool single, CancellationToken ct,
+        Func<IReadOnlyList<CsvRow>, Func<IServiceProvider, Task<UpsertOutcome<T>>>> read)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
-        var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         int created = 0, updated = 0, failed = 0;
+        var group = new List<CsvRow>();
+
+        async Task FlushAsync()
+        {
+            if (group.Count == 0)
+            {
+                return;
+            }
+
+            var lines = group.Count == 1 ? $"line {group[0].Line}" : $"lines {group[0].Line}-{group[^1].Line}";
+            var upsert = read(group);
+            var parseErrors = group.SelectMany(r => r.ParseErrors.ToDictionary().Select(e => $"line {r.Line}: {e.Key}: {string.Join(" ", e.Value)}")).ToList();
+            if (parseErrors.Count > 0)
+            {
+                failed++;
+                foreach (var e in parseErrors)
+                {
+                    await errors.WriteLineAsync(e);
+                }
+            }
+            else
+            {
+                await using var scope = services.CreateAsyncScope();
+                var outcome = await upsert(scope.ServiceProvider);
+                switch (outcome)
+                {
+                    case UpsertOutcome<T>.Created:
+                        created++;
+                        break;
+                    case UpsertOutcome<T>.Updated:
+                        updated++;
+                        break;
+                    default:
+                        failed++;
+                        await errors.WriteLineAsync($"{lines}: {outcome.Describe()}");
+                        break;
+                }
+            }
+
+            group.Clear();
+        }
+
         await foreach (var record in csv)
         {
             var row = new CsvRow(record);
-            UpsertOutcome<T> outcome;
-            try
+            if (single || (group.Count > 0 && !string.Equals(group[0].Text("externalId"), row.Text("externalId"), StringComparison.Ordinal)))
             {
-                outcome = row.ParseErrors.Any ? new UpsertOutcome<T>.Invalid(row.ParseErrors) : await upsert(db, time, row);
-            }
-            catch (DbUpdateException e)
-            {
-                outcome = new UpsertOutcome<T>.Conflict("Not saved", e.InnerException?.Message ?? e.Message);
+                await FlushAsync();
             }
 
-            db.ChangeTracker.Clear();
-            switch (outcome)
-            {
-                case UpsertOutcome<T>.Created:
-                    created++;
-                    break;
-                case UpsertOutcome<T>.Updated:
-                    updated++;
-                    break;
-                default:
-                    failed++;
-                    await errors.WriteLineAsync($"line {row.Line}: {Describe(outcome)}");
-                    break;
-            }
+            group.Add(row);
         }
 
+        await FlushAsync();
         return new Report(created, updated, 0, failed);
     }
 
@@ -182,20 +224,12 @@ public static class CsvImport
         return dot >= 0 ? field[(dot + 2)..] : field;
     }
 
-    private static string Describe<T>(UpsertOutcome<T> outcome) => outcome switch
-    {
-        UpsertOutcome<T>.Invalid i => string.Join("; ", i.Errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-        UpsertOutcome<T>.Missing m => $"{m.What} not found: {m.Detail}",
-        UpsertOutcome<T>.Conflict c => $"{c.Title}: {c.Detail}",
-        _ => outcome.ToString(),
-    };
-
     /// <summary>One CSV row with typed, invariant-culture accessors that collect parse errors by field.</summary>
     public sealed class CsvRow(CsvRecord record)
     {
         public int Line => record.Line;
 
-        public FieldErrors ParseErrors { get; } = new();
+        public ApiErrors ParseErrors { get; } = new();
 
         public string? Text(string field) => record.Fields.TryGetValue(field, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
 
@@ -209,7 +243,7 @@ public static class CsvImport
 
         public TEnum? Enum<TEnum>(string field)
             where TEnum : struct, System.Enum =>
-            Parse(field, s => System.Enum.TryParse<TEnum>(s, ignoreCase: true, out var v) && !int.TryParse(s, CultureInfo.InvariantCulture, out _) ? v : (TEnum?)null, $"one of {string.Join(", ", System.Enum.GetNames<TEnum>())}");
+            Parse(field, s => ApiEnums.TryParse<TEnum>(s, out var v) ? v : (TEnum?)null, ApiEnums.Allowed(typeof(TEnum)).Replace("One of:", "one of", StringComparison.Ordinal).TrimEnd('.'));
 
         public DateTime? Timestamp(string field) => Parse(field, s => DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var v) ? v : (DateTime?)null, "an ISO 8601 timestamp");
 

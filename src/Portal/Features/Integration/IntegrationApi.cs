@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Portal.Features.Accounts;
@@ -15,6 +13,7 @@ using Portal.Features.Quotes;
 using Portal.Features.ServiceCalls;
 using Portal.Features.Usage;
 using Portal.Features.Webhooks;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Integration;
 
@@ -31,16 +30,11 @@ public static class IntegrationApi
             .AddPolicy(Policy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         builder.Services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
         // Enums travel as camelCase names ("credit", "bankAccount"), never as numbers, in both directions
-        // and in the OpenAPI document, so a client sees the allowed values.
-        builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
+        // and in the OpenAPI document, so a client sees the allowed values; a key sent twice is refused.
+        builder.Services.AddApiJson();
         return builder;
     }
 
-    /// <summary>
-    /// Every integration endpoint lives in this group: API-key authentication, JSON in and out,
-    /// ProblemDetails for every error. Feature files add their endpoints with <c>Map...(group)</c>.
-    /// </summary>
     /// <summary>The OpenAPI document and every /api/v1 endpoint, each area's endpoints mapped by its own feature.</summary>
     public static RouteGroupBuilder MapIntegrationApi(this WebApplication app)
     {

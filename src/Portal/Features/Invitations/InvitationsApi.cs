@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Accounts;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Invitations;
 

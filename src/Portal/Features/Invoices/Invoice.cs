@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Accounts;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Invoices;
 
@@ -9,7 +10,7 @@ namespace Portal.Features.Invoices;
 /// portal keeps: it changes only together with the allocation rows that explain it, in one
 /// transaction, guarded by <see cref="Version"/> and a check constraint (0 &lt;= open &lt;= total).
 /// </summary>
-public sealed class Invoice
+public sealed class Invoice : IAccountDocument
 {
     public long Id { get; set; }
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Integration;
 using Portal.Infrastructure;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Invoices;
 
@@ -20,7 +20,9 @@ public static class InvoicesApi
     /// <summary>The attachments of one invoice together, decoded.</summary>
     public const int MaxAttachmentBytes = 5 * 1024 * 1024;
 
-    public const int MaxLines = 1000;
+    public const int MaxLines = ApiErrors.MaxLines;
+
+    public const int MaxAttachments = 20;
 
     private static readonly string[] AttachmentTypes = ["application/pdf", "image/png", "image/jpeg", "text/csv"];
 
@@ -151,16 +153,18 @@ public static class InvoicesApi
     }
 
     private static async Task<Results<Created<InvoiceResponse>, Ok<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string externalId, HttpRequest request, PortalDb db, TimeProvider time, OperatorClock clock, ILoggerFactory loggers, CancellationToken ct)
+        string externalId, HttpRequest request, [AsParameters] UpsertServices services, OperatorClock clock, CancellationToken ct)
     {
         var (body, bad) = await ApiJson.ReadAsync<InvoiceRequest>(request, ct);
-        return body is null ? bad! : await UpsertAsync(externalId, body, db, time, clock, loggers, ct);
+        return body is null ? bad! : (await UpsertAsync(services, clock, externalId, body, ct)).ToHttp($"/api/v1/invoices/{Uri.EscapeDataString(externalId)}");
     }
 
+    private static readonly DocumentWords Words = new("invoice");
+
     /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
-    public static async Task<Results<Created<InvoiceResponse>, Ok<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
-        string externalId, InvoiceRequest body, PortalDb db, TimeProvider time, OperatorClock clock, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<UpsertOutcome<InvoiceResponse>> UpsertAsync(UpsertServices services, OperatorClock clock, string externalId, InvoiceRequest body, CancellationToken ct)
     {
+        var (db, time, _) = services;
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);
         var accountExternalId = e.Text("account", body.Account, 100, required: true);
@@ -179,7 +183,7 @@ public static class InvoicesApi
 
         var currency = e.Currency("currency", body.Currency);
         var purchaseOrder = e.Text("purchaseOrder", body.PurchaseOrder, 100);
-        var memo = e.Text("memo", body.Memo, 2000);
+        var memo = e.Text("memo", body.Memo, 2000, multiline: true);
         var branch = e.Text("branch", body.Branch, 50);
         var lines = Lines(e, body.Lines, currency);
         var subtotal = lines.Sum(l => l.Amount);
@@ -203,44 +207,33 @@ public static class InvoicesApi
 
         var attachments = Attachments(e, body.Attachments);
 
-        var account = accountExternalId is null
-            ? null
-            : await db.Accounts.Where(a => a.ExternalId == accountExternalId).Select(a => new { a.Id, a.Currency }).FirstOrDefaultAsync(ct);
-        if (accountExternalId is not null && account is null)
-        {
-            e.Add("account", $"No account has externalId '{accountExternalId}'.");
-        }
-        else if (account is not null && currency is not null && account.Currency != currency)
+        var account = await e.AccountAsync(db, "account", accountExternalId, ct);
+        if (account is not null && currency is not null && account.Currency != currency)
         {
             e.Add("currency", $"The account bills in {account.Currency}, not {currency}.");
         }
 
         if (e.Any)
         {
-            return e.ToProblem();
+            return new UpsertOutcome<InvoiceResponse>.Invalid(e);
         }
 
-        var invoice = await db.Invoices.Include(i => i.Lines).FirstOrDefaultAsync(i => i.ExternalId == externalId, ct);
-        if (invoice is not null && invoice.AccountId != account!.Id)
+        var (invoice, refusal) = await ApiWrites.FindAsync<Invoice, InvoiceResponse>(db.Invoices.Include(i => i.Lines), externalId, number!, account!.Id, Words, ct);
+        if (refusal is not null)
         {
-            return ApiProblems.Conflict("Invoice belongs to another account", $"Invoice '{externalId}' belongs to another account; an invoice cannot move between accounts.");
-        }
-
-        if ((invoice is null || invoice.Number != number) && await db.Invoices.AnyAsync(i => i.Number == number && i.ExternalId != externalId, ct))
-        {
-            return ApiProblems.Conflict("Duplicate invoice number", $"Another invoice already has number '{number}'.");
+            return refusal;
         }
 
         // What payments and credits have taken off the invoice; the upsert never touches it.
         var applied = invoice is null ? 0m : invoice.Total - invoice.OpenAmount;
         if (body.Void && applied > 0m && invoice is { IsVoid: false })
         {
-            return ApiProblems.Conflict("Invoice has money applied", $"{applied.ToString(CultureInfo.InvariantCulture)} {currency} of payments or credits is applied to invoice '{number}'. Re-send those payments or credits without it before voiding it.");
+            return new UpsertOutcome<InvoiceResponse>.Conflict("Invoice has money applied", $"{applied.ToString(CultureInfo.InvariantCulture)} {currency} of payments or credits is applied to invoice '{number}'. Re-send those payments or credits without it before voiding it.");
         }
 
         if (total < applied)
         {
-            return ApiProblems.Conflict("Total below what is applied", $"{applied.ToString(CultureInfo.InvariantCulture)} {currency} is already applied to invoice '{number}'; its total cannot become {total.ToString(CultureInfo.InvariantCulture)}.");
+            return new UpsertOutcome<InvoiceResponse>.Conflict("Total below what is applied", $"{applied.ToString(CultureInfo.InvariantCulture)} {currency} is already applied to invoice '{number}'; its total cannot become {total.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         var now = ApiWrites.Now(time);
@@ -260,7 +253,7 @@ public static class InvoicesApi
         invoice.Branch = branch;
         invoice.PeriodStart = body.PeriodStart;
         invoice.PeriodEnd = body.PeriodEnd;
-        ReplaceLines(db, invoice, lines);
+        ApiWrites.SyncLines(db, invoice.Lines, lines, l => l.LineNumber);
 
         List<InvoiceAttachment> stored = [];
         var replaceAttachments = false;
@@ -276,15 +269,16 @@ public static class InvoicesApi
 
         // Every change to the invoice moves its concurrency version, so that a payment allocated
         // against the old figures at the same moment cannot overwrite them.
-        if (!isNew && (ApiWrites.IsChanged(db, invoice) || db.ChangeTracker.Entries<InvoiceLine>().Any(l => l.State != EntityState.Unchanged) || replaceAttachments))
+        var changed = !isNew && (ApiWrites.HasChanges(db) || replaceAttachments);
+        if (changed)
         {
             invoice.UpdatedAt = now;
             invoice.Version++;
         }
 
-        var log = loggers.CreateLogger(typeof(InvoicesApi));
+        var log = services.Log;
         var conflict = replaceAttachments
-            ? await ApiWrites.CommitAsync(db, log, async () =>
+            ? await ApiWrites.CommitAsync<InvoiceResponse>(db, log, async () =>
             {
                 db.InvoiceAttachments.RemoveRange(stored);
 
@@ -301,7 +295,7 @@ public static class InvoicesApi
                 }));
                 await db.SaveChangesAsync(ct);
             }, ct)
-            : await ApiWrites.SaveAsync(db, log, ct);
+            : await ApiWrites.SaveAsync<InvoiceResponse>(db, log, ct);
         if (conflict is not null)
         {
             return conflict;
@@ -311,7 +305,7 @@ public static class InvoicesApi
             ? attachments.Select(a => new AttachmentResponse(a.FileName, a.ContentType, a.Bytes.Length)).ToList()
             : isNew ? [] : await AttachmentsOfAsync(db, invoice.Id, ct);
         var response = ToResponse(invoice, accountExternalId!, attachmentList, await clock.TodayAsync(ct));
-        return isNew ? TypedResults.Created($"/api/v1/invoices/{Uri.EscapeDataString(externalId)}", response) : TypedResults.Ok(response);
+        return isNew ? new UpsertOutcome<InvoiceResponse>.Created(response) : new UpsertOutcome<InvoiceResponse>.Updated(response, changed);
     }
 
     private static async Task<Results<Ok<InvoiceResponse>, ProblemHttpResult>> GetAsync(string externalId, PortalDb db, OperatorClock clock, CancellationToken ct)
@@ -338,26 +332,10 @@ public static class InvoicesApi
     private static List<InvoiceLine> Lines(ApiErrors e, List<InvoiceLineRequest?>? requested, string? currency)
     {
         var lines = new List<InvoiceLine>();
-        if (requested is null || requested.Count == 0)
+        var i = 0;
+        foreach (var (at, r) in e.Items("lines", requested, MaxLines, required: true, noneMessage: "An invoice has at least one line."))
         {
-            e.Add("lines", "An invoice has at least one line.");
-            return lines;
-        }
-
-        if (requested.Count > MaxLines)
-        {
-            e.Add("lines", string.Create(CultureInfo.InvariantCulture, $"At most {MaxLines} lines."));
-            return lines;
-        }
-
-        for (var i = 0; i < requested.Count; i++)
-        {
-            var at = string.Create(CultureInfo.InvariantCulture, $"lines[{i}]");
-            if (requested[i] is not { } r)
-            {
-                e.Add(at, "A line cannot be null.");
-                continue;
-            }
+            i++;
 
             var quantity = e.Precise($"{at}.quantity", r.Quantity, nonNegative: true);
             var unitPrice = e.Precise($"{at}.unitPrice", r.UnitPrice, nonNegative: false);
@@ -375,7 +353,7 @@ public static class InvoicesApi
 
             lines.Add(new InvoiceLine
             {
-                LineNumber = i + 1,
+                LineNumber = i,
                 ProductCode = e.Text($"{at}.productCode", r.ProductCode, 50),
                 Description = e.Text($"{at}.description", r.Description, 500, required: true) ?? "",
                 Quantity = quantity,
@@ -389,35 +367,6 @@ public static class InvoicesApi
         return lines;
     }
 
-    /// <summary>Line by line, in place: a line that did not change is not written, and line numbers never collide.</summary>
-    private static void ReplaceLines(PortalDb db, Invoice invoice, List<InvoiceLine> lines)
-    {
-        var existing = invoice.Lines.ToDictionary(l => l.LineNumber);
-        foreach (var line in lines)
-        {
-            if (existing.Remove(line.LineNumber, out var current))
-            {
-                current.ProductCode = line.ProductCode;
-                current.Description = line.Description;
-                current.Quantity = line.Quantity;
-                current.Unit = line.Unit;
-                current.UnitPrice = line.UnitPrice;
-                current.Amount = line.Amount;
-                current.TaxAmount = line.TaxAmount;
-            }
-            else
-            {
-                invoice.Lines.Add(line);
-            }
-        }
-
-        foreach (var gone in existing.Values)
-        {
-            invoice.Lines.Remove(gone);
-            db.InvoiceLines.Remove(gone);
-        }
-    }
-
     private static List<Attachment>? Attachments(ApiErrors e, List<AttachmentRequest?>? requested)
     {
         if (requested is null)
@@ -427,19 +376,12 @@ public static class InvoicesApi
 
         var result = new List<Attachment>();
         long totalBytes = 0;
-        for (var i = 0; i < requested.Count; i++)
+        foreach (var (at, r) in e.Items("attachments", requested, MaxAttachments))
         {
-            var at = string.Create(CultureInfo.InvariantCulture, $"attachments[{i}]");
-            if (requested[i] is not { } r)
-            {
-                e.Add(at, "An attachment cannot be null.");
-                continue;
-            }
-
             var fileName = e.Text($"{at}.fileName", r.FileName, 200, required: true);
-            if (fileName is not null && (fileName.IndexOfAny(['/', '\\']) >= 0 || fileName.Any(char.IsControl)))
+            if (fileName is not null && fileName.IndexOfAny(['/', '\\']) >= 0)
             {
-                e.Add($"{at}.fileName", "A file name only, without folders or control characters.");
+                e.Add($"{at}.fileName", "A file name only, without folders.");
             }
 
             var contentType = e.Text($"{at}.contentType", r.ContentType, 100, required: true)?.ToLowerInvariant();
@@ -452,7 +394,7 @@ public static class InvoicesApi
             byte[]? bytes = null;
             if (string.IsNullOrEmpty(r.ContentBase64))
             {
-                e.Add($"{at}.contentBase64", "This field is required.");
+                e.Add($"{at}.contentBase64", ApiErrors.RequiredMessage);
             }
             else if (r.ContentBase64.Length > MaxAttachmentBytes / 3 * 4 + 8)
             {

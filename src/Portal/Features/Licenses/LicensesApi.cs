@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Licenses;
 
@@ -10,13 +10,13 @@ public static class LicensesApi
 {
     public sealed record LicenseInput(string? Account, string? ProductCode, string? ProductName, string? LicenseCode, int? Seats, string? Version, DateOnly? IssuedOn, DateOnly? ExpiresOn, string? Maintenance, DateOnly? MaintenanceEndsOn);
 
-    public sealed record LicenseResponse(string ExternalId, string Account, string ProductCode, string ProductName, string LicenseCode, int Seats, string? Version, DateOnly IssuedOn, DateOnly? ExpiresOn, string Maintenance, DateOnly? MaintenanceEndsOn);
+    public sealed record LicenseResponse(string ExternalId, string Account, string ProductCode, string ProductName, string LicenseCode, int Seats, string? Version, DateOnly IssuedOn, DateOnly? ExpiresOn, MaintenanceStatus Maintenance, DateOnly? MaintenanceEndsOn);
 
     public static RouteGroupBuilder MapLicensesApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/licenses/{externalId}", async (string externalId, LicenseInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
-                (await UpsertAsync(db, time, externalId, input, ct)).ToHttp($"/api/v1/licenses/{Uri.EscapeDataString(externalId)}"))
-            .WithName("UpsertLicense").WithSummary("Creates or updates a license the customer holds.").ProducesUpsertProblems();
+        api.MapPut("/licenses/{externalId}", (string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<LicenseInput, LicenseResponse>(request, $"/api/v1/licenses/{Uri.EscapeDataString(externalId)}", input => UpsertAsync(services, externalId, input, ct), ct))
+            .WithName("UpsertLicense").WithSummary("Creates or updates a license the customer holds.").Accepts<LicenseInput>("application/json").ProducesUpsertProblems();
         api.MapGet("/licenses/{externalId}", async Task<Results<Ok<LicenseResponse>, ProblemHttpResult>> (string externalId, PortalDb db, CancellationToken ct) =>
                 await db.Licenses.AsNoTracking().Where(l => l.ExternalId == externalId)
                     .Select(l => new { License = l, Account = db.Accounts.Where(a => a.Id == l.AccountId).Select(a => a.ExternalId).First() })
@@ -27,56 +27,69 @@ public static class LicensesApi
         return api;
     }
 
-    public static async Task<UpsertOutcome<LicenseResponse>> UpsertAsync(PortalDb db, TimeProvider time, string externalId, LicenseInput input, CancellationToken ct)
+    private static readonly DocumentWords Words = new("license");
+
+    public static async Task<UpsertOutcome<LicenseResponse>> UpsertAsync(UpsertServices services, string externalId, LicenseInput input, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        errors.Text("externalId", externalId, 100);
-        var account = await errors.AccountAsync(db, "account", input.Account, ct);
-
-        errors.Text("productCode", input.ProductCode, 50);
-        errors.Text("productName", input.ProductName, 200);
-        errors.Text("licenseCode", input.LicenseCode, 200);
-        errors.Text("version", input.Version, 50, required: false);
-        if (input.Seats is null or < 0)
+        var (db, time, _) = services;
+        var e = new ApiErrors();
+        e.ExternalId("externalId", externalId);
+        var account = await e.AccountAsync(db, "account", input.Account, ct);
+        var productCode = e.Text("productCode", input.ProductCode, 50, required: true);
+        var productName = e.Text("productName", input.ProductName, 200, required: true);
+        var licenseCode = e.Text("licenseCode", input.LicenseCode, 200, required: true);
+        var version = e.Text("version", input.Version, 50);
+        var seats = e.Required("seats", input.Seats);
+        if (seats < 0)
         {
-            errors.Add("seats", "Required, and not negative.");
+            e.Add("seats", "Must not be negative.");
         }
 
-        if (input.IssuedOn is null)
+        var issuedOn = e.Required("issuedOn", input.IssuedOn);
+        if (input.IssuedOn is not null && input.ExpiresOn < input.IssuedOn)
         {
-            errors.Add("issuedOn", "Required.");
-        }
-        else if (input.ExpiresOn < input.IssuedOn)
-        {
-            errors.Add("expiresOn", "Must not be before issuedOn.");
+            e.Add("expiresOn", "Must not be before issuedOn.");
         }
 
-        var maintenance = errors.Enum<MaintenanceStatus>("maintenance", input.Maintenance) ?? MaintenanceStatus.None;
-
-        if (errors.Any)
+        var maintenance = e.Enum<MaintenanceStatus>("maintenance", input.Maintenance) ?? MaintenanceStatus.None;
+        if (e.Any)
         {
-            return new UpsertOutcome<LicenseResponse>.Invalid(errors);
+            return new UpsertOutcome<LicenseResponse>.Invalid(e);
         }
 
         var license = await db.Licenses.FirstOrDefaultAsync(l => l.ExternalId == externalId, ct);
+        if (license is not null && license.AccountId != account!.Id)
+        {
+            return ApiWrites.OtherAccount<LicenseResponse>(Words, externalId);
+        }
+
+        var now = ApiWrites.Now(time);
         var created = license is null;
-        license ??= db.Licenses.Add(new License { ExternalId = externalId, ProductCode = "", ProductName = "", LicenseCode = "" }).Entity;
-        license.AccountId = account!.Id;
-        license.ProductCode = input.ProductCode!;
-        license.ProductName = input.ProductName!;
-        license.LicenseCode = input.LicenseCode!;
-        license.Seats = input.Seats!.Value;
-        license.Version = input.Version;
-        license.IssuedOn = input.IssuedOn!.Value;
+        license ??= db.Licenses.Add(new License { ExternalId = externalId, ProductCode = productCode!, ProductName = productName!, LicenseCode = licenseCode!, AccountId = account!.Id, UpdatedAt = now }).Entity;
+        license.ProductCode = productCode!;
+        license.ProductName = productName!;
+        license.LicenseCode = licenseCode!;
+        license.Seats = seats;
+        license.Version = version;
+        license.IssuedOn = issuedOn;
         license.ExpiresOn = input.ExpiresOn;
         license.Maintenance = maintenance;
         license.MaintenanceEndsOn = input.MaintenanceEndsOn;
-        license.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
-        var response = ToResponse(license, input.Account!);
-        return created ? new UpsertOutcome<LicenseResponse>.Created(response) : new UpsertOutcome<LicenseResponse>.Updated(response);
+        var changed = !created && ApiWrites.HasChanges(db);
+        if (changed)
+        {
+            license.UpdatedAt = now;
+        }
+
+        if (await ApiWrites.SaveAsync<LicenseResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var response = ToResponse(license, input.Account!.Trim());
+        return created ? new UpsertOutcome<LicenseResponse>.Created(response) : new UpsertOutcome<LicenseResponse>.Updated(response, changed);
     }
 
     private static LicenseResponse ToResponse(License l, string account) =>
-        new(l.ExternalId, account, l.ProductCode, l.ProductName, l.LicenseCode, l.Seats, l.Version, l.IssuedOn, l.ExpiresOn, l.Maintenance.ToString().ToLowerInvariant(), l.MaintenanceEndsOn);
+        new(l.ExternalId, account, l.ProductCode, l.ProductName, l.LicenseCode, l.Seats, l.Version, l.IssuedOn, l.ExpiresOn, l.Maintenance, l.MaintenanceEndsOn);
 }

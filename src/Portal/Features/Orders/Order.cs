@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Accounts;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Orders;
 
@@ -80,7 +81,7 @@ public sealed class OrderLine
 }
 
 /// <summary>A shipment or delivery of (part of) an order.</summary>
-public sealed class Delivery
+public sealed class Delivery : IAccountDocument
 {
     public long Id { get; set; }
 

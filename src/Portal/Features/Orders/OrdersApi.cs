@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Orders;
 
@@ -10,9 +9,9 @@ namespace Portal.Features.Orders;
 /// </summary>
 public static class OrdersApi
 {
-    public sealed record OrderInput(string? Account, string? Number, string? PortalNumber, DateTime? OrderedAt, string? Status, string? Currency, string? PurchaseOrder, string? Notes, DateOnly? RequestedDate, IReadOnlyList<PricedLineInput>? Lines);
+    public sealed record OrderInput(string? Account, string? Number, string? PortalNumber, DateTime? OrderedAt, string? Status, string? Currency, string? PurchaseOrder, string? Notes, DateOnly? RequestedDate, IReadOnlyList<PricedLineInput?>? Lines);
 
-    public sealed record OrderResponse(string? ExternalId, string Account, string Number, DateTime OrderedAt, string Status, string Source, string Currency, decimal Total, string? PurchaseOrder, IReadOnlyList<PricedLineResponse> Lines);
+    public sealed record OrderResponse(string? ExternalId, string Account, string Number, DateTime OrderedAt, OrderStatus Status, DocumentSource Source, string Currency, decimal Total, string? PurchaseOrder, IReadOnlyList<PricedLineResponse> Lines);
 
     public sealed record DeliveryInput(string? Account, string? Number, string? Order, string? Status, DateTime? ShippedAt, DateTime? DeliveredAt, string? Carrier, string? TrackingNumber, string? DeliveryAddress);
 
@@ -20,100 +19,108 @@ public static class OrdersApi
 
     public static RouteGroupBuilder MapOrdersApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/orders/{externalId}", async (string externalId, OrderInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
-                (await UpsertOrderAsync(db, time, externalId, input, ct)).ToHttp($"/api/v1/orders/{Uri.EscapeDataString(externalId)}"))
-            .WithName("UpsertOrder").WithSummary("Creates or updates an order; acknowledges a portal order when portalNumber is sent.").ProducesUpsertProblems();
-        api.MapPut("/deliveries/{externalId}", async (string externalId, DeliveryInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
-                (await UpsertDeliveryAsync(db, time, externalId, input, ct)).ToHttp($"/api/v1/deliveries/{Uri.EscapeDataString(externalId)}"))
-            .WithName("UpsertDelivery").WithSummary("Creates or updates a delivery (shipment) of an order.").ProducesUpsertProblems();
+        api.MapPut("/orders/{externalId}", (string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<OrderInput, OrderResponse>(request, $"/api/v1/orders/{Uri.EscapeDataString(externalId)}", input => UpsertOrderAsync(services, externalId, input, ct), ct))
+            .WithName("UpsertOrder").WithSummary("Creates or updates an order (at most 1,000 lines); acknowledges a portal order when portalNumber is sent.").Accepts<OrderInput>("application/json").ProducesUpsertProblems();
+        api.MapPut("/deliveries/{externalId}", (string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<DeliveryInput, DeliveryResponse>(request, $"/api/v1/deliveries/{Uri.EscapeDataString(externalId)}", input => UpsertDeliveryAsync(services, externalId, input, ct), ct))
+            .WithName("UpsertDelivery").WithSummary("Creates or updates a delivery (shipment) of an order.").Accepts<DeliveryInput>("application/json").ProducesUpsertProblems();
         return api;
     }
 
-    public static async Task<UpsertOutcome<OrderResponse>> UpsertOrderAsync(PortalDb db, TimeProvider time, string externalId, OrderInput input, CancellationToken ct)
+    private static readonly PortalDocumentWords Words = new("order", "portal order", "Portal order", "Order already acknowledged");
+
+    private static readonly DocumentWords DeliveryWords = new("delivery");
+
+    public static async Task<UpsertOutcome<OrderResponse>> UpsertOrderAsync(UpsertServices services, string externalId, OrderInput input, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        errors.Text("externalId", externalId, 100);
-        var account = await errors.AccountAsync(db, "account", input.Account, ct);
-
-        errors.Text("number", input.Number, 50);
-        errors.Text("portalNumber", input.PortalNumber, 50, required: false);
-        errors.CurrencyOf("currency", input.Currency, account);
-
-        var status = errors.Enum<OrderStatus>("status", input.Status) ?? OrderStatus.Confirmed;
-
-        if (input.OrderedAt is null)
+        var (db, time, _) = services;
+        var e = new ApiErrors();
+        e.ExternalId("externalId", externalId);
+        var account = await e.AccountAsync(db, "account", input.Account, ct);
+        var number = e.Text("number", input.Number, 50, required: true);
+        var portalNumber = e.Text("portalNumber", input.PortalNumber, 50);
+        var currency = e.CurrencyOf("currency", input.Currency, account);
+        var status = e.Enum<OrderStatus>("status", input.Status) ?? OrderStatus.Confirmed;
+        var orderedAt = e.Required("orderedAt", input.OrderedAt);
+        var purchaseOrder = e.Text("purchaseOrder", input.PurchaseOrder, 100);
+        var notes = e.Text("notes", input.Notes, 2000, multiline: true);
+        var lines = PricedLines.Read(e, input.Lines, currency, productRequired: true);
+        if (e.Any)
         {
-            errors.Add("orderedAt", "Required.");
-        }
-
-        errors.Text("purchaseOrder", input.PurchaseOrder, 100, required: false);
-        errors.Text("notes", input.Notes, 2000, required: false);
-        var lines = input.Lines ?? [];
-        PricedLines.Validate(errors, lines, productRequired: true);
-        if (errors.Any)
-        {
-            return new UpsertOutcome<OrderResponse>.Invalid(errors);
+            return new UpsertOutcome<OrderResponse>.Invalid(e);
         }
 
         var (order, refusal) = await PortalDocuments.FindForUpsertAsync<Order, OrderResponse>(
-            db.Orders.Include(o => o.Lines), externalId, input.PortalNumber, input.Number!, account!.Id, new("order", "portal order", "Portal order", "Order already acknowledged"), ct);
+            db.Orders.Include(o => o.Lines), externalId, portalNumber, number!, account!.Id, Words, ct);
         if (refusal is not null)
         {
             return refusal;
         }
 
+        var now = ApiWrites.Now(time);
         var created = order is null;
-        order ??= db.Orders.Add(new Order { Number = input.Number!, Currency = account!.Currency, Source = DocumentSource.BillingSystem }).Entity;
+        order ??= db.Orders.Add(new Order { Number = number!, Currency = currency!, Source = DocumentSource.BillingSystem, AccountId = account.Id, UpdatedAt = now }).Entity;
         order.ExternalId = externalId;
-        order.AccountId = account!.Id;
-        order.Number = input.Number!;
-        order.OrderedAt = input.OrderedAt!.Value.ToUniversalTime();
+        order.Number = number!;
+        order.OrderedAt = orderedAt.ToUniversalTime();
         order.Status = status;
-        order.Currency = input.Currency!;
-        order.PurchaseOrder = input.PurchaseOrder;
-        order.Notes = input.Notes;
+        order.Currency = currency!;
+        order.PurchaseOrder = purchaseOrder;
+        order.Notes = notes;
         order.RequestedDate = input.RequestedDate;
-        order.UpdatedAt = time.GetUtcNow().UtcDateTime;
+
+        // An acknowledgement without lines keeps the lines the customer ordered in the portal.
         if (lines.Count > 0 || created)
         {
-            order.Lines.Clear();
-            order.Lines.AddRange(lines.Select((l, i) => new OrderLine
+            ApiWrites.SyncLines(db, order.Lines, lines.Select(l => new OrderLine
             {
-                LineNumber = i + 1,
+                LineNumber = l.LineNumber,
                 ProductCode = l.ProductCode!,
-                Description = l.Description!,
-                Quantity = l.Quantity!.Value,
+                Description = l.Description,
+                Quantity = l.Quantity,
                 Unit = l.Unit,
-                UnitPrice = l.UnitPrice!.Value,
-                Amount = PricedLines.Amount(l.Quantity!.Value, l.UnitPrice!.Value, order.Currency),
-            }));
+                UnitPrice = l.UnitPrice,
+                Amount = l.Amount,
+            }), l => l.LineNumber);
             order.Total = order.Lines.Sum(l => l.Amount);
         }
 
-        await db.SaveChangesAsync(ct);
-        var response = new OrderResponse(order.ExternalId, input.Account!, order.Number, order.OrderedAt, order.Status.ToString(), order.Source.ToString(), order.Currency, order.Total, order.PurchaseOrder,
+        var changed = !created && ApiWrites.HasChanges(db);
+        if (changed)
+        {
+            order.UpdatedAt = now;
+        }
+
+        if (await ApiWrites.SaveAsync<OrderResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var response = new OrderResponse(order.ExternalId, input.Account!.Trim(), order.Number, order.OrderedAt, order.Status, order.Source, order.Currency, order.Total, order.PurchaseOrder,
             order.Lines.OrderBy(l => l.LineNumber).Select(l => new PricedLineResponse(l.LineNumber, l.ProductCode, l.Description, l.Quantity, l.Unit, l.UnitPrice, l.Amount)).ToList());
-        return created ? new UpsertOutcome<OrderResponse>.Created(response) : new UpsertOutcome<OrderResponse>.Updated(response);
+        return created ? new UpsertOutcome<OrderResponse>.Created(response) : new UpsertOutcome<OrderResponse>.Updated(response, changed);
     }
 
-    public static async Task<UpsertOutcome<DeliveryResponse>> UpsertDeliveryAsync(PortalDb db, TimeProvider time, string externalId, DeliveryInput input, CancellationToken ct)
+    public static async Task<UpsertOutcome<DeliveryResponse>> UpsertDeliveryAsync(UpsertServices services, string externalId, DeliveryInput input, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        errors.Text("externalId", externalId, 100);
-        var account = await errors.AccountAsync(db, "account", input.Account, ct);
-
-        errors.Text("number", input.Number, 50);
-        errors.Text("status", input.Status, 50, required: false);
-        errors.Text("carrier", input.Carrier, 100, required: false);
-        errors.Text("trackingNumber", input.TrackingNumber, 100, required: false);
-        errors.Text("deliveryAddress", input.DeliveryAddress, 500, required: false);
+        var (db, time, _) = services;
+        var e = new ApiErrors();
+        e.ExternalId("externalId", externalId);
+        var account = await e.AccountAsync(db, "account", input.Account, ct);
+        var number = e.Text("number", input.Number, 50, required: true);
+        var status = e.Text("status", input.Status, 50);
+        var carrier = e.Text("carrier", input.Carrier, 100);
+        var trackingNumber = e.Text("trackingNumber", input.TrackingNumber, 100);
+        var deliveryAddress = e.Text("deliveryAddress", input.DeliveryAddress, 500, multiline: true);
+        var orderExternalId = e.Text("order", input.Order, 100);
         long? orderId = null;
-        if (!string.IsNullOrEmpty(input.Order) && account is not null)
+        if (orderExternalId is not null && account is not null && !e.AnyUnder("order"))
         {
-            var order = await db.Orders.Where(o => o.ExternalId == input.Order).Select(o => new { o.Id, o.AccountId }).FirstOrDefaultAsync(ct);
+            var order = await db.Orders.Where(o => o.ExternalId == orderExternalId).Select(o => new { o.Id, o.AccountId }).FirstOrDefaultAsync(ct);
             if (order is null || order.AccountId != account.Id)
             {
-                errors.Add("order", $"No order '{input.Order}' on this account.");
+                e.Add("order", $"No order '{orderExternalId}' on this account.");
             }
             else
             {
@@ -123,29 +130,43 @@ public static class OrdersApi
 
         if (input.DeliveredAt < input.ShippedAt)
         {
-            errors.Add("deliveredAt", "Must not be before shippedAt.");
+            e.Add("deliveredAt", "Must not be before shippedAt.");
         }
 
-        if (errors.Any)
+        if (e.Any)
         {
-            return new UpsertOutcome<DeliveryResponse>.Invalid(errors);
+            return new UpsertOutcome<DeliveryResponse>.Invalid(e);
         }
 
         var delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.ExternalId == externalId, ct);
+        if (delivery is not null && delivery.AccountId != account!.Id)
+        {
+            return ApiWrites.OtherAccount<DeliveryResponse>(DeliveryWords, externalId);
+        }
+
+        var now = ApiWrites.Now(time);
         var created = delivery is null;
-        delivery ??= db.Deliveries.Add(new Delivery { ExternalId = externalId, Number = input.Number! }).Entity;
-        delivery.AccountId = account!.Id;
-        delivery.Number = input.Number!;
+        delivery ??= db.Deliveries.Add(new Delivery { ExternalId = externalId, Number = number!, AccountId = account!.Id, UpdatedAt = now }).Entity;
+        delivery.Number = number!;
         delivery.OrderId = orderId;
-        delivery.Status = input.Status;
+        delivery.Status = status;
         delivery.ShippedAt = input.ShippedAt?.ToUniversalTime();
         delivery.DeliveredAt = input.DeliveredAt?.ToUniversalTime();
-        delivery.Carrier = input.Carrier;
-        delivery.TrackingNumber = input.TrackingNumber;
-        delivery.DeliveryAddress = input.DeliveryAddress;
-        delivery.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
-        var response = new DeliveryResponse(externalId, input.Account!, delivery.Number, input.Order, delivery.Status, delivery.ShippedAt, delivery.DeliveredAt, delivery.Carrier, delivery.TrackingNumber);
-        return created ? new UpsertOutcome<DeliveryResponse>.Created(response) : new UpsertOutcome<DeliveryResponse>.Updated(response);
+        delivery.Carrier = carrier;
+        delivery.TrackingNumber = trackingNumber;
+        delivery.DeliveryAddress = deliveryAddress;
+        var changed = !created && ApiWrites.HasChanges(db);
+        if (changed)
+        {
+            delivery.UpdatedAt = now;
+        }
+
+        if (await ApiWrites.SaveAsync<DeliveryResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var response = new DeliveryResponse(externalId, input.Account!.Trim(), delivery.Number, orderExternalId, delivery.Status, delivery.ShippedAt, delivery.DeliveredAt, delivery.Carrier, delivery.TrackingNumber);
+        return created ? new UpsertOutcome<DeliveryResponse>.Created(response) : new UpsertOutcome<DeliveryResponse>.Updated(response, changed);
     }
 }

@@ -1,30 +1,25 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Orders;
 
 /// <summary>What orders and quotes share for the billing system's upsert: either may have started in the portal.</summary>
-public interface IPortalDocument
+public interface IPortalDocument : IAccountDocument
 {
-    long Id { get; }
-
-    long AccountId { get; }
-
-    string? ExternalId { get; }
-
-    string Number { get; }
-
     DocumentSource Source { get; }
 }
 
 /// <summary>How the refusals name the document: "order" / "portal order" / "Portal order" / "Order already acknowledged".</summary>
-public sealed record PortalDocumentWords(string Name, string PortalName, string LinkedName, string AlreadyLinkedTitle);
+public sealed record PortalDocumentWords(string Name, string PortalName, string LinkedName, string AlreadyLinkedTitle)
+{
+    public DocumentWords Words => new(Name);
+}
 
 /// <summary>
 /// Finds the document a billing-system upsert is about: by its external id or, the first time the back
 /// office answers something the customer started in the portal, by the portal's number (the upsert then
-/// links it). Refuses a portal number that is not on the account or is already linked (400 / 409), and a
-/// number that belongs to another document (409).
+/// links it). Refuses a portal number that is not on the account or is already linked (400 / 409), and,
+/// through the one writer, a document of another account and a number that belongs to another document (409).
 /// </summary>
 public static class PortalDocuments
 {
@@ -33,6 +28,11 @@ public static class PortalDocuments
         where T : class, IPortalDocument
     {
         var document = await documents.FirstOrDefaultAsync(d => d.ExternalId == externalId, ct);
+        if (document is not null && document.AccountId != accountId)
+        {
+            return (null, ApiWrites.OtherAccount<TResponse>(words.Words, externalId));
+        }
+
         if (document is null && portalNumber is not null)
         {
             document = await documents.FirstOrDefaultAsync(d => d.Number == portalNumber && d.Source == DocumentSource.Portal, ct);
@@ -47,13 +47,6 @@ public static class PortalDocuments
             }
         }
 
-        var documentId = document?.Id;
-        if (await documents.AnyAsync(d => d.Number == number && d.ExternalId != externalId && (documentId == null || d.Id != documentId), ct))
-        {
-            var name = char.ToUpperInvariant(words.Name[0]) + words.Name[1..];
-            return (null, new UpsertOutcome<TResponse>.Conflict($"Duplicate {words.Name} number", $"{name} number '{number}' belongs to another {words.Name}."));
-        }
-
-        return (document, null);
+        return (document, await ApiWrites.DuplicateNumberAsync<T, TResponse>(documents, document, externalId, number, words.Words, ct));
     }
 }

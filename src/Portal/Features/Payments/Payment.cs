@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Accounts;
+using Portal.Infrastructure.Api;
 using Portal.Features.Invoices;
 
 namespace Portal.Features.Payments;
@@ -32,7 +33,7 @@ public enum PaymentSource
     BillingSystem = 1,
 }
 
-public sealed class Payment
+public sealed class Payment : IAccountDocument
 {
     public long Id { get; set; }
 

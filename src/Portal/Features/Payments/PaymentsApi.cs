@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Integration;
 using Portal.Features.Invoices;
+using Portal.Features.Ledger;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Payments;
 
@@ -85,16 +86,18 @@ public static partial class PaymentsApi
     }
 
     private static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string externalId, HttpRequest request, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        string externalId, HttpRequest request, [AsParameters] UpsertServices services, Ledger.Ledger ledger, CancellationToken ct)
     {
         var (body, bad) = await ApiJson.ReadAsync<PaymentRequest>(request, ct);
-        return body is null ? bad! : await UpsertAsync(externalId, body, db, ledger, time, loggers, ct);
+        return body is null ? bad! : (await UpsertAsync(services, ledger, externalId, body, ct)).ToHttp($"/api/v1/payments/{Uri.EscapeDataString(externalId)}");
     }
 
+    private static readonly DocumentWords Words = new("payment");
+
     /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
-    public static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ValidationProblem, ProblemHttpResult>> UpsertAsync(
-        string externalId, PaymentRequest body, PortalDb db, Ledger.Ledger ledger, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<UpsertOutcome<PaymentResponse>> UpsertAsync(UpsertServices services, Ledger.Ledger ledger, string externalId, PaymentRequest body, CancellationToken ct)
     {
+        var (db, time, _) = services;
         var now = ApiWrites.Now(time);
         var e = new ApiErrors();
         e.ExternalId("externalId", externalId);
@@ -116,7 +119,7 @@ public static partial class PaymentsApi
         var currency = e.Currency("currency", body.Currency);
         var amount = e.Amount("amount", body.Amount, currency, positive: true);
         var status = body.Status ?? PaymentStatus.Succeeded;
-        var failureReason = e.Text("failureReason", body.FailureReason, 500);
+        var failureReason = e.Text("failureReason", body.FailureReason, 500, multiline: true);
         var items = ApiAllocations.Read(e, "allocations", body.Allocations, currency);
         if (items.Sum(i => i.Amount) > amount && !e.AnyUnder("allocations"))
         {
@@ -127,44 +130,38 @@ public static partial class PaymentsApi
             e.Add("allocations", "Only a succeeded payment is allocated to invoices; send an empty list.");
         }
 
-        var account = accountExternalId is null
-            ? null
-            : await db.Accounts.Where(a => a.ExternalId == accountExternalId).Select(a => new { a.Id, a.Currency }).FirstOrDefaultAsync(ct);
-        if (accountExternalId is not null && account is null)
-        {
-            e.Add("account", $"No account has externalId '{accountExternalId}'.");
-        }
-        else if (account is not null && currency is not null && account.Currency != currency)
+        var account = await e.AccountAsync(db, "account", accountExternalId, ct);
+        if (account is not null && currency is not null && account.Currency != currency)
         {
             e.Add("currency", $"The account bills in {account.Currency}, not {currency}.");
         }
 
         if (e.Any)
         {
-            return e.ToProblem();
+            return new UpsertOutcome<PaymentResponse>.Invalid(e);
         }
 
         var parts = await ApiAllocations.ResolveAsync(db, e, "allocations", items, account!.Id, ct);
         if (e.Any)
         {
-            return e.ToProblem();
+            return new UpsertOutcome<PaymentResponse>.Invalid(e);
         }
 
         var payment = await db.Payments.Include(p => p.Allocations.OrderBy(a => a.Id)).ThenInclude(a => a.Invoice)
             .FirstOrDefaultAsync(p => p.ExternalId == externalId, ct);
         if (payment is { Source: PaymentSource.Portal })
         {
-            return ApiProblems.Conflict("Payment made in the portal", $"Payment '{externalId}' was made in the portal; the billing system cannot change it.");
+            return new UpsertOutcome<PaymentResponse>.Conflict("Payment made in the portal", $"Payment '{externalId}' was made in the portal; the billing system cannot change it.");
         }
 
         if (payment is not null && payment.AccountId != account.Id)
         {
-            return ApiProblems.Conflict("Payment belongs to another account", $"Payment '{externalId}' belongs to another account; it cannot move between accounts.");
+            return ApiWrites.OtherAccount<PaymentResponse>(Words, externalId);
         }
 
-        if ((payment is null || payment.Number != number) && await db.Payments.AnyAsync(p => p.Number == number && p.ExternalId != externalId, ct))
+        if (await ApiWrites.DuplicateNumberAsync<Payment, PaymentResponse>(db.Payments, payment, externalId, number!, Words, ct) is { } duplicate)
         {
-            return ApiProblems.Conflict("Duplicate payment number", $"Another payment already has number '{number}'.");
+            return duplicate;
         }
 
         var isNew = payment is null;
@@ -197,17 +194,18 @@ public static partial class PaymentsApi
             payment.Status = status;
             if (ledger.AllocatePayment(payment, parts) is Ledger.LedgerResult.Refused refused)
             {
-                return ApiAllocations.Refused(refused);
+                return ApiAllocations.Refused<PaymentResponse>(refused);
             }
         }
 
-        if (await ApiWrites.SaveAsync(db, loggers.CreateLogger(typeof(PaymentsApi)), ct) is { } conflict)
+        var changed = !isNew && ApiWrites.HasChanges(db);
+        if (await ApiWrites.SaveAsync<PaymentResponse>(db, services.Log, ct) is { } conflict)
         {
             return conflict;
         }
 
         var response = ToResponse(payment, accountExternalId!, payment.Allocations.Select(a => ApiAllocations.ToResponse(a.Invoice!, a.Amount)).ToList());
-        return isNew ? TypedResults.Created($"/api/v1/payments/{Uri.EscapeDataString(externalId)}", response) : TypedResults.Ok(response);
+        return isNew ? new UpsertOutcome<PaymentResponse>.Created(response) : new UpsertOutcome<PaymentResponse>.Updated(response, changed);
     }
 
     private static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> GetAsync(string externalId, PortalDb db, CancellationToken ct)

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
-using Portal.Features.Integration;
 using Portal.Features.Orders;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Quotes;
 
@@ -11,75 +10,81 @@ namespace Portal.Features.Quotes;
 /// </summary>
 public static class QuotesApi
 {
-    public sealed record QuoteInput(string? Account, string? Number, string? PortalNumber, string? Status, DateOnly? IssuedOn, DateOnly? ValidUntil, string? Currency, IReadOnlyList<PricedLineInput>? Lines);
+    public sealed record QuoteInput(string? Account, string? Number, string? PortalNumber, string? Status, DateOnly? IssuedOn, DateOnly? ValidUntil, string? Currency, IReadOnlyList<PricedLineInput?>? Lines);
 
-    public sealed record QuoteResponse(string? ExternalId, string Account, string Number, string Status, DateOnly? IssuedOn, DateOnly? ValidUntil, string Currency, decimal Total, IReadOnlyList<PricedLineResponse> Lines);
+    public sealed record QuoteResponse(string? ExternalId, string Account, string Number, QuoteStatus Status, DateOnly? IssuedOn, DateOnly? ValidUntil, string Currency, decimal Total, IReadOnlyList<PricedLineResponse> Lines);
 
     public static RouteGroupBuilder MapQuotesApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/quotes/{externalId}", async (string externalId, QuoteInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
-                (await UpsertAsync(db, time, externalId, input, ct)).ToHttp($"/api/v1/quotes/{Uri.EscapeDataString(externalId)}"))
-            .WithName("UpsertQuote").WithSummary("Creates or updates a quote; answers a portal quote request when portalNumber is sent.").ProducesUpsertProblems();
+        api.MapPut("/quotes/{externalId}", (string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<QuoteInput, QuoteResponse>(request, $"/api/v1/quotes/{Uri.EscapeDataString(externalId)}", input => UpsertAsync(services, externalId, input, ct), ct))
+            .WithName("UpsertQuote").WithSummary("Creates or updates a quote (at most 1,000 lines); answers a portal quote request when portalNumber is sent.").Accepts<QuoteInput>("application/json").ProducesUpsertProblems();
         return api;
     }
 
-    public static async Task<UpsertOutcome<QuoteResponse>> UpsertAsync(PortalDb db, TimeProvider time, string externalId, QuoteInput input, CancellationToken ct)
+    private static readonly PortalDocumentWords Words = new("quote", "portal quote request", "Quote request", "Quote already answered");
+
+    public static async Task<UpsertOutcome<QuoteResponse>> UpsertAsync(UpsertServices services, string externalId, QuoteInput input, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        errors.Text("externalId", externalId, 100);
-        var account = await errors.AccountAsync(db, "account", input.Account, ct);
-
-        errors.Text("number", input.Number, 50);
-        errors.Text("portalNumber", input.PortalNumber, 50, required: false);
-        errors.CurrencyOf("currency", input.Currency, account);
-
-        var status = errors.Enum<QuoteStatus>("status", input.Status) ?? QuoteStatus.Sent;
-
+        var (db, time, _) = services;
+        var e = new ApiErrors();
+        e.ExternalId("externalId", externalId);
+        var account = await e.AccountAsync(db, "account", input.Account, ct);
+        var number = e.Text("number", input.Number, 50, required: true);
+        var portalNumber = e.Text("portalNumber", input.PortalNumber, 50);
+        var currency = e.CurrencyOf("currency", input.Currency, account);
+        var status = e.Enum<QuoteStatus>("status", input.Status) ?? QuoteStatus.Sent;
         if (input.ValidUntil < input.IssuedOn)
         {
-            errors.Add("validUntil", "Must not be before issuedOn.");
+            e.Add("validUntil", "Must not be before issuedOn.");
         }
 
-        var lines = input.Lines ?? [];
-        PricedLines.Validate(errors, lines, productRequired: false);
-        if (errors.Any)
+        var lines = PricedLines.Read(e, input.Lines, currency, productRequired: false);
+        if (e.Any)
         {
-            return new UpsertOutcome<QuoteResponse>.Invalid(errors);
+            return new UpsertOutcome<QuoteResponse>.Invalid(e);
         }
 
         var (quote, refusal) = await PortalDocuments.FindForUpsertAsync<Quote, QuoteResponse>(
-            db.Quotes.Include(q => q.Lines), externalId, input.PortalNumber, input.Number!, account!.Id, new("quote", "portal quote request", "Quote request", "Quote already answered"), ct);
+            db.Quotes.Include(q => q.Lines), externalId, portalNumber, number!, account!.Id, Words, ct);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = ApiWrites.Now(time);
         var created = quote is null;
-        quote ??= db.Quotes.Add(new Quote { Number = input.Number!, Currency = account!.Currency, Source = DocumentSource.BillingSystem, RequestedAt = now }).Entity;
+        quote ??= db.Quotes.Add(new Quote { Number = number!, Currency = currency!, Source = DocumentSource.BillingSystem, RequestedAt = now, AccountId = account.Id, UpdatedAt = now }).Entity;
         quote.ExternalId = externalId;
-        quote.AccountId = account!.Id;
-        quote.Number = input.Number!;
+        quote.Number = number!;
         quote.Status = status;
         quote.IssuedOn = input.IssuedOn;
         quote.ValidUntil = input.ValidUntil;
-        quote.Currency = input.Currency!;
-        quote.UpdatedAt = now;
-        quote.Lines.Clear();
-        quote.Lines.AddRange(lines.Select((l, i) => new QuoteLine
+        quote.Currency = currency!;
+        ApiWrites.SyncLines(db, quote.Lines, lines.Select(l => new QuoteLine
         {
-            LineNumber = i + 1,
+            LineNumber = l.LineNumber,
             ProductCode = l.ProductCode,
-            Description = l.Description!,
-            Quantity = l.Quantity!.Value,
+            Description = l.Description,
+            Quantity = l.Quantity,
             Unit = l.Unit,
-            UnitPrice = l.UnitPrice!.Value,
-            Amount = PricedLines.Amount(l.Quantity!.Value, l.UnitPrice!.Value, quote.Currency),
-        }));
+            UnitPrice = l.UnitPrice,
+            Amount = l.Amount,
+        }), l => l.LineNumber);
         quote.Total = quote.Lines.Sum(l => l.Amount);
-        await db.SaveChangesAsync(ct);
-        var response = new QuoteResponse(quote.ExternalId, input.Account!, quote.Number, quote.Status.ToString(), quote.IssuedOn, quote.ValidUntil, quote.Currency, quote.Total,
+        var changed = !created && ApiWrites.HasChanges(db);
+        if (changed)
+        {
+            quote.UpdatedAt = now;
+        }
+
+        if (await ApiWrites.SaveAsync<QuoteResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var response = new QuoteResponse(quote.ExternalId, input.Account!.Trim(), quote.Number, quote.Status, quote.IssuedOn, quote.ValidUntil, quote.Currency, quote.Total,
             quote.Lines.OrderBy(l => l.LineNumber).Select(l => new PricedLineResponse(l.LineNumber, l.ProductCode, l.Description, l.Quantity, l.Unit, l.UnitPrice, l.Amount)).ToList());
-        return created ? new UpsertOutcome<QuoteResponse>.Created(response) : new UpsertOutcome<QuoteResponse>.Updated(response);
+        return created ? new UpsertOutcome<QuoteResponse>.Created(response) : new UpsertOutcome<QuoteResponse>.Updated(response, changed);
     }
 }

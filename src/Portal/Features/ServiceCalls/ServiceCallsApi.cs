@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.ServiceCalls;
 
@@ -14,7 +12,7 @@ public static class ServiceCallsApi
 {
     public sealed record ServiceCallInput(string? Account, string? ExternalId, string? Subject, string? Description, string? Equipment, string? Priority, string? Status, DateOnly? PreferredDate, DateTime? ScheduledFor);
 
-    public sealed record ServiceCallResponse(string Number, string? ExternalId, string Account, string Subject, string Status, string Priority, string? Equipment, DateOnly? PreferredDate, DateTime? ScheduledFor, DateTime OpenedAt);
+    public sealed record ServiceCallResponse(string Number, string? ExternalId, string Account, string Subject, ServiceCallStatus Status, ServiceCallPriority Priority, string? Equipment, DateOnly? PreferredDate, DateTime? ScheduledFor, DateTime OpenedAt);
 
     public sealed record CommentInput(string? ExternalId, string? Author, string? Body, DateTime? CreatedAt);
 
@@ -22,91 +20,114 @@ public static class ServiceCallsApi
 
     public static RouteGroupBuilder MapServiceCallsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/service-calls/{number}", async (string number, ServiceCallInput input, PortalDb db, TimeProvider time, CancellationToken ct) =>
-                (await UpsertAsync(db, time, number, input, ct)).ToHttp($"/api/v1/service-calls/{Uri.EscapeDataString(number)}"))
-            .WithName("UpsertServiceCall").WithSummary("Updates a service call's status and schedule, or records one opened outside the portal.").ProducesUpsertProblems();
-        api.MapPost("/service-calls/{number}/comments", AddCommentAsync)
-            .WithName("AddServiceCallComment").WithSummary("Adds a comment from the operator to a service call; re-sending the same externalId adds nothing.").ProducesUpsertProblems(notFound: true);
+        api.MapPut("/service-calls/{number}", (string number, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<ServiceCallInput, ServiceCallResponse>(request, $"/api/v1/service-calls/{Uri.EscapeDataString(number)}", input => UpsertAsync(services, number, input, ct), ct))
+            .WithName("UpsertServiceCall").WithSummary("Updates a service call's status and schedule, or records one opened outside the portal.").Accepts<ServiceCallInput>("application/json").ProducesUpsertProblems();
+        api.MapPost("/service-calls/{number}/comments", (string number, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<CommentInput, CommentResponse>(request, $"/api/v1/service-calls/{Uri.EscapeDataString(number)}/comments", input => AddCommentAsync(services, number, input, ct), ct))
+            .WithName("AddServiceCallComment").WithSummary("Adds a comment from the operator to a service call; re-sending the same externalId adds nothing.").Accepts<CommentInput>("application/json").ProducesUpsertProblems(notFound: true);
         return api;
     }
 
-    public static async Task<UpsertOutcome<ServiceCallResponse>> UpsertAsync(PortalDb db, TimeProvider time, string number, ServiceCallInput input, CancellationToken ct)
+    private static readonly DocumentWords Words = new("service call");
+
+    /// <summary>A partial update: a field left out keeps what is stored (a call opened in the portal is only moved along by the back office).</summary>
+    public static async Task<UpsertOutcome<ServiceCallResponse>> UpsertAsync(UpsertServices services, string number, ServiceCallInput input, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        errors.Text("number", number, 50);
-        errors.Text("externalId", input.ExternalId, 100, required: false);
-        var call = await db.ServiceCalls.FirstOrDefaultAsync(s => s.Number == number, ct);
-        var account = await errors.AccountAsync(db, "account", input.Account, ct);
-        if (call is not null && account is not null && call.AccountId != account.Id)
+        var (db, time, _) = services;
+        var e = new ApiErrors();
+        e.ExternalId("number", number);
+        if (number.Length > 50)
         {
-            errors.Add("account", "The service call belongs to another account.");
+            e.Add("number", "At most 50 characters.");
         }
 
-        errors.Text("subject", input.Subject, 200, required: call is null);
-        errors.Text("description", input.Description, 4000, required: call is null);
-        errors.Text("equipment", input.Equipment, 200, required: false);
-        var status = errors.Enum<ServiceCallStatus>("status", input.Status);
-        var priority = errors.Enum<ServiceCallPriority>("priority", input.Priority);
-
-        if (errors.Any)
+        var externalId = e.Text("externalId", input.ExternalId, 100);
+        var account = await e.AccountAsync(db, "account", input.Account, ct);
+        var call = e.Any ? null : await db.ServiceCalls.FirstOrDefaultAsync(s => s.Number == number, ct);
+        var subject = e.Text("subject", input.Subject, 200, required: call is null);
+        var description = e.Text("description", input.Description, 4000, required: call is null, multiline: true);
+        var equipment = e.Text("equipment", input.Equipment, 200);
+        var status = e.Enum<ServiceCallStatus>("status", input.Status);
+        var priority = e.Enum<ServiceCallPriority>("priority", input.Priority);
+        if (e.Any)
         {
-            return new UpsertOutcome<ServiceCallResponse>.Invalid(errors);
+            return new UpsertOutcome<ServiceCallResponse>.Invalid(e);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        if (call is not null && call.AccountId != account!.Id)
+        {
+            return ApiWrites.OtherAccount<ServiceCallResponse>(Words, number);
+        }
+
+        var now = ApiWrites.Now(time);
         var created = call is null;
-        call ??= db.ServiceCalls.Add(new ServiceCall { Number = number, Subject = input.Subject!, Description = input.Description!, AccountId = account!.Id, OpenedAt = now }).Entity;
-        call.ExternalId = input.ExternalId ?? call.ExternalId;
-        call.Subject = input.Subject ?? call.Subject;
-        call.Description = input.Description ?? call.Description;
-        call.Equipment = input.Equipment ?? call.Equipment;
+        call ??= db.ServiceCalls.Add(new ServiceCall { Number = number, Subject = subject!, Description = description!, AccountId = account!.Id, OpenedAt = now, UpdatedAt = now }).Entity;
+        call.ExternalId = externalId ?? call.ExternalId;
+        call.Subject = subject ?? call.Subject;
+        call.Description = description ?? call.Description;
+        call.Equipment = equipment ?? call.Equipment;
         call.Priority = priority ?? call.Priority;
         call.Status = status ?? call.Status;
         call.PreferredDate = input.PreferredDate ?? call.PreferredDate;
         call.ScheduledFor = input.ScheduledFor?.ToUniversalTime() ?? call.ScheduledFor;
-        call.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        var response = new ServiceCallResponse(call.Number, call.ExternalId, input.Account!, call.Subject, call.Status.ToString(), call.Priority.ToString(), call.Equipment, call.PreferredDate, call.ScheduledFor, call.OpenedAt);
-        return created ? new UpsertOutcome<ServiceCallResponse>.Created(response) : new UpsertOutcome<ServiceCallResponse>.Updated(response);
+        var changed = !created && ApiWrites.HasChanges(db);
+        if (changed)
+        {
+            call.UpdatedAt = now;
+        }
+
+        if (await ApiWrites.SaveAsync<ServiceCallResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var response = new ServiceCallResponse(call.Number, call.ExternalId, input.Account!.Trim(), call.Subject, call.Status, call.Priority, call.Equipment, call.PreferredDate, call.ScheduledFor, call.OpenedAt);
+        return created ? new UpsertOutcome<ServiceCallResponse>.Created(response) : new UpsertOutcome<ServiceCallResponse>.Updated(response, changed);
     }
 
-    private static async Task<Results<Created<CommentResponse>, Ok<CommentResponse>, ValidationProblem, ProblemHttpResult>> AddCommentAsync(
-        string number, CommentInput input, PortalDb db, TimeProvider time, CancellationToken ct)
+    /// <summary>Idempotent by the comment's externalId: sent again, it is answered as stored and nothing is added.</summary>
+    public static async Task<UpsertOutcome<CommentResponse>> AddCommentAsync(UpsertServices services, string number, CommentInput input, CancellationToken ct)
     {
+        var (db, time, _) = services;
         var call = await db.ServiceCalls.Where(s => s.Number == number).Select(s => new { s.Id }).FirstOrDefaultAsync(ct);
         if (call is null)
         {
-            return ApiProblems.NotFound("Service call", $"No service call has number '{number}'.");
+            return new UpsertOutcome<CommentResponse>.Missing("Service call", $"No service call has number '{number}'.");
         }
 
-        var errors = new FieldErrors();
-        errors.Text("externalId", input.ExternalId, 100);
-        errors.Text("author", input.Author, 200);
-        errors.Text("body", input.Body, 4000);
-        if (errors.Any)
+        var e = new ApiErrors();
+        var externalId = e.Text("externalId", input.ExternalId, 100, required: true);
+        var author = e.Text("author", input.Author, 200, required: true);
+        var body = e.Text("body", input.Body, 4000, required: true, multiline: true);
+        if (e.Any)
         {
-            return ApiProblems.Invalid(errors.ToDictionary());
+            return new UpsertOutcome<CommentResponse>.Invalid(e);
         }
 
-        var existing = await db.ServiceCallComments.AsNoTracking().FirstOrDefaultAsync(c => c.ExternalId == input.ExternalId, ct);
+        var existing = await db.ServiceCallComments.AsNoTracking().FirstOrDefaultAsync(c => c.ExternalId == externalId, ct);
         if (existing is not null)
         {
             return existing.ServiceCallId == call.Id
-                ? TypedResults.Ok(new CommentResponse(existing.ExternalId, existing.Author, existing.Body, existing.CreatedAt, existing.FromCustomer))
-                : ApiProblems.Conflict("Comment id in use", $"Comment '{input.ExternalId}' belongs to another service call.");
+                ? new UpsertOutcome<CommentResponse>.Updated(new CommentResponse(existing.ExternalId, existing.Author, existing.Body, existing.CreatedAt, existing.FromCustomer), Changed: false)
+                : new UpsertOutcome<CommentResponse>.Conflict("Comment id in use", $"Comment '{externalId}' belongs to another service call.");
         }
 
         var comment = new ServiceCallComment
         {
             ServiceCallId = call.Id,
-            ExternalId = input.ExternalId,
-            Author = input.Author!,
-            Body = input.Body!,
+            ExternalId = externalId,
+            Author = author!,
+            Body = body!,
             FromCustomer = false,
-            CreatedAt = input.CreatedAt?.ToUniversalTime() ?? time.GetUtcNow().UtcDateTime,
+            CreatedAt = input.CreatedAt?.ToUniversalTime() ?? ApiWrites.Now(time),
         };
         db.ServiceCallComments.Add(comment);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/service-calls/{Uri.EscapeDataString(number)}/comments", new CommentResponse(comment.ExternalId, comment.Author, comment.Body, comment.CreatedAt, false));
+        if (await ApiWrites.SaveAsync<CommentResponse>(db, services.Log, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        return new UpsertOutcome<CommentResponse>.Created(new CommentResponse(comment.ExternalId, comment.Author, comment.Body, comment.CreatedAt, false));
     }
 }

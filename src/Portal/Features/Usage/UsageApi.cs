@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Usage;
 
@@ -15,15 +15,26 @@ public static class UsageApi
         api.MapPost("/usage", PostAsync)
             .WithName("IngestUsage")
             .WithSummary("Adds a batch of up to 10,000 usage records. Records already known by externalId are counted, not changed.")
-            .ProducesValidationProblem();
+            .Accepts<UsageBatch>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .Produces(StatusCodes.Status401Unauthorized);
         return api;
     }
 
-    private static async Task<Results<Ok<UsageBatchResult>, ValidationProblem>> PostAsync(UsageBatch batch, UsageIngest ingest, CancellationToken ct) =>
-        await ingest.IngestAsync(batch.Records, "records", ct) switch
+    private static async Task<Results<Ok<UsageBatchResult>, ValidationProblem>> PostAsync(HttpRequest request, UsageIngest ingest, CancellationToken ct)
+    {
+        var (batch, bad) = await ApiJson.ReadAsync<UsageBatch>(request, ct);
+        if (batch is null)
+        {
+            return bad!;
+        }
+
+        return await ingest.IngestAsync(batch.Records, "records", ct) switch
         {
             UsageIngestResult.Ingested r => TypedResults.Ok(new UsageBatchResult(r.New + r.AlreadyKnown, r.New, r.AlreadyKnown)),
-            UsageIngestResult.Invalid i => ApiProblems.Invalid(i.Errors.ToDictionary()),
-            _ => throw new InvalidOperationException(),
+            UsageIngestResult.Invalid i => i.Errors.ToProblem(),
+            _ => throw new InvalidOperationException("Unknown ingest result."),
         };
+    }
 }

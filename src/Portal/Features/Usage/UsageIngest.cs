@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Usage;
 
@@ -24,7 +24,7 @@ public abstract record UsageIngestResult
 {
     public sealed record Ingested(int New, int AlreadyKnown) : UsageIngestResult;
 
-    public sealed record Invalid(FieldErrors Errors) : UsageIngestResult;
+    public sealed record Invalid(ApiErrors Errors) : UsageIngestResult;
 }
 
 /// <summary>
@@ -44,7 +44,7 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
 
     public async Task<UsageIngestResult> IngestAsync(IReadOnlyList<UsageRecordInput>? records, string field = "records", CancellationToken ct = default)
     {
-        var errors = new FieldErrors();
+        var errors = new ApiErrors();
         if (records is null || records.Count == 0)
         {
             errors.Add(field, "At least one record is required.");
@@ -73,40 +73,40 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
             var at = $"{field}[{i}]";
             if (r is null)
             {
-                errors.Add(at, "A record is required.");
+                errors.Add(at, "An item cannot be null.");
                 continue;
             }
 
-            var ok = errors.Text($"{at}.externalId", r.ExternalId, 100);
-            if (ok && !seen.Add(r.ExternalId!))
+            var before = errors.Count;
+            var externalId = errors.Text($"{at}.externalId", r.ExternalId, 100, required: true);
+            if (externalId is not null && errors.Count == before && !seen.Add(externalId))
             {
                 errors.Add($"{at}.externalId", "Appears more than once in this batch.");
-                ok = false;
             }
 
             long accountId = 0;
-            if (errors.Text($"{at}.account", r.Account, 100) && !accountIds.TryGetValue(r.Account!, out accountId))
+            var accountBefore = errors.Count;
+            var account = errors.Text($"{at}.account", r.Account, 100, required: true);
+            if (account is not null && errors.Count == accountBefore && !accountIds.TryGetValue(account, out accountId))
             {
-                errors.Add($"{at}.account", $"No account has externalId '{r.Account}'.");
-                ok = false;
+                errors.Add($"{at}.account", $"No account has externalId '{account}'.");
             }
 
-            ok &= errors.Text($"{at}.productCode", r.ProductCode, 50);
-            ok &= errors.Text($"{at}.identifier", r.Identifier, 100, required: false);
-            ok &= errors.Text($"{at}.description", r.Description, 300, required: false);
-            ok &= errors.Text($"{at}.unit", r.Unit, 20);
-            ok &= errors.Number($"{at}.quantity", r.Quantity);
+            var productCode = errors.Text($"{at}.productCode", r.ProductCode, 50, required: true);
+            var identifier = errors.Text($"{at}.identifier", r.Identifier, 100);
+            var description = errors.Text($"{at}.description", r.Description, 300);
+            var unit = errors.Text($"{at}.unit", r.Unit, 20, required: true);
+            var quantity = errors.Precise($"{at}.quantity", r.Quantity, nonNegative: true);
             if (r.OccurredAt is null)
             {
-                errors.Add($"{at}.occurredAt", "Required.");
-                ok = false;
+                errors.Add($"{at}.occurredAt", ApiErrors.RequiredMessage);
             }
             else if (r.OccurredAt.Value.ToUniversalTime() > now.AddDays(1))
             {
                 errors.Add($"{at}.occurredAt", "Must not be in the future.");
-                ok = false;
             }
 
+            var ok = errors.Count == before;
             long? invoiceId = null;
             if (!string.IsNullOrEmpty(r.Invoice))
             {
@@ -128,9 +128,9 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
 
             if (ok)
             {
-                rows.Add(new Row(accountId, r.ExternalId!, r.ProductCode!, Blank(r.Identifier), Blank(r.Description),
+                rows.Add(new Row(accountId, externalId!, productCode!, identifier, description,
                     r.OccurredAt!.Value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(r.OccurredAt.Value, DateTimeKind.Utc) : r.OccurredAt.Value.ToUniversalTime(),
-                    r.Quantity!.Value, r.Unit!, invoiceId, now));
+                    quantity, unit!, invoiceId, now));
             }
         }
 
@@ -230,7 +230,6 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
     // exactly like the ones it wrote itself.
     private static string SqliteTimestamp(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static async Task<Dictionary<string, T>> LookupAsync<T>(IEnumerable<string?> keys, Func<List<string>, Task<Dictionary<string, T>>> query)
     {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 using Portal.Infrastructure.Events;
 
 namespace Portal.Features.Webhooks;

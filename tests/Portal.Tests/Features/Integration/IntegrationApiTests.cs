@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Data;
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Integration;
@@ -158,10 +158,10 @@ public sealed class IntegrationApiTests(PortalFactory portal)
         await firstDb.SaveChangesAsync(ct);
         loser.Memo = "second";
         loser.Version++;
-        var result = await ApiWrites.SaveAsync(secondDb, NullLogger.Instance, ct);
+        var result = await ApiWrites.SaveAsync<object>(secondDb, NullLogger.Instance, ct);
 
         Assert.NotNull(result);
-        Assert.Equal(StatusCodes.Status409Conflict, result.StatusCode);
+        Assert.Equal(StatusCodes.Status409Conflict, ((IStatusCodeHttpResult)result.ToHttp("").Result).StatusCode);
         Assert.Equal("first", await portal.WithDbAsync(db => db.Invoices.Where(i => i.ExternalId == invoice).Select(i => i.Memo).SingleAsync(ct)));
     }
 }

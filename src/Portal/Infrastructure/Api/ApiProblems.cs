@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Portal.Features.Integration;
+namespace Portal.Infrastructure.Api;
 
 /// <summary>
 /// RFC 9457 problem bodies for the integration API, one shape everywhere: a title, a detail, and for
@@ -13,6 +13,10 @@ public static class ApiProblems
 
     public static ProblemHttpResult Conflict(string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>A 409 whose <c>errors</c> names the item at fault (an allocation the invoice cannot take).</summary>
+    public static ProblemHttpResult Conflict(string title, string detail, IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict, extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 
-namespace Portal.Features.Integration;
+namespace Portal.Infrastructure.Api;
 
 /// <summary>Resolves the billing system's account reference in a request body to our account.</summary>
 public static class AccountRefs

@@ -1,12 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Invoices;
-using Portal.Features.Ledger;
+using Portal.Infrastructure.Api;
 
-namespace Portal.Features.Integration;
+namespace Portal.Features.Ledger;
 
 /// <summary>Part of a payment or credit memo applied to one invoice, as the billing system sends it.</summary>
 public sealed record AllocationRequest
@@ -34,27 +33,9 @@ internal static class ApiAllocations
     public static List<(string Invoice, decimal Amount)> Read(ApiErrors e, string field, List<AllocationRequest?>? items, string? currency)
     {
         var result = new List<(string, decimal)>();
-        if (items is null)
-        {
-            return result;
-        }
-
-        if (items.Count > MaxItems)
-        {
-            e.Add(field, string.Create(CultureInfo.InvariantCulture, $"At most {MaxItems} items."));
-            return result;
-        }
-
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (at, item) in e.Items(field, items, MaxItems))
         {
-            var at = string.Create(CultureInfo.InvariantCulture, $"{field}[{i}]");
-            if (items[i] is not { } item)
-            {
-                e.Add(at, "An item cannot be null.");
-                continue;
-            }
-
             var invoice = e.Text($"{at}.invoice", item.Invoice, 100, required: true);
             var amount = e.Amount($"{at}.amount", item.Amount, currency, positive: true);
             if (invoice is not null && !seen.Add(invoice))
@@ -107,11 +88,10 @@ internal static class ApiAllocations
         return a.Count == b.Count && a.Zip(b).All(p => p.First.InvoiceId == p.Second.Id && p.First.Amount == p.Second.Amount);
     }
 
-    public static ProblemHttpResult Refused(LedgerResult.Refused refused) => TypedResults.Problem(
-        title: "The allocation does not fit the invoices as they are now",
-        detail: refused.Message,
-        statusCode: StatusCodes.Status409Conflict,
-        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [refused.Field] = [refused.Message] } });
+    public static UpsertOutcome<T> Refused<T>(LedgerResult.Refused refused) => new UpsertOutcome<T>.Conflict(
+        "The allocation does not fit the invoices as they are now",
+        refused.Message,
+        new Dictionary<string, string[]>(StringComparer.Ordinal) { [refused.Field] = [refused.Message] });
 
     public static AllocationResponse ToResponse(Invoice invoice, decimal amount) => new(invoice.ExternalId, invoice.Number, amount);
 }

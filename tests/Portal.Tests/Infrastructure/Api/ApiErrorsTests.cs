@@ -1,16 +1,16 @@
-using Portal.Features.Integration;
+using Portal.Infrastructure.Api;
 using Portal.Features.ServiceCalls;
 
-namespace Portal.Tests.Features.Integration;
+namespace Portal.Tests.Infrastructure.Api;
 
-public sealed class FieldErrorsTests
+public sealed class ApiErrorsTests
 {
     [Theory]
     [InlineData("inProgress", ServiceCallStatus.InProgress)]
     [InlineData("WAITINGONCUSTOMER", ServiceCallStatus.WaitingOnCustomer)]
     public void Enum_values_are_accepted_by_name_in_any_case(string value, ServiceCallStatus expected)
     {
-        var errors = new FieldErrors();
+        var errors = new ApiErrors();
 
         Assert.Equal(expected, errors.Enum<ServiceCallStatus>("status", value));
         Assert.False(errors.Any);
@@ -22,7 +22,7 @@ public sealed class FieldErrorsTests
     [InlineData("finished")]
     public void Numbers_and_unknown_names_are_refused_with_the_documented_names(string value)
     {
-        var errors = new FieldErrors();
+        var errors = new ApiErrors();
 
         Assert.Null(errors.Enum<ServiceCallStatus>("status", value));
         var message = Assert.Single(errors.ToDictionary()["status"]);

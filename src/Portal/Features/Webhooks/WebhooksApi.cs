@@ -33,7 +33,7 @@ public static partial class WebhooksApi
         var hooks = api.MapGroup("/webhooks");
         hooks.MapGet("/", ListAsync).WithName("ListWebhooks").WithSummary("Every webhook subscription.");
         hooks.MapGet("/{name}", GetAsync).WithName("GetWebhook").WithSummary("One webhook subscription.");
-        hooks.MapPut("/{name}", PutAsync).WithName("PutWebhook")
+        hooks.MapPut("/{name}", PutAsync).WithName("PutWebhook").Accepts<WebhookRequest>("application/json")
             .WithSummary("Creates or updates a webhook subscription. The secret (at least 32 characters) signs every delivery; it is required to create, optional to update, and never returned.");
         hooks.MapDelete("/{name}", DeleteAsync).WithName("DeleteWebhook").WithSummary("Deletes a subscription and its delivery log.");
         hooks.MapGet("/{name}/deliveries", DeliveriesAsync).WithName("ListWebhookDeliveries")
@@ -54,8 +54,15 @@ public static partial class WebhooksApi
     }
 
     private static async Task<Results<Created<WebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string name, WebhookRequest request, PortalDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider time, CancellationToken ct)
+        string name, HttpRequest http, PortalDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider time, CancellationToken ct)
     {
+        // Read by the API's one JSON reader: a malformed body, a key sent twice or a null names the field.
+        var (request, bad) = await ApiJson.ReadAsync<WebhookRequest>(http, ct);
+        if (request is null)
+        {
+            return bad!;
+        }
+
         var existing = await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Name == name, ct);
         var errors = Validate(name, request, existing is null, options.Value.AllowHttpLoopback);
         if (errors.Count > 0)

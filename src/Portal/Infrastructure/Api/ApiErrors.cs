@@ -8,7 +8,7 @@ namespace Portal.Infrastructure.Api;
 /// <summary>
 /// The one validator of the integration API. It collects every problem with a request before answering,
 /// so that one 400 lists them all, each under its JSON field path (<c>lines[2].quantity</c>), in one
-/// wording and with one set of limits (ADR 0015).
+/// wording and with one set of limits (ADR 0008).
 /// </summary>
 public sealed class ApiErrors
 {

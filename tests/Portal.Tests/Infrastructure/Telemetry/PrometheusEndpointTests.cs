@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Infrastructure.Email;
-using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Infrastructure.Telemetry;
 

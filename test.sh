@@ -4,7 +4,8 @@
 #   ./test.sh               install what is missing, start PostgreSQL, build, run both test runs
 #   ./test.sh --setup-only  install and start PostgreSQL, then stop (for running single tests by hand)
 #
-# What it installs from Debian's packages when missing (as root, or through sudo): postgresql,
+# What it installs from Debian's packages when missing (as root, or through sudo): nodejs and npm
+# (the test SMTP server; tests/smtp is installed with npm ci from its lockfile), postgresql,
 # chromium (the browser tests drive /usr/bin/chromium; Playwright downloads nothing), poppler-utils
 # (pdftotext checks the invoice PDFs) and fonts-dejavu-core. A second run installs nothing.
 #
@@ -67,11 +68,28 @@ install_packages() {
     done
 }
 
+# Node runs the real SMTP server the e-mail tests send to (tests/smtp, npm's smtp-server). Debian's
+# nodejs and npm when the machine has no node of its own (a NodeSource node already brings npm).
+install_node() {
+    if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+        return
+    fi
+    say "Installing nodejs npm"
+    as_root apt-get update -q
+    as_root apt-get install -y -q --no-install-recommends nodejs npm
+}
+
+install_node_packages() {
+    say "npm ci in tests/smtp"
+    (cd tests/smtp && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in tests/smtp"
+}
+
 check_tools() {
     command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH"
     [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing after installing chromium"
     command -v pdftotext >/dev/null || die "pdftotext is missing after installing poppler-utils"
     command -v pg_lsclusters >/dev/null || die "pg_lsclusters is missing after installing postgresql"
+    command -v node >/dev/null || die "node is missing after installing nodejs"
 }
 
 # Prints "version name port status" of the cluster to use: an existing one if there is any (the
@@ -169,6 +187,8 @@ run_tests() {
 }
 
 install_packages
+install_node
+install_node_packages
 check_tools
 start_postgres
 if [ "${1:-}" = "--setup-only" ]; then

@@ -1,16 +1,19 @@
 using Portal.Data;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
+using Portal.Features.Ledger;
 using Portal.Features.Operator;
 using Portal.Features.Passkeys;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
+using Portal.Features.Usage;
 using Portal.Features.Webhooks;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
 using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Security;
+using Portal.Infrastructure.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCommandLineLogging(args);
@@ -26,6 +29,9 @@ builder.AddPortalRateLimits();
 builder.AddIntegrationApi();
 builder.AddIntegrationEvents();
 builder.AddEmailSender();
+builder.AddLedger();
+builder.AddUsageIngest();
+builder.AddPortalTelemetry();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();
@@ -39,6 +45,7 @@ app.MapBrandAssets();
 app.MapCulturePicker();
 app.MapPasskeys();
 app.MapIntegrationApi();
+app.MapPortalTelemetry();
 await app.RunAsync();
 return 0;
 

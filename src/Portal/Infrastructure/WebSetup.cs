@@ -22,8 +22,6 @@ public static class WebSetup
         services.AddScoped<Email.EmailOutbox>();
         services.AddScoped<Events.IntegrationEvents>();
         services.AddScoped<Activity.ActivityLog>();
-        services.AddScoped<Features.Ledger.Ledger>();
-        services.AddScoped<Features.Usage.UsageIngest>();
         services.AddScoped<AccountScope.AccountScope>();
         services.AddScoped<AccountScopeFilter>();
         services.AddHttpContextAccessor();

@@ -106,13 +106,3 @@ public static partial class AuthFlowData
     [GeneratedRegex(@"https?://\S+")]
     private static partial Regex Link();
 }
-
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class MutableTimeProvider(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now = _now.Add(by);
-}

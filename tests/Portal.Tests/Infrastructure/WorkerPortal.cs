@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Portal.Data;
 using Portal.Features.Integration;
 
@@ -23,7 +24,8 @@ public sealed class WorkerPortal : IAsyncDisposable
         Host = NewInstance();
     }
 
-    public TestClock Clock { get; } = new();
+    /// <summary>Starts at the real time and stands still until the test moves it.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public WebApplicationFactory<Program> Host { get; private set; }
 

@@ -41,6 +41,9 @@ public sealed class TwoFactorModel(
 
     public string AuthenticatorUri { get; private set; } = "";
 
+    /// <summary>The same link as a QR code (PNG data URI) for the app to scan.</summary>
+    public string QrCodeDataUri { get; private set; } = "";
+
     public int RecoveryCodesLeft { get; private set; }
 
     /// <summary>Shown once, in the response that made them.</summary>
@@ -200,5 +203,6 @@ public sealed class TwoFactorModel(
         var settings = await settingsCache.GetAsync(ct);
         var issuer = Uri.EscapeDataString(settings.Name);
         AuthenticatorUri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email ?? user.UserName ?? user.Id)}?secret={key}&issuer={issuer}&digits=6&period=30";
+        QrCodeDataUri = AuthenticatorQrCode.DataUri(AuthenticatorUri);
     }
 }

@@ -24,7 +24,7 @@ public enum WebhookDeliveryStatus
 /// lease: the dispatcher claims a delivery by moving it forward with a conditional update, so two
 /// instances never send the same delivery at once, and a crashed sender's claim simply runs out.
 /// </summary>
-public sealed class WebhookDelivery
+public sealed class WebhookDelivery : Infrastructure.Workers.ILeasedWork
 {
     public long Id { get; set; }
 

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Events;
 using Portal.Infrastructure.Events;
+using Portal.Infrastructure.Telemetry;
 using Portal.Infrastructure.Workers;
-using Portal.Infrastructure;
 
 namespace Portal.Features.Webhooks;
 
@@ -15,7 +15,7 @@ namespace Portal.Features.Webhooks;
 /// Pushes integration events to webhook subscriptions. Each pass (a) fans new events out into delivery
 /// rows, per subscription, moving the subscription's cursor in the same transaction, and (b) sends the
 /// deliveries that are due and at the head of their account's line, each claimed first with a
-/// conditional update so that several instances never send the same one at once. At least once: a
+/// lease (<see cref="WorkLeases"/>) so that several instances never send the same one at once. At least once: a
 /// delivery is marked only after the receiver answered, so a crash in between sends it again.
 /// </summary>
 public sealed class WebhookDispatcher(
@@ -24,11 +24,11 @@ public sealed class WebhookDispatcher(
     TimeProvider time,
     IOptions<WebhookOptions> webhookOptions,
     IOptions<WorkerOptions> workerOptions,
+    WorkLeases leases,
     ILogger<WebhookDispatcher> logger) : PollingWorker(workerOptions.Value, logger)
 {
     private const int FanOutBatch = 500;
 
-    // Longer than any request can take, so a claim runs out only when its sender is gone.
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(20);
 
     private readonly WebhookOptions _options = webhookOptions.Value;
@@ -100,7 +100,7 @@ public sealed class WebhookDispatcher(
 
         if (types is not null)
         {
-            var now = Now();
+            var now = leases.Now();
             foreach (var e in events.Where(e => WebhookSubscription.Matches(types, e.Type)))
             {
                 db.WebhookDeliveries.Add(new WebhookDelivery
@@ -125,54 +125,35 @@ public sealed class WebhookDispatcher(
     /// <summary>Sends the deliveries that are due; returns how many it attempted.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct)
     {
-        List<long> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
-            var now = Now();
-            due = await db.WebhookDeliveries.AsNoTracking()
-                .Where(d => (d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Failed)
-                    && d.NextAttemptAt <= now
-                    && d.Subscription!.Active)
-                // Head of line: nothing older for the same account and subscription is still open.
-                .Where(d => !db.WebhookDeliveries.Any(o => o.SubscriptionId == d.SubscriptionId
-                    && o.AccountId == d.AccountId
-                    && o.IntegrationEventId < d.IntegrationEventId
-                    && (o.Status == WebhookDeliveryStatus.Pending || o.Status == WebhookDeliveryStatus.Failed)))
-                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id)
-                .Select(d => d.Id)
-                .Take(_options.BatchSize)
-                .ToListAsync(ct);
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+        var open = db.WebhookDeliveries
+            .Where(d => (d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Failed) && d.Subscription!.Active);
+        await leases.ReportBacklogAsync(nameof(WebhookDispatcher), open, ct);
+        var eligible = open
+            // Head of line: nothing older for the same account and subscription is still open.
+            .Where(d => !db.WebhookDeliveries.Any(o => o.SubscriptionId == d.SubscriptionId
+                && o.AccountId == d.AccountId
+                && o.IntegrationEventId < d.IntegrationEventId
+                && (o.Status == WebhookDeliveryStatus.Pending || o.Status == WebhookDeliveryStatus.Failed)));
+        var parallelism = Math.Max(1, _options.Parallelism);
+        // Longer than the batch can take, so a claim runs out only when its sender is gone.
+        var rounds = (_options.BatchSize + parallelism - 1) / parallelism;
+        await using var claim = await leases.ClaimAsync(db, eligible, _options.BatchSize, (_options.Timeout * rounds) + LeaseMargin, ct);
 
-        var attempted = 0;
-        // Each due delivery heads a different line, so sending them side by side keeps the order.
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = ct }, async (id, token) =>
+        // Each claimed delivery heads a different line, so sending them side by side keeps the order.
+        await Parallel.ForEachAsync(claim.Ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (id, token) =>
         {
-            if (await DeliverAsync(id, token))
-            {
-                Interlocked.Increment(ref attempted);
-            }
+            await DeliverAsync(id, claim.Lease, token);
+            claim.Done(id);
         });
-        return attempted;
+        return claim.Count;
     }
 
-    private async Task<bool> DeliverAsync(long id, CancellationToken ct)
+    private async Task DeliverAsync(long id, DateTime lease, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
-        var now = Now();
-        var lease = now + _options.Timeout + LeaseMargin;
-        var claimed = await db.WebhookDeliveries
-            .Where(d => d.Id == id
-                && (d.Status == WebhookDeliveryStatus.Pending || d.Status == WebhookDeliveryStatus.Failed)
-                && d.NextAttemptAt <= now)
-            .ExecuteUpdateAsync(u => u.SetProperty(d => d.NextAttemptAt, lease), ct);
-        if (claimed == 0)
-        {
-            return false;
-        }
-
         var work = await db.WebhookDeliveries.AsNoTracking()
             .Where(d => d.Id == id)
             .Select(d => new
@@ -193,7 +174,7 @@ public sealed class WebhookDispatcher(
             EventEnvelope.Create(work.EventId, work.Type, work.OccurredAt, work.AccountExternalId, work.Payload).ToJson(), ct);
 
         var attempts = work.Attempts + 1;
-        var finished = Now();
+        var finished = leases.Now();
         int updated;
         if (error is null)
         {
@@ -206,6 +187,7 @@ public sealed class WebhookDispatcher(
                     .SetProperty(d => d.LastError, (string?)null)
                     .SetProperty(d => d.DeliveredAt, finished)
                     .SetProperty(d => d.NextAttemptAt, finished), ct);
+            PortalMetrics.WebhookDelivered();
         }
         else
         {
@@ -220,6 +202,7 @@ public sealed class WebhookDispatcher(
                     .SetProperty(d => d.LastStatusCode, statusCode)
                     .SetProperty(d => d.LastError, message)
                     .SetProperty(d => d.NextAttemptAt, next), ct);
+            PortalMetrics.WebhookFailed(status == WebhookDeliveryStatus.GaveUp);
             logger.LogWarning("Webhook delivery {DeliveryId} of event {EventId} failed (attempt {Attempts}): {Error}; {Outcome}.",
                 id, work.EventId, attempts, message, status == WebhookDeliveryStatus.GaveUp ? "gave up" : "retrying at " + next.ToString("O", CultureInfo.InvariantCulture));
         }
@@ -230,8 +213,6 @@ public sealed class WebhookDispatcher(
             // its outcome stands (the receiver sees the event twice and discards one by its id).
             logger.LogWarning("Webhook delivery {DeliveryId} lost its claim before it was marked.", id);
         }
-
-        return true;
     }
 
     private async Task<(int? StatusCode, string? Error)> PostAsync(string url, string protectedSecret, Guid eventId, string type, WebhookSecrets secrets, string body, CancellationToken ct)
@@ -265,13 +246,5 @@ public sealed class WebhookDispatcher(
         {
             return (null, ex.Message);
         }
-    }
-
-    // Whole milliseconds, so that a timestamp written as a claim compares equal when read back from
-    // either database (PostgreSQL keeps microseconds).
-    private DateTime Now()
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return WorkerTime.Floor(now);
     }
 }

@@ -17,7 +17,7 @@ public enum EmailStatus
 /// One e-mail in the outbox. Written in the same transaction as the change it reports, sent later by
 /// the background sender, so an SMTP outage delays mail but never loses it or undoes the change.
 /// </summary>
-public sealed class EmailMessage
+public sealed class EmailMessage : Workers.ILeasedWork
 {
     public long Id { get; set; }
 
@@ -80,7 +80,8 @@ public sealed class EmailOutbox(PortalDb db, TimeProvider time)
             AccountId = accountId,
             Status = EmailStatus.Pending,
             CreatedAt = now,
-            NextAttemptAt = now,
+            // On the workers' millisecond clock, or it is a fraction of a millisecond in their future.
+            NextAttemptAt = WorkerTime.Floor(now),
         };
         db.Add(message);
         return message;

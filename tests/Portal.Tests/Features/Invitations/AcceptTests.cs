@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Portal.Features.Accounts;
 using Portal.Features.Invitations;
 using Portal.Tests.Infrastructure;
@@ -193,7 +194,7 @@ public sealed class AcceptTests(PortalFactory portal)
     [Fact]
     public async Task An_invitation_link_expires_after_72_hours()
     {
-        var clock = new MutableTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var factory = portal.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
         var account = await portal.NewAccountAsync();
         var email = $"expiry-{AuthFlowData.Unique()}@test.example";

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.PasswordReset;
@@ -64,7 +65,7 @@ public sealed partial class ForgotAndResetTests(PortalFactory portal)
     public async Task A_reset_signs_out_the_other_sessions()
     {
         var email = $"sessions-{AuthFlowData.Unique()}@test.example";
-        var clock = new MutableTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var factory = portal.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
         {
             s.AddSingleton<TimeProvider>(clock);
@@ -92,7 +93,7 @@ public sealed partial class ForgotAndResetTests(PortalFactory portal)
     [Fact]
     public async Task A_reset_link_expires_after_30_minutes()
     {
-        var clock = new MutableTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var factory = portal.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
         var email = $"late-{AuthFlowData.Unique()}@test.example";
         await portal.NewUserAsync(email);

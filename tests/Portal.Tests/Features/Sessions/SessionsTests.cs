@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Portal.Features.Sessions;
 using Portal.Tests.Features.Settings;
 using Portal.Tests.Infrastructure;
@@ -96,7 +97,7 @@ public sealed class SessionsTests(PortalFactory portal)
     [Fact]
     public async Task A_busy_session_still_ends_12_hours_after_logging_in_and_an_idle_one_after_30_minutes()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var clocked = portal.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
         var email = AccountTestKit.NewEmail("lifetime");
         await AccountTestKit.CreateUserAsync(clocked, email);

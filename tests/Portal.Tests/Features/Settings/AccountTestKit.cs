@@ -125,13 +125,3 @@ public static partial class AccountTestKit
     [GeneratedRegex("<li><code>([A-Z0-9-]+)</code></li>")]
     private static partial Regex RecoveryCode();
 }
-
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualClock : TimeProvider
-{
-    private DateTimeOffset _now = TimeProvider.System.GetUtcNow();
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}

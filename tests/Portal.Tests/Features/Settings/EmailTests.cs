@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Settings;
@@ -37,7 +38,7 @@ public sealed partial class EmailTests(PortalFactory portal)
     [Fact]
     public async Task The_email_change_link_expires_after_24_hours()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var clocked = portal.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
         var email = AccountTestKit.NewEmail("expiring");
         var userId = await AccountTestKit.CreateUserAsync(clocked, email);

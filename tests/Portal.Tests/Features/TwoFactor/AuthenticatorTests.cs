@@ -35,6 +35,28 @@ public sealed class AuthenticatorTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task The_setup_page_shows_the_link_as_a_qr_code_image_the_content_policy_allows()
+    {
+        var email = AccountTestKit.NewEmail("totp-qr");
+        await AccountTestKit.CreateUserAsync(portal, email);
+        var (browser, _) = await AccountTestKit.LoginAsync(portal, email);
+
+        var response = await browser.GetAsync("/settings/two-factor", TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        var link = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "id=\"authenticator-uri\">([^<]+)<").Groups[1].Value);
+        Assert.StartsWith("otpauth://totp/", link, StringComparison.Ordinal);
+        var src = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "<img src=\"([^\"]+)\" id=\"authenticator-qr\"").Groups[1].Value);
+        // The image is the QR code of the very link (and so of the key) shown beside it, as a PNG.
+        Assert.Equal(Portal.Features.TwoFactor.AuthenticatorQrCode.DataUri(link), src);
+        var png = Convert.FromBase64String(src["data:image/png;base64,".Length..]);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.Contains("QR code of the key", html, StringComparison.Ordinal);
+        var csp = string.Join(' ', response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Matches("img-src [^;]*data:", csp);
+    }
+
+    [Fact]
     public async Task Logging_in_takes_a_code_and_the_same_code_is_refused_the_second_time()
     {
         var email = AccountTestKit.NewEmail("totp-login");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Portal.Data;
 using Portal.Features.Identity;
 using Portal.Features.TwoFactor;
@@ -13,7 +14,7 @@ public sealed class OneTimeAuthenticatorTokenProviderTests(PortalFactory portal)
     [Fact]
     public async Task A_code_is_accepted_once_and_an_older_one_is_refused_after_a_newer_one()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var email = AccountTestKit.NewEmail("provider");
         var userId = await AccountTestKit.CreateUserAsync(portal, email);
         await using var scope = portal.Services.CreateAsyncScope();

@@ -19,7 +19,7 @@ public sealed class WebhookDeliveryTests
         await using var portal = WorkerPortal.Start();
         await using var receiver = await WebhookReceiver.StartAsync();
         await SubscribeAsync(await portal.ApiClientAsync(), "billing", receiver, "payment.*");
-        var before = portal.Clock.UtcNow;
+        var before = portal.Clock.GetUtcNow().UtcDateTime;
         await RecordAsync(portal.Services, ("payment.succeeded", "ACC-10001"), ("order.placed", "ACC-10001"));
 
         await DrainAsync(portal.Services);
@@ -33,7 +33,7 @@ public sealed class WebhookDeliveryTests
         Assert.Equal("payment.succeeded", body.GetProperty("type").GetString());
         Assert.Equal("ACC-10001", body.GetProperty("account").GetProperty("id").GetString());
         Assert.Equal(12.5m, body.GetProperty("data").GetProperty("amount").GetDecimal());
-        Assert.InRange(body.GetProperty("occurredAt").GetDateTime(), before.AddSeconds(-1), portal.Clock.UtcNow);
+        Assert.InRange(body.GetProperty("occurredAt").GetDateTime(), before.AddSeconds(-1), portal.Clock.GetUtcNow().UtcDateTime);
         var timestamp = long.Parse(request.Signature.Split(',')[0]["t=".Length..], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(timestamp, new DateTimeOffset(before).ToUnixTimeSeconds() - 1, portal.Clock.GetUtcNow().ToUnixTimeSeconds());
         Assert.True(WebhookSignature.Verify(receiver.Secret, request.Signature, request.Body, portal.Clock.GetUtcNow(), TimeSpan.FromMinutes(5)));
@@ -58,9 +58,9 @@ public sealed class WebhookDeliveryTests
         var delays = new List<TimeSpan>();
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var before = portal.Clock.UtcNow;
+            var before = portal.Clock.GetUtcNow().UtcDateTime;
             await DrainAsync(portal.Services);
-            var after = portal.Clock.UtcNow;
+            var after = portal.Clock.GetUtcNow().UtcDateTime;
             var d = Assert.Single(await DeliveriesAsync(portal, "flaky"));
             Assert.Equal(WebhookDeliveryStatus.Failed, d.Status);
             Assert.Equal(attempt, d.Attempts);
@@ -111,13 +111,13 @@ public sealed class WebhookDeliveryTests
         while (d.Status == WebhookDeliveryStatus.Failed && passes < 60);
 
         Assert.Equal(WebhookDeliveryStatus.GaveUp, d.Status);
-        Assert.InRange(portal.Clock.UtcNow - d.CreatedAt, TimeSpan.FromHours(20), TimeSpan.FromHours(26));
+        Assert.InRange(portal.Clock.GetUtcNow().UtcDateTime - d.CreatedAt, TimeSpan.FromHours(20), TimeSpan.FromHours(26));
         var attempts = receiver.Requests.Count;
         await DrainAsync(portal.Services);
         Assert.Equal(attempts, receiver.Requests.Count);
 
         down = false;
-        var retried = await portal.WithDbAsync(db => DeliveryLog.RetryNowAsync(db, d.SubscriptionId, d.Id, portal.Clock.UtcNow, CancellationToken.None));
+        var retried = await portal.WithDbAsync(db => DeliveryLog.RetryNowAsync(db, d.SubscriptionId, d.Id, portal.Clock.GetUtcNow().UtcDateTime, CancellationToken.None));
         Assert.Equal(1, retried);
         await DrainAsync(portal.Services);
 

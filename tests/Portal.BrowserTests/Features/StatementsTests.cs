@@ -36,8 +36,8 @@ public sealed class StatementsTests(BrowserFixture portal)
             var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-test=statement-pdf]").ClickAsync());
             Assert.EndsWith(".pdf", download.SuggestedFilename, StringComparison.Ordinal);
 
-            await page.GetByLabel("From").FillAsync("2026-05-01");
-            await page.GetByLabel("To").FillAsync("2026-01-01");
+            await page.GetByLabel("From", new() { Exact = true }).FillAsync("2026-05-01");
+            await page.GetByLabel("To", new() { Exact = true }).FillAsync("2026-01-01");
             await page.GetByRole(AriaRole.Button, new() { Name = "Show statement" }).ClickAsync();
             await page.Locator("#from-error").WaitForAsync();
             await AssertAccessibleAsync(page);

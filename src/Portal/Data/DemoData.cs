@@ -103,6 +103,7 @@ public sealed class DemoData(PortalDb db, UserManager<PortalUser> users, TimePro
             AddYearOfActivity(account, today, now, random, numbers);
         }
 
+        AddUnpaidCharges(bayside, today, now, random, numbers);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Demo data seeded: {Accounts} accounts; log in as {Customer} or {Staff}.", accounts.Length, CustomerEmail, StaffEmail);
@@ -197,6 +198,21 @@ public sealed class DemoData(PortalDb db, UserManager<PortalUser> users, TimePro
             payment.Allocations.Add(new PaymentAllocation { Invoice = invoice, Amount = amount });
             invoice.OpenAmount -= amount;
             db.Payments.Add(payment);
+        }
+    }
+
+    /// <summary>
+    /// Damage and late-return charges left unpaid, due 10, 45, 75 and 120 days ago, so that the
+    /// statement's aging shows something in every bucket (current and 1-30 come from the monthly invoices).
+    /// </summary>
+    private void AddUnpaidCharges(Account account, DateOnly today, DateTime now, Random random, DocumentNumbers numbers)
+    {
+        foreach (var daysLate in new[] { 10, 45, 75, 120 })
+        {
+            var invoice = NewInvoice(account, today.AddDays(-daysLate - 30), random, numbers, now);
+            invoice.ExternalId = $"INV-EXT-{account.Number}-LATE-{daysLate}";
+            invoice.Memo = "Charges for damaged or late-returned equipment.";
+            db.Invoices.Add(invoice);
         }
     }
 

@@ -42,6 +42,7 @@ public static class ActivityText
         "membership.removed" => l["User removed from the account"],
         "settings.changed" => l["Changed portal settings"],
         "invoice.downloaded" => l["Downloaded an invoice"],
+        "statement.downloaded" => l["Downloaded a statement"],
         "account.portal-enabled" => l["Account enabled for the portal"],
         "account.portal-disabled" => l["Account disabled for the portal"],
         _ => action,

@@ -3,6 +3,7 @@ using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Operator;
 using Portal.Features.Passkeys;
+using Portal.Features.Payments;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
@@ -26,6 +27,7 @@ builder.AddPortalRateLimits();
 builder.AddIntegrationApi();
 builder.AddIntegrationEvents();
 builder.AddEmailSender();
+builder.AddPayments();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -24,10 +24,10 @@ public sealed class DoneModel(PortalDb db, IPaymentGateway gateway, PaymentOutco
 
     public IReadOnlyList<ReceiptLine> Receipts { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(string attempt, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string attemptId, CancellationToken ct)
     {
         var account = HttpContext.CurrentAccount();
-        if (!Guid.TryParseExact(attempt, "N", out var id))
+        if (!Guid.TryParseExact(attemptId, "N", out var id))
         {
             return NotFound();
         }

@@ -90,6 +90,11 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        if (await ForeignMethodAsync(ct))
+        {
+            return NotFound();
+        }
+
         await LoadAsync(ct);
         if (Setup is not null)
         {
@@ -110,6 +115,11 @@ public sealed class IndexModel(
     /// <summary>Off to the gateway's own page to add a card or bank account, then back to the same selection.</summary>
     public async Task<IActionResult> OnPostAddMethodAsync(CancellationToken ct)
     {
+        if (await ForeignMethodAsync(ct))
+        {
+            return NotFound();
+        }
+
         var account = HttpContext.CurrentAccount();
         var settings = await operatorSettings.GetAsync(ct);
         var kinds = new List<GatewayMethodKind>();
@@ -135,6 +145,11 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostReviewAsync(CancellationToken ct)
     {
+        if (await ForeignMethodAsync(ct))
+        {
+            return NotFound();
+        }
+
         await LoadAsync(ct);
         Sel = SelectionFromForm();
         var parts = Plan();
@@ -153,6 +168,11 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
     {
+        if (await ForeignMethodAsync(ct))
+        {
+            return NotFound();
+        }
+
         var account = HttpContext.CurrentAccount();
         var parts = ParseReviewed(Reviewed);
         if (parts is null || MethodId is null || string.IsNullOrEmpty(ConfirmKey))
@@ -189,6 +209,13 @@ public sealed class IndexModel(
             default:
                 throw new InvalidOperationException("Unknown start result.");
         }
+    }
+
+    /// <summary>A method id that is not one of this account's: as if the page did not exist for it.</summary>
+    private async Task<bool> ForeignMethodAsync(CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        return MethodId is long id && !await db.SavedPaymentMethods.AnyAsync(m => m.Id == id && m.AccountId == account.Id, ct);
     }
 
     /// <summary>The selection as the form posted it, "id:amount,..." (amounts as typed, validated in <see cref="Plan"/>).</summary>

@@ -18,7 +18,8 @@ public sealed record PaymentPlan(
     long AccountId,
     long MethodId,
     IReadOnlyList<PlannedPart> Parts,
-    Guid? AttemptId = null)
+    Guid? AttemptId = null,
+    IReadOnlySet<long>? OtherAccounts = null)
 {
     /// <summary>The same key with other invoices, amounts or method is another payment, and refused.</summary>
     public string Fingerprint()
@@ -90,12 +91,12 @@ public sealed class PaymentAttempts(
             var method = await db.SavedPaymentMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == plan.MethodId && m.AccountId == plan.AccountId, ct);
             if (method is null)
             {
-                return new AttemptStart.Refused("method", "Choose one of the account's saved payment methods.");
+                return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, "method", "Choose one of the account's saved payment methods.", ct);
             }
 
             if (method.Gateway != gateway.Name)
             {
-                return new AttemptStart.Refused("method", "This payment method belongs to a gateway the portal no longer uses; add it again.");
+                return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, "method", "This payment method belongs to a gateway the portal no longer uses; add it again.", ct);
             }
 
             var ids = plan.Parts.Select(p => p.InvoiceId).ToList();
@@ -107,33 +108,39 @@ public sealed class PaymentAttempts(
                 var field = $"invoices[{i}]";
                 if (!invoices.TryGetValue(part.InvoiceId, out var invoice))
                 {
-                    return new AttemptStart.Refused(field, "That invoice does not exist.");
+                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, field, "That invoice does not exist.", ct);
+                }
+
+                // The account scope decided which accounts the payer may pay for; nothing else is taken.
+                if (invoice.AccountId != plan.AccountId && plan.OtherAccounts?.Contains(invoice.AccountId) != true)
+                {
+                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, field, "That invoice does not exist.", ct);
                 }
 
                 currency ??= invoice.Currency;
                 if (invoice.Currency != currency)
                 {
-                    return new AttemptStart.Refused(field, $"Invoice {invoice.Number} is in {invoice.Currency}; one payment is in one currency.");
+                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, field, $"Invoice {invoice.Number} is in {invoice.Currency}; one payment is in one currency.", ct);
                 }
 
                 if (part.Amount <= 0m)
                 {
-                    return new AttemptStart.Refused(field, $"The amount for invoice {invoice.Number} must be greater than zero.");
+                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, field, $"The amount for invoice {invoice.Number} must be greater than zero.", ct);
                 }
 
                 if (!Currencies.FitsMinorUnit(part.Amount, invoice.Currency))
                 {
-                    return new AttemptStart.Refused(field, $"The amount for invoice {invoice.Number} has more decimals than {invoice.Currency} allows.");
+                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, field, $"The amount for invoice {invoice.Number} has more decimals than {invoice.Currency} allows.", ct);
                 }
 
                 if (part.SeenVersion is long seen && seen != invoice.Version)
                 {
-                    return new AttemptStart.Refused("invoices", "The invoices changed since you reviewed this payment (another payment, a credit or an update). Review it again; nothing was charged.");
+                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, "invoices", "The invoices changed since you reviewed this payment (another payment, a credit or an update). Review it again; nothing was charged.", ct);
                 }
 
                 if (Ledger.Ledger.Reserve(invoice, part.Amount, field) is LedgerResult.Refused refused)
                 {
-                    return new AttemptStart.Refused(refused.Field, refused.Message);
+                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, refused.Field, refused.Message, ct);
                 }
             }
 
@@ -257,6 +264,13 @@ public sealed class PaymentAttempts(
         // Recording must not be abandoned half way because the customer closed the tab.
         return await outcomes.RecordAsync(attemptId, result, "request", CancellationToken.None);
     }
+
+    /// <summary>
+    /// A refusal met inside the transaction may be this very confirm's first attempt, committed a moment
+    /// ago by another click (it holds the reservation): then the answer is that attempt, not a refusal.
+    /// </summary>
+    private async Task<AttemptStart> RefusedUnlessReplayAsync(string confirmKey, string fingerprint, string field, string message, CancellationToken ct) =>
+        await ReplayAsync(confirmKey, fingerprint, ct) ?? new AttemptStart.Refused(field, message);
 
     private async Task<AttemptStart?> ReplayAsync(string confirmKey, string fingerprint, CancellationToken ct)
     {

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Data;
 using Portal.Features.Payments;
 using Portal.Infrastructure.Payments;
 using Portal.Infrastructure.Payments.TestGateway;

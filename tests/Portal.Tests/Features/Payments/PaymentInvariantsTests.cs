@@ -1,8 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Portal.Data;
 using Portal.Features.Ledger;
 using Portal.Features.Payments;
 using Portal.Tests.Infrastructure;
@@ -101,7 +99,7 @@ public sealed class PaymentInvariantsTests(PortalFactory portal)
             i.OpenAmount -= i.ReservedAmount;
         }
 
-        var (parts, _) = Ledger.OldestFirst(invoices, Math.Max(0.01m, amount));
+        var (parts, _) = Portal.Features.Ledger.Ledger.OldestFirst(invoices, Math.Max(0.01m, amount));
         return parts.Select(p => (p.Invoice.Id, p.Amount)).ToArray();
     }
 
@@ -116,7 +114,7 @@ public sealed class PaymentInvariantsTests(PortalFactory portal)
 
         var payment = new Payment { AccountId = invoice.AccountId, Number = "BS-" + Guid.NewGuid().ToString("N")[..12], Currency = "USD", Amount = amount, UnappliedAmount = amount, Status = PaymentStatus.Succeeded, Source = PaymentSource.BillingSystem, CreatedAt = DateTime.UtcNow, ReceivedAt = DateTime.UtcNow };
         db.Payments.Add(payment);
-        Assert.IsType<LedgerResult.Applied>(new Ledger(TimeProvider.System).AllocatePayment(payment, [new(invoice, take)]));
+        Assert.IsType<LedgerResult.Applied>(new Portal.Features.Ledger.Ledger(TimeProvider.System).AllocatePayment(payment, [new(invoice, take)]));
         await db.SaveChangesAsync();
     });
 

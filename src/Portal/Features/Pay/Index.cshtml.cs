@@ -150,6 +150,9 @@ public sealed class IndexModel(
             return NotFound();
         }
 
+        // Every input is checked below with its own message; the binder's implicit "required" on the
+        // checkbox list (none ticked when paying an amount) is not an error here.
+        ModelState.Clear();
         await LoadAsync(ct);
         Sel = SelectionFromForm();
         var parts = Plan();
@@ -173,6 +176,7 @@ public sealed class IndexModel(
             return NotFound();
         }
 
+        ModelState.Clear();
         var account = HttpContext.CurrentAccount();
         var parts = ParseReviewed(Reviewed);
         if (parts is null || MethodId is null || string.IsNullOrEmpty(ConfirmKey))

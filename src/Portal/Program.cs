@@ -4,6 +4,7 @@ using Portal.Features.Integration;
 using Portal.Features.Ledger;
 using Portal.Features.Operator;
 using Portal.Features.Passkeys;
+using Portal.Features.Payments;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
@@ -32,6 +33,7 @@ builder.AddEmailSender();
 builder.AddLedger();
 builder.AddUsageIngest();
 builder.AddPortalTelemetry();
+builder.AddPayments();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

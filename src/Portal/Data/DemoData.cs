@@ -105,8 +105,83 @@ public sealed class DemoData(PortalDb db, UserManager<PortalUser> users, TimePro
 
         AddUnpaidCharges(bayside, today, now, random, numbers);
         await db.SaveChangesAsync(ct);
+        AddPaymentsInPortal(bayside, northwind, demo.Id, other.Id, now);
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Demo data seeded: {Accounts} accounts; log in as {Customer} or {Staff}.", accounts.Length, CustomerEmail, StaffEmail);
+    }
+
+    /// <summary>
+    /// Paying in the portal: a saved test card on Bayside (none on Greenleaf), and on Bayside's history
+    /// a declined attempt and one whose outcome was unknown until the reconciler found the charge;
+    /// Northwind has a card and a payment of its own. The test gateway holds the same cards and charges.
+    /// </summary>
+    private void AddPaymentsInPortal(Account bayside, Account northwind, string demoUserId, string otherUserId, DateTime now)
+    {
+        foreach (var (account, userId) in new[] { (bayside, demoUserId), (northwind, otherUserId) })
+        {
+            var token = "tpm_demo_" + account.Number;
+            db.Add(new Portal.Infrastructure.Payments.TestGateway.TestGatewayMethod
+            {
+                Token = token, SetupReference = "tset_demo_" + account.Number, Customer = account.Number, Kind = Portal.Infrastructure.Payments.GatewayMethodKind.Card,
+                Brand = "Visa", Last4 = "4242", ExpiryMonth = 12, ExpiryYear = now.Year + 3, Holder = "Dana Whitfield", CreatedAt = now,
+            });
+            var card = new SavedPaymentMethod
+            {
+                AccountId = account.Id, Gateway = "Test", Token = token, Kind = PaymentMethodKind.Card, Brand = "Visa", Last4 = "4242",
+                ExpiryMonth = 12, ExpiryYear = now.Year + 3, Holder = account == bayside ? "Dana Whitfield" : "Alice Moreau", IsDefault = true, CreatedByUserId = userId, CreatedAt = now,
+            };
+            db.SavedPaymentMethods.Add(card);
+            db.SaveChanges();
+
+            // The newest open invoice receives a partial payment whose charge timed out and was reconciled.
+            var invoice = db.Invoices.Local.Where(i => i.AccountId == account.Id && i.OpenAmount > 100m).OrderByDescending(i => i.IssueDate).First();
+            AddAttempt(account, invoice, card, userId, 100.00m, succeeded: true, "Visa", now.AddDays(-3));
+            if (account == bayside)
+            {
+                AddAttempt(account, invoice, card, userId, 250.00m, succeeded: false, "Visa", now.AddDays(-6));
+            }
+        }
+    }
+
+    private void AddAttempt(Account account, Invoice invoice, SavedPaymentMethod card, string userId, decimal amount, bool succeeded, string brand, DateTime at)
+    {
+        var id = Guid.NewGuid();
+        var payment = new Payment
+        {
+            AccountId = account.Id, Number = "W" + id.ToString("N")[..10].ToUpperInvariant(), ReceivedAt = at, Method = PaymentMethodKind.Card,
+            MethodDetail = $"{brand} ending 4242", Currency = account.Currency, Amount = amount, UnappliedAmount = amount,
+            Status = succeeded ? PaymentStatus.Succeeded : PaymentStatus.Failed, Source = PaymentSource.Portal, AttemptId = id,
+            IdempotencyKey = id.ToString("N") + "-" + account.Id.ToString(CultureInfo.InvariantCulture), GatewayReference = "tch_demo_" + id.ToString("N")[..12],
+            FailureReason = succeeded ? null : "The card was declined.", CreatedByUserId = userId, CreatedAt = at,
+        };
+        if (succeeded)
+        {
+            payment.Allocations.Add(new PaymentAllocation { Invoice = invoice, Amount = amount });
+            payment.UnappliedAmount = 0m;
+            invoice.OpenAmount -= amount;
+        }
+
+        db.Payments.Add(payment);
+        db.SaveChanges();
+        db.PaymentAttempts.Add(new PaymentAttempt
+        {
+            Id = id, ConfirmKey = "demo-" + id.ToString("N"), Fingerprint = "demo", Origin = AttemptOrigin.Customer, UserId = userId, AccountId = account.Id,
+            Currency = account.Currency, Amount = amount, MethodId = card.Id, MethodToken = card.Token, MethodKind = PaymentMethodKind.Card, MethodDetail = payment.MethodDetail!,
+            Gateway = "Test", State = succeeded ? AttemptState.Succeeded : AttemptState.Failed, GatewayReference = payment.GatewayReference,
+            DeclineCode = succeeded ? null : "generic_decline", FailureReason = payment.FailureReason,
+            // The reconciled one: the request timed out, the reconciler asked the gateway a minute later.
+            Checks = succeeded ? 1 : 0, LastCheckError = succeeded ? "The test gateway timed out (the charge went through)." : null,
+            NextCheckAt = at, CreatedAt = at, UpdatedAt = at.AddMinutes(3), SettledAt = at.AddMinutes(3),
+            Parts = [new PaymentAttemptPart { AccountId = account.Id, InvoiceId = invoice.Id, PaymentId = payment.Id, Amount = amount }],
+        });
+        db.Add(new Portal.Infrastructure.Payments.TestGateway.TestGatewayCharge
+        {
+            IdempotencyKey = id.ToString("N"), Fingerprint = "demo", Completed = true,
+            Status = succeeded ? Portal.Infrastructure.Payments.ChargeStatus.Succeeded : Portal.Infrastructure.Payments.ChargeStatus.Declined,
+            Reference = payment.GatewayReference!, DeclineCode = succeeded ? null : "generic_decline", MethodToken = card.Token,
+            AmountMinor = (long)(amount * 100), Currency = account.Currency, CreatedAt = at,
+        });
     }
 
     private void AddYearOfActivity(Account account, DateOnly today, DateTime now, Random random, DocumentNumbers numbers)

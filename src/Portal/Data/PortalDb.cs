@@ -23,6 +23,7 @@ using Portal.Features.Webhooks;
 using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Events;
+using Portal.Infrastructure.Payments.TestGateway;
 
 namespace Portal.Data;
 
@@ -95,6 +96,16 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<PaymentAttempt> PaymentAttempts => Set<PaymentAttempt>();
+
+    public DbSet<PaymentAttemptPart> PaymentAttemptParts => Set<PaymentAttemptPart>();
+
+    public DbSet<SavedPaymentMethod> SavedPaymentMethods => Set<SavedPaymentMethod>();
+
+    public DbSet<TestGatewayMethod> TestGatewayMethods => Set<TestGatewayMethod>();
+
+    public DbSet<TestGatewayCharge> TestGatewayCharges => Set<TestGatewayCharge>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

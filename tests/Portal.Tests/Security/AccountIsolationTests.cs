@@ -610,6 +610,8 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 ("line", "id") => Text(await db.InvoiceLines.AsNoTracking().Where(l => invoices.Select(i => i.Id).Contains(l.InvoiceId)).OrderBy(l => l.Id).Select(l => l.Id).FirstAsync(ct)),
                 ("attachment", "id") => Text(await AttachmentAsync(db, invoices, ct)),
                 // Passkeys belong to a user, not an account: the user of each side's account gets one.
+                ("attempt", "id") => await db.PaymentAttempts.AsNoTracking().Where(a => a.AccountId == account.Id).OrderBy(a => a.CreatedAt).Select(a => a.Id).FirstAsync(ct) is var attempt ? attempt.ToString("N") : null,
+                ("method", "id") => Text(await db.SavedPaymentMethods.AsNoTracking().Where(m => m.AccountId == account.Id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct)),
                 ("passkeys", "id") => await PasskeyAsync(accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail),
                 ("sessions", "id") => await SessionAsync(db, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
                 _ => null,

@@ -36,6 +36,9 @@ public sealed class Invoice : IAccountDocument
 
     public decimal OpenAmount { get; set; }
 
+    /// <summary>Held by portal payment attempts whose outcome is not known yet; a new attempt may take only open less reserved.</summary>
+    public decimal ReservedAmount { get; set; }
+
     public bool IsVoid { get; set; }
 
     public string? Branch { get; set; }
@@ -83,7 +86,13 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
 {
     public void Configure(EntityTypeBuilder<Invoice> b)
     {
-        b.ToTable(t => t.HasCheckConstraint("CK_Invoices_OpenAmount", "\"OpenAmount\" >= 0 AND \"OpenAmount\" <= \"Total\""));
+        b.ToTable(t =>
+        {
+            t.HasCheckConstraint("CK_Invoices_OpenAmount", "\"OpenAmount\" >= 0 AND \"OpenAmount\" <= \"Total\"");
+            // Not "<= OpenAmount": the billing system may record a check for an invoice an attempt holds;
+            // the attempt then keeps its surplus unapplied (docs/payments.md).
+            t.HasCheckConstraint("CK_Invoices_ReservedAmount", "\"ReservedAmount\" >= 0 AND \"ReservedAmount\" <= \"Total\"");
+        });
         b.Property(i => i.ExternalId).HasMaxLength(100);
         b.Property(i => i.Number).HasMaxLength(50);
         b.Property(i => i.Currency).HasMaxLength(3);

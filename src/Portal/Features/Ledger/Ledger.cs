@@ -101,6 +101,38 @@ public sealed class Ledger(TimeProvider time)
     }
 
     /// <summary>
+    /// Holds part of an invoice's open amount for a portal payment attempt whose outcome is not known yet,
+    /// so that two tabs, two users or autopay can never together take more than is open. Refused when
+    /// the open amount less what others hold is smaller than the amount.
+    /// </summary>
+    public static LedgerResult Reserve(Invoice invoice, decimal amount, string field)
+    {
+        var available = invoice.IsVoid ? 0m : invoice.OpenAmount - invoice.ReservedAmount;
+        if (amount <= 0m)
+        {
+            return new LedgerResult.Refused(field, "An amount must be greater than zero.");
+        }
+
+        if (amount > available)
+        {
+            return new LedgerResult.Refused(field, available <= 0m
+                ? $"Invoice {invoice.Number} has nothing left to pay (paid, or a payment for it is in progress)."
+                : $"Invoice {invoice.Number} has only {available.ToString(System.Globalization.CultureInfo.InvariantCulture)} {invoice.Currency} left to pay.");
+        }
+
+        invoice.ReservedAmount += amount;
+        invoice.Version++;
+        return LedgerResult.Ok;
+    }
+
+    /// <summary>Gives a reservation back (the attempt failed, or succeeded and is being allocated).</summary>
+    public static void ReleaseReservation(Invoice invoice, decimal amount)
+    {
+        invoice.ReservedAmount = Math.Max(0m, invoice.ReservedAmount - amount);
+        invoice.Version++;
+    }
+
+    /// <summary>
     /// Splits an amount over open invoices, oldest due date first (then oldest issue, then number), never
     /// more than an invoice's open amount. What is left over is returned as unallocated.
     /// </summary>

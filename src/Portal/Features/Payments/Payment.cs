@@ -68,6 +68,9 @@ public sealed class Payment : IAccountDocument
 
     public string? GatewayReference { get; set; }
 
+    /// <summary>The gateway charge this portal payment came from; one charge may pay several accounts.</summary>
+    public Guid? AttemptId { get; set; }
+
     public string? FailureReason { get; set; }
 
     public string? CreatedByUserId { get; set; }
@@ -112,6 +115,7 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         b.HasIndex(p => p.Number).IsUnique();
         b.HasIndex(p => p.IdempotencyKey).IsUnique();
         b.HasIndex(p => new { p.AccountId, p.ReceivedAt, p.Id });
+        b.HasIndex(p => p.AttemptId).HasFilter("\"AttemptId\" IS NOT NULL");
         // Money received but not yet applied: small, and what the balance subtracts.
         b.HasIndex(p => new { p.AccountId, p.UnappliedAmount })
             .HasDatabaseName("IX_Payments_Unapplied")

@@ -149,6 +149,13 @@ public static partial class PaymentsApi
 
         var payment = await db.Payments.Include(p => p.Allocations.OrderBy(a => a.Id)).ThenInclude(a => a.Invoice)
             .FirstOrDefaultAsync(p => p.ExternalId == externalId, ct);
+        // A portal payment sent back by its number links (PaymentsApiPortalLink.cs), never duplicates.
+        if ((payment is null || payment.Source == PaymentSource.Portal)
+            && await LinkPortalPaymentAsync(db, externalId, number!, account.Id, accountExternalId!, amount, currency!, ct) is { } linked)
+        {
+            return linked;
+        }
+
         if (payment is { Source: PaymentSource.Portal })
         {
             return new UpsertOutcome<PaymentResponse>.Conflict("Payment made in the portal", $"Payment '{externalId}' was made in the portal; the billing system cannot change it.");

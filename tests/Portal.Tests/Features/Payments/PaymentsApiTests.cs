@@ -154,7 +154,8 @@ public sealed class PaymentsApiTests(PortalFactory portal)
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         });
 
-        var response = await client.PutJsonAsync($"/api/v1/payments/{id}", Body(account, id, 10m));
+        // The same payment sent back links it (PortalPaymentLinkTests); another amount is a change, refused.
+        var response = await client.PutJsonAsync($"/api/v1/payments/{id}", Body(account, id, 12m));
 
         await response.ProblemAsync(HttpStatusCode.Conflict);
     }

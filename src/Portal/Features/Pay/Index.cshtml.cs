@@ -1,0 +1,430 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Features.Operator;
+using Portal.Features.Payments;
+using Portal.Infrastructure;
+using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Payments;
+using Portal.Resources;
+
+namespace Portal.Features.Pay;
+
+/// <summary>
+/// <c>/pay</c>: choose invoices (a partial amount allowed) or an amount for the oldest first, choose a
+/// saved method or add one at the gateway (coming back to the same selection), review exactly what
+/// each invoice receives, confirm. The review page carries a confirm key minted when it is drawn; the
+/// attempt claims it, so a double click or a replay charges once.
+/// </summary>
+[RequiresPermission(Permissions.Pay)]
+[RequiresPermission(Permissions.SeeMoney)]
+[RequiresFeature(PortalFeature.Payments)]
+public sealed class IndexModel(
+    PortalDb db,
+    PaymentAttempts attempts,
+    IPaymentGateway gateway,
+    OperatorClock clock,
+    OperatorSettingsCache operatorSettings,
+    IStringLocalizer<SharedResource> l) : PageModel
+{
+    /// <summary>More open invoices than this are paid by amount (oldest first) rather than listed.</summary>
+    public const int ListLimit = 200;
+
+    /// <summary>"invoices" (choose) or "amount" (oldest first).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Mode { get; set; }
+
+    /// <summary>The chosen invoices as "id:amount,id:amount" (the selection survives a trip to the gateway).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Sel { get; set; }
+
+    /// <summary>An invoice number to preselect (the invoice page's Pay link).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Invoice { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Total { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public long? MethodId { get; set; }
+
+    /// <summary>The gateway's setup reference when the customer comes back from adding a method.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Setup { get; set; }
+
+    [BindProperty]
+    public List<long> Pick { get; set; } = [];
+
+    [BindProperty]
+    public Dictionary<long, string> Amount { get; set; } = [];
+
+    [BindProperty]
+    public string? ConfirmKey { get; set; }
+
+    /// <summary>The reviewed parts as "id:amount:version,..."; what the confirm sends.</summary>
+    [BindProperty]
+    public string? Reviewed { get; set; }
+
+    public string Currency { get; private set; } = "";
+
+    public IReadOnlyList<OpenInvoice> Invoices { get; private set; } = [];
+
+    public IReadOnlyList<MethodOption> Methods { get; private set; } = [];
+
+    public IReadOnlyList<ReviewLine> Review { get; private set; } = [];
+
+    public bool Reviewing { get; private set; }
+
+    public bool TooMany { get; private set; }
+
+    public string? Notice { get; private set; }
+
+    public MethodOption? ChosenMethod => Methods.FirstOrDefault(m => m.Id == MethodId);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await ForeignMethodAsync(ct))
+        {
+            return NotFound();
+        }
+
+        await LoadAsync(ct);
+        if (Setup is not null)
+        {
+            MethodId = await SaveReturnedMethodAsync(Setup, ct) ?? MethodId;
+            Setup = null;
+            await LoadMethodsAsync(ct);
+        }
+
+        if (Sel is null && Invoice is not null && Invoices.FirstOrDefault(i => i.Number == Invoice) is { } preselected)
+        {
+            Sel = preselected.Id.ToString(CultureInfo.InvariantCulture) + ":" + preselected.Available.ToString(CultureInfo.InvariantCulture);
+        }
+
+        MethodId ??= Methods.FirstOrDefault(m => m.IsDefault && !m.Expired)?.Id ?? (Methods.Count(m => !m.Expired) == 1 ? Methods.First(m => !m.Expired).Id : null);
+        return Page();
+    }
+
+    /// <summary>Off to the gateway's own page to add a card or bank account, then back to the same selection.</summary>
+    public async Task<IActionResult> OnPostAddMethodAsync(CancellationToken ct)
+    {
+        if (await ForeignMethodAsync(ct))
+        {
+            return NotFound();
+        }
+
+        var account = HttpContext.CurrentAccount();
+        var settings = await operatorSettings.GetAsync(ct);
+        var kinds = new List<GatewayMethodKind>();
+        if (settings.CardPaymentsEnabled)
+        {
+            kinds.Add(GatewayMethodKind.Card);
+        }
+
+        if (settings.BankPaymentsEnabled)
+        {
+            kinds.Add(GatewayMethodKind.BankAccount);
+        }
+
+        var back = QueryHelpers.AddQueryString("/pay", new Dictionary<string, string?>
+        {
+            ["mode"] = Mode == "amount" ? "amount" : "invoices",
+            ["sel"] = SelectionFromForm(),
+            ["total"] = Total,
+        });
+        var setup = await gateway.StartSetupAsync(account.Number, kinds, back, ct);
+        return Redirect(setup.RedirectUrl);
+    }
+
+    public async Task<IActionResult> OnPostReviewAsync(CancellationToken ct)
+    {
+        if (await ForeignMethodAsync(ct))
+        {
+            return NotFound();
+        }
+
+        // Every input is checked below with its own message; the binder's implicit "required" on the
+        // checkbox list (none ticked when paying an amount) is not an error here.
+        ModelState.Clear();
+        await LoadAsync(ct);
+        Sel = SelectionFromForm();
+        var parts = Plan();
+        if (!ModelState.IsValid || parts is null)
+        {
+            return Page();
+        }
+
+        Review = parts.Select(p => new ReviewLine(p.Invoice, p.Amount)).ToList();
+        Reviewed = string.Join(",", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Invoice.Id}:{p.Amount}:{p.Invoice.Version}")));
+        // Minted here, when the review is drawn: every confirm of this page carries the same key.
+        ConfirmKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+        Reviewing = true;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
+    {
+        if (await ForeignMethodAsync(ct))
+        {
+            return NotFound();
+        }
+
+        ModelState.Clear();
+        var account = HttpContext.CurrentAccount();
+        var parts = ParseReviewed(Reviewed);
+        if (parts is null || MethodId is null || string.IsNullOrEmpty(ConfirmKey))
+        {
+            await LoadAsync(ct);
+            ModelState.AddModelError("", l["This payment could not be confirmed; review it again. Nothing was charged."]);
+            return Page();
+        }
+
+        // The parts must be the current account's open invoices (checked again, with the reservations, in StartAsync).
+        var ids = parts.Select(p => p.InvoiceId).ToList();
+        var own = await db.Invoices.AsNoTracking().CountAsync(i => ids.Contains(i.Id) && i.AccountId == account.Id, ct);
+        if (own != ids.Count)
+        {
+            await LoadAsync(ct);
+            ModelState.AddModelError("", l["One of these invoices is not this account's. Nothing was charged."]);
+            return Page();
+        }
+
+        var start = await attempts.StartAsync(
+            new PaymentPlan(ConfirmKey, AttemptOrigin.Customer, User.FindFirstValue(ClaimTypes.NameIdentifier), account.Id, MethodId.Value, parts), ct);
+        switch (start)
+        {
+            case AttemptStart.Refused refused:
+                await LoadAsync(ct);
+                Sel = string.Join(",", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.InvoiceId}:{p.Amount}")));
+                ModelState.AddModelError("", refused.Message);
+                return Page();
+            case AttemptStart.Created created:
+                await attempts.ChargeAsync(created.Attempt.Id, ct);
+                return Redirect("/pay/done/" + created.Attempt.Id.ToString("N"));
+            case AttemptStart.Replayed replayed:
+                return Redirect("/pay/done/" + replayed.Attempt.Id.ToString("N"));
+            default:
+                throw new InvalidOperationException("Unknown start result.");
+        }
+    }
+
+    /// <summary>A method id that is not one of this account's: as if the page did not exist for it.</summary>
+    private async Task<bool> ForeignMethodAsync(CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        return MethodId is long id && !await db.SavedPaymentMethods.AnyAsync(m => m.Id == id && m.AccountId == account.Id, ct);
+    }
+
+    /// <summary>The selection as the form posted it, "id:amount,..." (amounts as typed, validated in <see cref="Plan"/>).</summary>
+    private string SelectionFromForm() =>
+        Pick.Count == 0 && Request.Method == HttpMethods.Get ? Sel ?? ""
+        : string.Join(",", Pick.Distinct().Select(id => id.ToString(CultureInfo.InvariantCulture) + ":" + (Amount.GetValueOrDefault(id) ?? "").Replace(",", ".", StringComparison.Ordinal)));
+
+    /// <summary>What each invoice receives, or null with the form's errors set.</summary>
+    private List<(OpenInvoice Invoice, decimal Amount)>? Plan()
+    {
+        if (Methods.FirstOrDefault(m => m.Id == MethodId) is not { } method)
+        {
+            ModelState.AddModelError(nameof(MethodId), l["Choose how to pay, or add a payment method."]);
+        }
+        else if (method.Expired)
+        {
+            ModelState.AddModelError(nameof(MethodId), l["That card has expired; choose another or add a new one."]);
+        }
+
+        var parts = new List<(OpenInvoice, decimal)>();
+        if (Mode == "amount")
+        {
+            if (!TryAmount(Total, out var total))
+            {
+                ModelState.AddModelError(nameof(Total), l["Enter the amount to pay, for example 250.00."]);
+                return null;
+            }
+
+            var available = Invoices.Sum(i => i.Available);
+            if (AmountProblem(total, nameof(Total)))
+            {
+                return null;
+            }
+
+            if (total > available)
+            {
+                ModelState.AddModelError(nameof(Total), l["That is more than the {0} open on the account. Pay at most what is open.", Money(available)]);
+                return null;
+            }
+
+            var left = total;
+            foreach (var invoice in Invoices.Where(i => i.Available > 0m).OrderBy(i => i.DueDate).ThenBy(i => i.IssueDate).ThenBy(i => i.Number, StringComparer.Ordinal))
+            {
+                if (left <= 0m)
+                {
+                    break;
+                }
+
+                var take = Math.Min(left, invoice.Available);
+                parts.Add((invoice, take));
+                left -= take;
+            }
+
+            return ModelState.IsValid ? parts : null;
+        }
+
+        var chosen = ParseSelection(Sel);
+        if (chosen.Count == 0)
+        {
+            ModelState.AddModelError(nameof(Pick), l["Choose at least one invoice to pay."]);
+            return null;
+        }
+
+        foreach (var (id, text) in chosen)
+        {
+            var invoice = Invoices.FirstOrDefault(i => i.Id == id);
+            if (invoice is null)
+            {
+                ModelState.AddModelError(nameof(Pick), l["One of the chosen invoices is paid, void or not this account's; choose again."]);
+                return null;
+            }
+
+            var key = $"Amount[{id.ToString(CultureInfo.InvariantCulture)}]";
+            var amount = invoice.Available;
+            if (!string.IsNullOrWhiteSpace(text) && !TryAmount(text, out amount))
+            {
+                ModelState.AddModelError(key, l["Invoice {0}: enter an amount, for example 250.00.", invoice.Number]);
+                continue;
+            }
+
+            if (AmountProblem(amount, key, invoice.Number))
+            {
+                continue;
+            }
+
+            if (amount > invoice.Available)
+            {
+                ModelState.AddModelError(key, l["Invoice {0} has {1} left to pay; pay at most that.", invoice.Number, Money(invoice.Available)]);
+                continue;
+            }
+
+            parts.Add((invoice, amount));
+        }
+
+        return ModelState.IsValid ? parts : null;
+    }
+
+    private bool AmountProblem(decimal amount, string key, string? invoice = null)
+    {
+        if (amount <= 0m)
+        {
+            ModelState.AddModelError(key, invoice is null ? l["Enter an amount greater than zero."] : l["Invoice {0}: enter an amount greater than zero.", invoice]);
+            return true;
+        }
+
+        if (!Currencies.FitsMinorUnit(amount, Currency))
+        {
+            ModelState.AddModelError(key, l["{0} amounts have at most {1} decimals.", Currency, Currencies.Exponent(Currency)]);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool TryAmount(string? text, out decimal amount)
+    {
+        amount = 0m;
+        var t = text?.Trim().Replace(",", ".", StringComparison.Ordinal);
+        return !string.IsNullOrEmpty(t) && t.Length <= 20
+            && decimal.TryParse(t, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out amount);
+    }
+
+    private static List<(long Id, string Text)> ParseSelection(string? sel) =>
+        (sel ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => s.Split(':', 2))
+            .Where(s => long.TryParse(s[0], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(s => (long.Parse(s[0], NumberStyles.None, CultureInfo.InvariantCulture), s.Length > 1 ? s[1] : ""))
+            .DistinctBy(s => s.Item1)
+            .Take(ListLimit)
+            .ToList();
+
+    private static List<PlannedPart>? ParseReviewed(string? reviewed)
+    {
+        var parts = new List<PlannedPart>();
+        foreach (var item in (reviewed ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = item.Split(':');
+            if (f.Length != 3
+                || !long.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                || !decimal.TryParse(f[1], NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount)
+                || !long.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                return null;
+            }
+
+            parts.Add(new PlannedPart(id, amount, version));
+        }
+
+        return parts.Count is > 0 and <= ListLimit ? parts : null;
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        Currency = account.Currency;
+        Mode = Mode == "amount" ? "amount" : "invoices";
+        // Oldest first from the small open-invoice index; the open amount less what attempts in progress hold.
+        var rows = await db.Invoices.AsNoTracking()
+            .Where(i => i.AccountId == account.Id && i.OpenAmount > 0m && !i.IsVoid)
+            .OrderBy(i => i.DueDate).ThenBy(i => i.Id)
+            .Select(i => new OpenInvoice(i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.Total, i.OpenAmount, i.OpenAmount - i.ReservedAmount, i.Version))
+            .Take(ListLimit + 1)
+            .ToListAsync(ct);
+        TooMany = rows.Count > ListLimit;
+        Invoices = rows.Take(ListLimit).ToList();
+        await LoadMethodsAsync(ct);
+    }
+
+    private async Task LoadMethodsAsync(CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        var today = await clock.TodayAsync(ct);
+        var methods = await db.SavedPaymentMethods.AsNoTracking()
+            .Where(m => m.AccountId == account.Id && m.Gateway == gateway.Name)
+            .OrderByDescending(m => m.IsDefault).ThenBy(m => m.Id)
+            .Take(50)
+            .ToListAsync(ct);
+        Methods = methods.Select(m => new MethodOption(m.Id, m.Kind, m.Detail, m.ExpiryMonth, m.ExpiryYear, m.IsDefault, m.IsExpired(today))).ToList();
+    }
+
+    private async Task<long?> SaveReturnedMethodAsync(string setup, CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        var method = await PaymentMethodSaving.SaveAsync(db, gateway, HttpContext, account, setup, ct);
+        if (method is null)
+        {
+            Notice = l["The payment method could not be read back from the gateway; add it again."];
+        }
+
+        return method?.Id;
+    }
+
+    public string Money(decimal amount) => Currencies.Format(amount, Currency, CultureInfo.CurrentCulture);
+
+    /// <summary>The amount prefilled for an invoice: what the selection says, else everything left to pay.</summary>
+    public string AmountFor(OpenInvoice invoice) =>
+        ParseSelection(Sel).Where(s => s.Id == invoice.Id).Select(s => s.Text).FirstOrDefault() is { Length: > 0 } typed
+            ? typed
+            : invoice.Available.ToString("0." + new string('0', Currencies.Exponent(invoice.Currency)), CultureInfo.InvariantCulture);
+
+    public bool IsPicked(OpenInvoice invoice) => ParseSelection(Sel).Any(s => s.Id == invoice.Id);
+
+    public sealed record OpenInvoice(long Id, string Number, DateOnly IssueDate, DateOnly DueDate, string Currency, decimal Total, decimal Open, decimal Available, long Version);
+
+    public sealed record MethodOption(long Id, PaymentMethodKind Kind, string Detail, int? ExpiryMonth, int? ExpiryYear, bool IsDefault, bool Expired);
+
+    public sealed record ReviewLine(OpenInvoice Invoice, decimal Amount);
+}

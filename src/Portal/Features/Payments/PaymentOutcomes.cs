@@ -1,0 +1,201 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Features.Identity;
+using Portal.Features.Ledger;
+using Portal.Infrastructure.Activity;
+using Portal.Infrastructure.Email;
+using Portal.Infrastructure.Events;
+using Portal.Infrastructure.Payments;
+
+namespace Portal.Features.Payments;
+
+/// <summary>
+/// The one function that records what became of a payment attempt. The request that charged, the
+/// return from 3-D Secure, the reconciler and gateway webhooks all call it. In one transaction it moves
+/// the attempt's state conditionally (guarded by its version: a terminal state never changes, and of
+/// two recorders racing one wins and the other re-reads), releases the reservations, allocates the
+/// payments through the <see cref="Ledger.Ledger"/>, and writes the events, e-mails and activity.
+/// </summary>
+public sealed class PaymentOutcomes(
+    PortalDb db,
+    Ledger.Ledger ledger,
+    IntegrationEvents events,
+    ActivityLog activity,
+    EmailOutbox outbox,
+    PublicLinks links,
+    TimeProvider time,
+    ILogger<PaymentOutcomes> logger)
+{
+    /// <summary>How long a confirmed payment may stay unknown before the console asks a person to look at it.</summary>
+    public static readonly TimeSpan ReviewAfter = TimeSpan.FromDays(1);
+
+    /// <summary>Records the gateway's answer; returns the attempt's state afterwards.</summary>
+    public async Task<AttemptState> RecordAsync(Guid attemptId, ChargeResult result, string source, CancellationToken ct)
+    {
+        for (var round = 0; ; round++)
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var attempt = await db.PaymentAttempts.Include(a => a.Parts).SingleAsync(a => a.Id == attemptId, ct);
+            if (attempt.IsTerminal)
+            {
+                return attempt.State;
+            }
+
+            var now = time.GetUtcNow().UtcDateTime;
+            var next = result.Status switch
+            {
+                ChargeStatus.Succeeded => AttemptState.Succeeded,
+                ChargeStatus.Declined or ChargeStatus.NotFound => AttemptState.Failed,
+                ChargeStatus.Processing => AttemptState.Processing,
+                _ => AttemptState.RequiresAction,
+            };
+            attempt.GatewayReference = result.Reference ?? attempt.GatewayReference;
+            attempt.ActionUrl = next == AttemptState.RequiresAction ? result.ActionUrl : null;
+            attempt.UpdatedAt = now;
+            attempt.Version++;
+            if (next != attempt.State)
+            {
+                attempt.State = next;
+            }
+
+            if (attempt.IsTerminal)
+            {
+                attempt.SettledAt = now;
+                attempt.DeclineCode = result.DeclineCode;
+                attempt.FailureReason = next == AttemptState.Failed ? FailureText(result) : null;
+                await SettleAsync(attempt, source, now, ct);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return attempt.State;
+            }
+            catch (DbUpdateConcurrencyException) when (round < 8)
+            {
+                // Another recorder moved the attempt, or a billing-system payment touched an invoice: read again.
+                await tx.RollbackAsync(ct);
+                logger.LogInformation("Payment attempt {Attempt}: concurrent change while recording {Status}; reading again.", attemptId, result.Status);
+            }
+        }
+    }
+
+    private async Task SettleAsync(PaymentAttempt attempt, string source, DateTime now, CancellationToken ct)
+    {
+        var invoiceIds = attempt.Parts.Select(p => p.InvoiceId).ToList();
+        var invoices = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        var paymentIds = attempt.Parts.Select(p => p.PaymentId).Distinct().ToList();
+        var payments = await db.Payments.Include(p => p.Allocations).Where(p => paymentIds.Contains(p.Id)).ToListAsync(ct);
+        var accountIds = payments.Select(p => p.AccountId).Distinct().ToList();
+        var accountRefs = await db.Accounts.Where(a => accountIds.Contains(a.Id)).Select(a => new { a.Id, a.ExternalId }).ToDictionaryAsync(a => a.Id, a => a.ExternalId, ct);
+        var succeeded = attempt.State == AttemptState.Succeeded;
+
+        foreach (var payment in payments.OrderBy(p => p.Id))
+        {
+            var parts = attempt.Parts.Where(p => p.PaymentId == payment.Id).OrderBy(p => p.Id).ToList();
+            var surplus = new List<object>();
+            var allocate = new List<AllocationPart>();
+            foreach (var part in parts)
+            {
+                var invoice = invoices[part.InvoiceId];
+                Ledger.Ledger.ReleaseReservation(invoice, part.Amount);
+                if (!succeeded)
+                {
+                    continue;
+                }
+
+                // Money for an invoice the billing system meanwhile marked paid stays unapplied on the
+                // payment (and is reported), never silently moved to another invoice.
+                var apply = invoice.IsVoid ? 0m : Math.Min(part.Amount, invoice.OpenAmount);
+                if (apply > 0m)
+                {
+                    allocate.Add(new AllocationPart(invoice, apply));
+                }
+
+                if (apply < part.Amount)
+                {
+                    surplus.Add(new { invoice = invoice.Number, amount = part.Amount - apply });
+                }
+            }
+
+            payment.Status = succeeded ? PaymentStatus.Succeeded : PaymentStatus.Failed;
+            payment.GatewayReference = attempt.GatewayReference;
+            payment.FailureReason = attempt.FailureReason;
+            payment.ReceivedAt = now;
+            if (succeeded && ledger.AllocatePayment(payment, allocate) is LedgerResult.Refused refused)
+            {
+                // The amounts above never exceed an invoice's open amount; reaching this is a bug.
+                throw new InvalidOperationException($"Allocating payment {payment.Number} was refused: {refused.Message}");
+            }
+
+            var accountRef = accountRefs.GetValueOrDefault(payment.AccountId);
+            var payload = new
+            {
+                number = payment.Number,
+                attemptId = attempt.Id,
+                origin = attempt.Origin.ToString().ToLowerInvariant(),
+                gateway = attempt.Gateway,
+                gatewayReference = attempt.GatewayReference,
+                currency = payment.Currency,
+                amount = payment.Amount,
+                unappliedAmount = succeeded ? payment.UnappliedAmount : 0m,
+                method = payment.MethodDetail,
+                allocations = payment.Allocations.Select(a => new { invoice = invoices[a.InvoiceId].Number, invoiceExternalId = invoices[a.InvoiceId].ExternalId, amount = a.Amount }).ToList(),
+                surplus,
+                declineCode = attempt.DeclineCode,
+                failureReason = attempt.FailureReason,
+            };
+            events.Record(succeeded ? "payment.succeeded" : "payment.failed", payment.AccountId, accountRef, payload);
+            activity.Record(succeeded ? "payment.succeeded" : "payment.failed", attempt.UserId, payment.AccountId,
+                $"{payment.Number} {payment.Amount.ToString(CultureInfo.InvariantCulture)} {payment.Currency} ({source})");
+        }
+
+        await MailAsync(attempt, payments, ct);
+    }
+
+    private async Task MailAsync(PaymentAttempt attempt, List<Payment> payments, CancellationToken ct)
+    {
+        var kind = attempt.State == AttemptState.Succeeded ? NotificationKinds.PaymentReceipt : NotificationKinds.PaymentFailed;
+        // The customer who paid; for autopay, the account's payers.
+        var accountIds = payments.Select(p => p.AccountId).Distinct().ToList();
+        var recipients = attempt.UserId is not null
+            ? await db.Users.Where(u => u.Id == attempt.UserId).Select(u => new { u.Email, u.Notifications }).ToListAsync(ct)
+            : await db.Memberships.Where(m => accountIds.Contains(m.AccountId) && (m.Permissions & Permissions.Pay) == Permissions.Pay)
+                .Select(m => new { m.User!.Email, m.User.Notifications }).Distinct().ToListAsync(ct);
+        foreach (var to in recipients.Where(r => r.Email is not null && (r.Notifications & kind) == kind))
+        {
+            foreach (var payment in payments)
+            {
+                var link = links.To("/payments/" + Uri.EscapeDataString(payment.Number));
+                var amount = payment.Amount.ToString("0.####", CultureInfo.InvariantCulture) + " " + payment.Currency;
+                if (attempt.State == AttemptState.Succeeded)
+                {
+                    outbox.Enqueue(to.Email!, $"Payment receipt {payment.Number}",
+                        $"Thank you: we received your payment of {amount} ({payment.MethodDetail}).\n\nReceipt {payment.Number}: {link}\n", null, "payment-receipt", payment.AccountId);
+                }
+                else
+                {
+                    outbox.Enqueue(to.Email!, $"Payment {payment.Number} did not go through",
+                        $"Your payment of {amount} ({payment.MethodDetail}) did not go through: {attempt.FailureReason}\n\nNothing was charged. Pay again: {links.To("/pay")}\n", null, "payment-failed", payment.AccountId);
+                }
+            }
+        }
+    }
+
+    /// <summary>What the customer reads when a charge fails; never the gateway's raw error.</summary>
+    public static string FailureText(ChargeResult result) => result.Status == ChargeStatus.NotFound
+        ? "The payment did not reach the card issuer; nothing was charged."
+        : result.DeclineCode switch
+        {
+            "insufficient_funds" => "The card has insufficient funds.",
+            "expired_card" => "The card has expired.",
+            "authentication_required" => "The card needs you to confirm each payment; pay it yourself from the Pay page.",
+            "authentication_failed" => "The payment was not confirmed at the card issuer.",
+            "debit_failed" => "The bank refused the debit.",
+            _ => "The card was declined.",
+        };
+}

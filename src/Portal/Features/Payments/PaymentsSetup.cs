@@ -1,0 +1,38 @@
+using Portal.Infrastructure.Payments;
+using Portal.Infrastructure.Payments.TestGateway;
+using Portal.Infrastructure.Workers;
+
+namespace Portal.Features.Payments;
+
+public static class PaymentsSetup
+{
+    /// <summary>
+    /// The gateway chosen by <c>Payments:Gateway</c> (<c>Test</c>, the offline default), payment attempts,
+    /// the one outcome recorder and the reconciliation worker.
+    /// </summary>
+    public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var gateway = configuration["Payments:Gateway"] ?? TestPaymentGateway.GatewayName;
+        if (!string.Equals(gateway, TestPaymentGateway.GatewayName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Payments:Gateway '{gateway}' is not available; use 'Test'.");
+        }
+
+        services.AddOptions<TestGatewayOptions>().Bind(configuration.GetSection("Payments:Test"));
+        services.AddSingleton<TestPaymentGateway>();
+        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<TestPaymentGateway>());
+        services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection("Payments:Reconciler"));
+        services.AddWorkerOptions(configuration);
+        services.AddScoped<PaymentOutcomes>();
+        services.AddScoped<PaymentAttempts>();
+        services.AddSingleton<PaymentReconciler>();
+        if (configuration.WorkersEnabled())
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<PaymentReconciler>());
+        }
+
+        return builder;
+    }
+}

@@ -25,6 +25,16 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
 
     public void OnPost(int? status) => Describe(status);
 
+    // Re-executed with the failed request's method (PUT, DELETE, OPTIONS, ...): no handler matches
+    // those, so the page describes the status here instead of rendering empty.
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        if (context.HandlerMethod is null)
+        {
+            Describe(int.TryParse(RouteData.Values["status"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var status) ? status : null);
+        }
+    }
+
     private void Describe(int? status)
     {
         var code = status ?? StatusCodes.Status500InternalServerError;
@@ -33,7 +43,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
         {
             StatusCodes.Status404NotFound => (l["Page not found"].Value, l["We could not find that page. It may have moved, or it belongs to an account you cannot see."].Value),
             StatusCodes.Status403Forbidden => (l["Not allowed"].Value, l["Your user does not have permission for this page. Ask a user administrator at your company."].Value),
-            StatusCodes.Status400BadRequest => (l["Something was not right"].Value, l["The request could not be understood. Go back and try again."].Value),
+            StatusCodes.Status400BadRequest or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status413PayloadTooLarge => (l["Something was not right"].Value, l["The request could not be understood. Go back and try again."].Value),
             StatusCodes.Status429TooManyRequests => (l["Too many attempts"].Value, l["Please wait a moment and try again."].Value),
             _ => (l["Something went wrong"].Value, l["We could not complete that. Nothing was changed. Please try again in a moment."].Value),
         };

@@ -17,7 +17,14 @@ public sealed class AttachmentModel(PortalDb db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string number, long id, CancellationToken ct)
     {
-        var accountId = HttpContext.CurrentAccount().Id;
+        // The same permission as the invoice PDF: attachments are often the billing system's own PDF of it.
+        var account = HttpContext.CurrentAccount();
+        if (!account.SeesMoney)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var accountId = account.Id;
         var file = await db.InvoiceAttachments.AsNoTracking()
             .Where(a => a.Id == id)
             .Join(db.Invoices.Where(i => i.AccountId == accountId && i.Number == number), a => a.InvoiceId, i => i.Id, (a, i) => a)

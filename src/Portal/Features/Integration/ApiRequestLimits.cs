@@ -19,12 +19,17 @@ public static class ApiRequestLimits
                 return TooLarge(http, maxBodyBytes);
             }
 
-            // A chunked body has no length up front: Kestrel counts it and fails the read with a 413
-            // BadHttpRequestException, which the endpoint's binding answers as 413 (a problem, by the
-            // status code pages).
+            // A chunked body has no length up front: it is counted as it is read, and the read past the
+            // limit fails with a 413 BadHttpRequestException, which the endpoint's binding answers as 413
+            // (a problem, by the status code pages). Kestrel's own limit says the same where it applies.
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
                 limit.MaxRequestBodySize = maxBodyBytes;
+            }
+
+            if (http.Request.ContentLength is null)
+            {
+                http.Request.Body = new CountingStream(http.Request.Body, maxBodyBytes);
             }
 
             return next(http);
@@ -35,4 +40,49 @@ public static class ApiRequestLimits
             title: "Request body too large",
             detail: $"The body may be at most {maxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes.",
             statusCode: StatusCodes.Status413PayloadTooLarge).ExecuteAsync(http);
+}
+
+/// <summary>Reads through to the request body and fails a read that goes past the limit.</summary>
+internal sealed class CountingStream(Stream inner, long limit) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Count(int read)
+    {
+        _read += read;
+        if (_read > limit)
+        {
+            throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        return read;
+    }
 }

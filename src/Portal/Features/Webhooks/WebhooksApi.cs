@@ -54,13 +54,19 @@ public static partial class WebhooksApi
     }
 
     private static async Task<Results<Created<WebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string name, WebhookRequest request, PortalDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider time, CancellationToken ct)
+        string name, WebhookRequest request, PortalDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, WebhookAddressGuard guard, TimeProvider time, CancellationToken ct)
     {
         var existing = await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Name == name, ct);
         var errors = Validate(name, request, existing is null, options.Value.AllowHttpLoopback);
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
+        }
+
+        // No receiver inside the portal's own network (SSRF); checked again at every delivery.
+        if (await guard.RefusalAsync(new Uri(request.Url!), ct) is { } refusal)
+        {
+            return ApiProblems.Invalid("url", refusal);
         }
 
         // Whole milliseconds: what this answer says is what both databases give back later.

@@ -76,7 +76,11 @@ public static class WebSetup
         app.UseTransportSecurity();
         // API callers always get RFC 9457 problem bodies, a 500 included (IProblemDetailsService);
         // people get the readable error page.
-        app.UseWhen(IsApi, api => api.UseExceptionHandler());
+        app.UseWhen(IsApi, api => api.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A body the server could not read (too large, cut short) keeps its own 4xx.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        }));
         if (!app.Environment.IsDevelopment())
         {
             app.UseWhen(ctx => !IsApi(ctx), web => web.UseExceptionHandler("/error"));

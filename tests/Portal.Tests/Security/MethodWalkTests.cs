@@ -62,7 +62,11 @@ public sealed class MethodWalkTests : IAsyncLifetime
                     {
                         problems.Add($"{identity}: {method} {route.Url} answered {status}");
                     }
-                    else if (route.PageMethods is { } handled && !handled.Contains(method == "HEAD" ? "GET" : method) && status is >= 200 and < 300)
+                    else if (method == "OPTIONS" && route.PageMethods is not null && (status != 204 || !response.Content.Headers.Allow.Any()))
+                    {
+                        problems.Add($"{identity}: OPTIONS {route.Url} answered {status}, expected 204 with Allow");
+                    }
+                    else if (route.PageMethods is { } handled && !handled.Contains(method == "HEAD" ? "GET" : method) && method != "OPTIONS" && status is >= 200 and < 300)
                     {
                         problems.Add($"{identity}: {method} {route.Url} answered {status}, but the page has no handler for {method} (expected 405)");
                     }

@@ -45,7 +45,8 @@ public sealed class OpenApiFuzzTests : IAsyncLifetime
 
     private static readonly string[] HostilePathValues =
     [
-        "%00", "%2e%2e%2f%2e%2e", "%2F", "..", "%E2%80%AE", "%F0%9F%98%80", new string('x', 3000), "'%20OR%201=1--", "%0d%0aX:1", "%ff", "%C0%AF",
+        // Not %00: the test server's own URL decoder throws on it before the app sees it (Kestrel answers 400 itself).
+        "%2e%2e%2f%2e%2e", "%2F", "..", "%E2%80%AE", "%F0%9F%98%80", new string('x', 3000), "'%20OR%201=1--", "%0d%0aX:1", "%ff", "%C0%AF",
     ];
 
     private readonly PortalFactory _portal = new();

@@ -25,19 +25,18 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
 
     public void OnPost(int? status) => Describe(status);
 
-    // Re-executed with the failed request's method (PUT, DELETE, OPTIONS, ...): no handler matches
-    // those, so the page describes the status here instead of rendering empty.
-    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
-    {
-        if (context.HandlerMethod is null)
-        {
-            Describe(int.TryParse(RouteData.Values["status"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var status) ? status : null);
-        }
-    }
+    // Re-executed with the failed request's method: the error page answers those too.
+    public void OnPut(int? status) => Describe(status);
+
+    public void OnPatch(int? status) => Describe(status);
+
+    public void OnDelete(int? status) => Describe(status);
 
     private void Describe(int? status)
     {
-        var code = status ?? StatusCodes.Status500InternalServerError;
+        // No status: the exception handler's re-execution (a 500), or someone opening /error by hand (nothing there).
+        var failed = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>() is not null;
+        var code = status ?? (failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status404NotFound);
         Response.StatusCode = code;
         (Title, Message) = code switch
         {

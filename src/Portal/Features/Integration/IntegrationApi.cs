@@ -47,8 +47,8 @@ public static class IntegrationApi
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         // Any error the framework answers without a body (an unknown route, a wrong method, a body it
         // could not bind or too large) becomes RFC 9457 ProblemDetails; a refused key is one already.
-        var maxBody = app.Configuration.GetValue("IntegrationApi:MaxRequestBodyBytes", ApiRequestLimits.DefaultMaxRequestBodyBytes);
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages().UseApiRequestLimits(maxBody));
+        var maxBody = app.Configuration.GetValue("IntegrationApi:MaxRequestBodyBytes", ApiTransport.DefaultMaxRequestBodyBytes);
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages().UseApiTransport(maxBody));
         var group = app.MapGroup("/api/v1")
             .RequireAuthorization(new AuthorizeAttribute { Policy = Policy, AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName })
             .DisableAntiforgery()

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc.Filters;
 namespace Portal.Infrastructure.Security;
 
 /// <summary>
-/// A request whose method no handler of the page takes (a POST to a page with only OnGet, a PUT, an
-/// OPTIONS) is answered 405 with <c>Allow</c>. Razor Pages would otherwise render the view without
+/// A request whose method no handler of the page takes (a POST to a page with only OnGet, a PUT) is
+/// answered 405 with <c>Allow</c>; an OPTIONS request gets 204 with <c>Allow</c>. Razor Pages would otherwise render the view without
 /// running any handler, with an empty model, and the view would throw.
 /// </summary>
 internal sealed class UnhandledMethodFilter : IAsyncPageFilter, IOrderedFilter
@@ -33,7 +33,8 @@ internal sealed class UnhandledMethodFilter : IAsyncPageFilter, IOrderedFilter
             ? ["GET", "HEAD"]
             : handlers.Select(h => h.HttpMethod.ToUpperInvariant()).SelectMany(m => m == "GET" ? new[] { "GET", "HEAD" } : [m]).Distinct().ToArray();
         http.Response.Headers.Allow = string.Join(", ", allowed);
-        context.Result = new StatusCodeResult(StatusCodes.Status405MethodNotAllowed);
+        // OPTIONS asks which methods there are: the Allow header is the answer.
+        context.Result = new StatusCodeResult(HttpMethods.IsOptions(method) ? StatusCodes.Status204NoContent : StatusCodes.Status405MethodNotAllowed);
         return Task.CompletedTask;
     }
 }

@@ -3,20 +3,29 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Portal.Features.Integration;
 
 /// <summary>
-/// The integration API's transport limits, before any endpoint reads a byte: a body larger than
+/// The integration API's transport, before any endpoint reads a byte: a body larger than
 /// <c>IntegrationApi:MaxRequestBodyBytes</c> (default 8 MiB, far above the largest batch the limits
-/// allow) is a 413 problem, declared or streamed.
+/// allow) is a 413 problem, declared or streamed; a JSON media type in any spelling is read as JSON,
+/// and JSON in any charset but UTF-8 (RFC 8259) is a 415 problem.
 /// </summary>
-public static class ApiRequestLimits
+public static class ApiTransport
 {
     public const long DefaultMaxRequestBodyBytes = 8 * 1024 * 1024;
 
-    public static IApplicationBuilder UseApiRequestLimits(this IApplicationBuilder api, long maxBodyBytes) =>
+    public static IApplicationBuilder UseApiTransport(this IApplicationBuilder api, long maxBodyBytes) =>
         api.Use((http, next) =>
         {
             if (http.Request.ContentLength > maxBodyBytes)
             {
                 return TooLarge(http, maxBodyBytes);
+            }
+
+            if (http.Request.ContentType is { } contentType && !NormaliseJsonContentType(http.Request, contentType))
+            {
+                return Results.Problem(
+                    title: "Unsupported media type",
+                    detail: "Send the body as application/json in UTF-8.",
+                    statusCode: StatusCodes.Status415UnsupportedMediaType).ExecuteAsync(http);
             }
 
             // A chunked body has no length up front: it is counted as it is read, and the read past the
@@ -34,6 +43,37 @@ public static class ApiRequestLimits
 
             return next(http);
         });
+
+    /// <summary>
+    /// Rewrites a JSON media type to plain <c>application/json</c> (the framework's reader throws on an
+    /// unknown or quoted charset); false for JSON in another charset. Other media types are left for the
+    /// endpoint to refuse (415).
+    /// </summary>
+    private static bool NormaliseJsonContentType(HttpRequest request, string contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            request.ContentType = "application/octet-stream";
+            return true;
+        }
+
+        var type = media.MediaType.Value ?? "";
+        var isJson = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        if (!isJson)
+        {
+            return true;
+        }
+
+        var charset = media.Charset.Value?.Trim('"');
+        if (media.Charset.HasValue && !string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase) && !string.Equals(charset, "utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        request.ContentType = "application/json";
+        return true;
+    }
 
     private static Task TooLarge(HttpContext http, long maxBodyBytes) =>
         Results.Problem(

@@ -10,6 +10,7 @@ namespace Portal.Features.ActivityTrail;
 /// The current account's activity trail, for its user administrators: what was done on the account, and
 /// the sign-in events of its users (those are recorded per user, without an account).
 /// </summary>
+[RequiresPermission(Permissions.ManageUsers)]
 public sealed class IndexModel(PortalDb db) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -23,11 +24,6 @@ public sealed class IndexModel(PortalDb db) : PageModel
     public async Task<IActionResult> OnGetAsync()
     {
         var account = HttpContext.CurrentAccount();
-        if (!account.Can(Permissions.ManageUsers))
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
-        }
-
         var members = db.Memberships.Where(m => m.AccountId == account.Id || m.AccountId == account.ParentAccountId).Select(m => m.UserId);
         var query = db.ActivityEntries.Where(a => a.AccountId == account.Id || (a.AccountId == null && members.Contains(a.UserId!)));
         Trail = await TrailQuery.ReadAsync(db, query.OfKind(Kind), After, HttpContext.RequestAborted);

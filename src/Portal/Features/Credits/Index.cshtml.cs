@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Accounts;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Paging;
 using Portal.Resources;
@@ -11,6 +12,7 @@ using Portal.Resources;
 namespace Portal.Features.Credits;
 
 /// <summary>The account's credit memos, newest first, keyset-paged; only for users who see money.</summary>
+[RequiresPermission(Permissions.SeeMoney)]
 public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
 {
     public const int PageSize = 25;
@@ -38,11 +40,6 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var account = HttpContext.CurrentAccount();
-        if (!account.SeesMoney)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
-        }
-
         if (Show is not (null or "all" or "open"))
         {
             Notices.Add(l["Unknown filter; showing all credit memos."]);

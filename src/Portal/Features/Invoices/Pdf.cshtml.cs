@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Accounts;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
@@ -12,6 +13,8 @@ using Portal.Resources;
 namespace Portal.Features.Invoices;
 
 /// <summary>The invoice PDF, as a download; every download is on the account's activity trail.</summary>
+/// <remarks>The PDF is all amounts: a user who may not see money gets the plain "not allowed" page.</remarks>
+[RequiresPermission(Permissions.SeeMoney)]
 public sealed class PdfModel(
     PortalDb db, OperatorSettingsCache settings, OperatorClock clock, ActivityLog activity, IStringLocalizer<SharedResource> l) : PageModel
 {
@@ -22,12 +25,6 @@ public sealed class PdfModel(
         if (invoice is null)
         {
             return NotFound();
-        }
-
-        // The PDF is all amounts: a user who may not see money gets the plain "not allowed" page.
-        if (!account.SeesMoney)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
         }
 
         var status = InvoiceStatuses.Of(invoice.IsVoid, invoice.Total, invoice.Open, invoice.DueDate, await clock.TodayAsync(ct));

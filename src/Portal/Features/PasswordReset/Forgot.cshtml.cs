@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Operator;
 using Portal.Features.Identity;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Activity;
@@ -19,6 +20,7 @@ namespace Portal.Features.PasswordReset;
 /// </summary>
 [AllowAnonymous]
 [WithoutAccountScope]
+[RequiresFeature(PortalFeature.ForgotPassword)]
 public sealed class ForgotModel(
     PortalDb db,
     UserManager<PortalUser> users,
@@ -35,18 +37,14 @@ public sealed class ForgotModel(
 
     public string? Error { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync() =>
-        (await settingsCache.GetAsync(HttpContext.RequestAborted)).ForgotPasswordEnabled ? Page() : NotFound();
+    public void OnGet()
+    {
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
         var ct = HttpContext.RequestAborted;
         var settings = await settingsCache.GetAsync(ct);
-        if (!settings.ForgotPasswordEnabled)
-        {
-            return NotFound();
-        }
-
         var email = (Email ?? "").Trim();
         if (email.Length is 0 or > 256 || !email.Contains('@', StringComparison.Ordinal))
         {

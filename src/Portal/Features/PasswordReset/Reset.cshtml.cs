@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Operator;
 using Portal.Features.Identity;
 using Portal.Features.Sessions;
 using Portal.Infrastructure;
@@ -21,6 +22,7 @@ namespace Portal.Features.PasswordReset;
 /// </summary>
 [AllowAnonymous]
 [WithoutAccountScope]
+[RequiresFeature(PortalFeature.ForgotPassword)]
 public sealed class ResetModel(
     PortalDb db,
     UserManager<PortalUser> users,
@@ -46,18 +48,14 @@ public sealed class ResetModel(
 
     public bool Done { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync() =>
-        (await settingsCache.GetAsync(HttpContext.RequestAborted)).ForgotPasswordEnabled ? Page() : NotFound();
+    public void OnGet()
+    {
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
         var ct = HttpContext.RequestAborted;
         var settings = await settingsCache.GetAsync(ct);
-        if (!settings.ForgotPasswordEnabled)
-        {
-            return NotFound();
-        }
-
         if (string.IsNullOrEmpty(Password) || Password != ConfirmPassword)
         {
             ModelState.AddModelError(nameof(ConfirmPassword), l["The two passwords are not the same."]);

@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Features.Accounts;
 using Portal.Infrastructure.AccountScope;
 
 namespace Portal.Features.Payments;
 
 /// <summary>The receipt of one payment: what was paid, how, and which invoices it settled.</summary>
+[RequiresPermission(Permissions.SeeMoney)]
 public sealed class DetailsModel(PortalDb db) : PageModel
 {
     public Receipt Payment { get; private set; } = null!;
@@ -14,11 +16,6 @@ public sealed class DetailsModel(PortalDb db) : PageModel
     public async Task<IActionResult> OnGetAsync(string number, CancellationToken ct)
     {
         var account = HttpContext.CurrentAccount();
-        if (!account.SeesMoney)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
-        }
-
         if (string.IsNullOrEmpty(number) || number.Length > 50)
         {
             return NotFound();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Accounts;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Paging;
 using Portal.Resources;
@@ -11,6 +12,7 @@ using Portal.Resources;
 namespace Portal.Features.Payments;
 
 /// <summary>Payment history, newest first, keyset-paged, with the invoices each payment paid.</summary>
+[RequiresPermission(Permissions.SeeMoney)]
 public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
 {
     public const int PageSize = 25;
@@ -32,11 +34,6 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var account = HttpContext.CurrentAccount();
-        if (!account.SeesMoney)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
-        }
-
         var page = await Keyset.ReadAsync(
             db.Payments.AsNoTracking().Where(p => p.AccountId == account.Id), SortKey, p => p.ReceivedAt, p => p.Id, descending: true, After,
             p => new PaymentRow(p.Id, p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.Status),

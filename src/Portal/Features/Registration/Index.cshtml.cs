@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Operator;
 using Portal.Features.Accounts;
 using Portal.Features.Identity;
-using Portal.Infrastructure;
 using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Events;
@@ -22,10 +22,10 @@ namespace Portal.Features.Registration;
 /// </summary>
 [AllowAnonymous]
 [WithoutAccountScope]
+[RequiresFeature(PortalFeature.RegistrationByPhone)]
 public sealed class IndexModel(
     PortalDb db,
     UserManager<PortalUser> users,
-    OperatorSettingsCache settingsCache,
     ActivityLog activity,
     IntegrationEvents events,
     TimeProvider time,
@@ -45,17 +45,13 @@ public sealed class IndexModel(
 
     public bool Registered { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync() =>
-        (await settingsCache.GetAsync(HttpContext.RequestAborted)).RegistrationByPhoneEnabled ? Page() : NotFound();
+    public void OnGet()
+    {
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
         var ct = HttpContext.RequestAborted;
-        if (!(await settingsCache.GetAsync(ct)).RegistrationByPhoneEnabled)
-        {
-            return NotFound();
-        }
-
         var digits = new string((Input.Phone ?? "").Where(char.IsAsciiDigit).ToArray());
         var email = (Input.Email ?? "").Trim();
         var zip = NormalizeZip(Input.PostalCode);

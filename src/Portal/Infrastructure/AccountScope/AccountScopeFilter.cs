@@ -16,7 +16,9 @@ internal sealed class AccountScopeFilter(AccountScope scope, OperatorSettingsCac
     {
         // Every page renders with the operator's settings (brand, time zone, features): load them
         // here, asynchronously, so that no view has to.
-        context.HttpContext.Items[typeof(Features.Operator.OperatorSettings)] = await settings.GetAsync(context.HttpContext.RequestAborted);
+        var operatorSettings = await settings.GetAsync(context.HttpContext.RequestAborted);
+        context.HttpContext.Items[typeof(Features.Operator.OperatorSettings)] = operatorSettings;
+        var declared = Declared(context);
         var user = context.HttpContext.User;
         // Default on: every page outside the admin console is scoped, unless it says it is not.
         var isCustomerPage = !context.ActionDescriptor.EndpointMetadata.OfType<WithoutAccountScopeAttribute>().Any()
@@ -33,7 +35,31 @@ internal sealed class AccountScopeFilter(AccountScope scope, OperatorSettingsCac
             context.HttpContext.Items[typeof(CurrentAccount)] = current;
         }
 
+        // Features first: a switched-off feature is not there at all, for anyone.
+        switch (PageRequirements.Evaluate(declared, operatorSettings, context.HttpContext.CurrentAccountOrNull()))
+        {
+            case RequirementVerdict.NotFound:
+                context.Result = new NotFoundResult();
+                return;
+            case RequirementVerdict.Forbidden:
+                context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
+                return;
+        }
+
         await next();
+    }
+
+    /// <summary>The requirement attributes of the page class and of the handler that will run.</summary>
+    private static List<object> Declared(PageHandlerExecutingContext context)
+    {
+        var declared = context.ActionDescriptor.EndpointMetadata
+            .Where(m => m is RequiresPermissionAttribute or RequiresFeatureAttribute).ToList();
+        if (context.HandlerMethod?.MethodInfo is { } method)
+        {
+            declared.AddRange(method.GetCustomAttributes(inherit: true).Where(m => m is RequiresPermissionAttribute or RequiresFeatureAttribute));
+        }
+
+        return declared;
     }
 }
 

@@ -57,24 +57,37 @@ public static class WebSetup
                 });
                 o.Conventions.AuthorizeFolder("/Admin", IdentitySetup.StaffPolicy);
             })
-            .AddMvcOptions(o => o.Filters.AddService<AccountScopeFilter>())
+            .AddMvcOptions(o =>
+            {
+                o.Filters.Add(new UnhandledMethodFilter());
+                o.Filters.AddService<AccountScopeFilter>();
+            })
             .AddViewLocalization()
             .AddLocalizedValidation();
         services.AddProblemDetails();
+        builder.AddTransportSecurity();
         return builder;
     }
 
     public static WebApplication UsePortalWeb(this WebApplication app)
     {
+        app.UseTransportSecurity();
+        // API callers always get RFC 9457 problem bodies, a 500 included (IProblemDetailsService);
+        // people get the readable error page.
+        app.UseWhen(IsApi, api => api.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A body the server could not read (too large, cut short) keeps its own 4xx.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        }));
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error");
+            app.UseWhen(ctx => !IsApi(ctx), web => web.UseExceptionHandler("/error"));
             app.UseHsts();
         }
 
         // People get a readable error page; API callers get the bare status (or the endpoint's ProblemDetails).
         app.UseWhen(
-            ctx => !ctx.Request.Path.StartsWithSegments("/api") && !ctx.Request.Path.StartsWithSegments("/openapi"),
+            ctx => !IsApi(ctx),
             branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseSecurityHeaders();
         app.UseStaticFiles();
@@ -87,4 +100,6 @@ public static class WebSetup
         app.MapHealthChecks("/healthz").AllowAnonymous();
         return app;
     }
+
+    private static bool IsApi(HttpContext ctx) => ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/openapi");
 }

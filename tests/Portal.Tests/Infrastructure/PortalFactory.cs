@@ -44,6 +44,8 @@ public sealed partial class PortalFactory : WebApplicationFactory<Program>, IAsy
         builder.UseSetting("Workers:Enabled", "false");
         // Hundreds of logins from one address: rate limits are tested by a factory of their own.
         builder.UseSetting("RateLimits:Enabled", "false");
+        // The tests' webhook receivers listen on loopback, which the address guard refuses unless allowed.
+        builder.UseSetting("Webhooks:AllowedInternalHosts:0", "127.0.0.1");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

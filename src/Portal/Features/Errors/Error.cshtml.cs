@@ -28,16 +28,25 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
 
     public void OnPost(int? status) => Describe(status);
 
+    // Re-executed with the failed request's method: the error page answers those too.
+    public void OnPut(int? status) => Describe(status);
+
+    public void OnPatch(int? status) => Describe(status);
+
+    public void OnDelete(int? status) => Describe(status);
+
     private void Describe(int? status)
     {
-        var code = status ?? StatusCodes.Status500InternalServerError;
+        // No status: the exception handler's re-execution (a 500), or someone opening /error by hand (nothing there).
+        var failed = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>() is not null;
+        var code = status ?? (failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status404NotFound);
         Response.StatusCode = code;
         (Title, Message) = code switch
         {
             StatusCodes.Status404NotFound => (l["Page not found"].Value, l["We could not find that page. It may have moved, or it belongs to an account you cannot see."].Value),
             StatusCodes.Status403Forbidden when IsStaff => (l["Not allowed"].Value, l["This page is for customers. Staff see customer accounts from the console."].Value),
             StatusCodes.Status403Forbidden => (l["Not allowed"].Value, l["Your user does not have permission for this page. Ask a user administrator at your company."].Value),
-            StatusCodes.Status400BadRequest => (l["Something was not right"].Value, l["The request could not be understood. Go back and try again."].Value),
+            StatusCodes.Status400BadRequest or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status413PayloadTooLarge => (l["Something was not right"].Value, l["The request could not be understood. Go back and try again."].Value),
             StatusCodes.Status429TooManyRequests => (l["Too many attempts"].Value, l["Please wait a moment and try again."].Value),
             _ => (l["Something went wrong"].Value, l["We could not complete that. Nothing was changed. Please try again in a moment."].Value),
         };

@@ -49,6 +49,12 @@ public static class EventsEndpoint
             return ApiProblems.Invalid("type", "Give at most 20 event types, each at most 100 characters.");
         }
 
+        // PostgreSQL refuses a NUL in a text parameter (a 500 before this check); no event type has control characters.
+        if (types.Any(t => t.Any(char.IsControl)))
+        {
+            return ApiProblems.Invalid("type", "An event type has no control characters.");
+        }
+
         await using var tx = await IntegrationEventReader.BeginConsistentReadAsync(db, ct);
         var query = db.IntegrationEvents.AsNoTracking().Where(e => e.Id > cursor);
         query = types.Length switch

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
+using Portal.Infrastructure.Security;
 
 namespace Portal.Features.Identity;
 
@@ -17,7 +18,7 @@ public static class CultureEndpoint
                 Remember(http.Response, c);
             }
 
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+            return Results.LocalRedirect(ReturnUrls.LocalOrDefault(returnUrl));
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }

@@ -12,6 +12,7 @@ using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
 using Portal.Resources;
+using Portal.Infrastructure.Security;
 
 namespace Portal.Features.Identity;
 
@@ -63,7 +64,7 @@ public sealed class LoginModel(
             // Same answer, and comparable work, as a wrong password: no hint that the login exists.
             signIn.UserManager.PasswordHasher.HashPassword(new PortalUser(), Input.Password);
             await RecordAsync("login.failed", null, "unknown login");
-            Error = l["That e-mail or phone number and password do not match our records."];
+            Error = FailedMessage();
             return Page();
         }
 
@@ -91,17 +92,25 @@ public sealed class LoginModel(
 
         if (result.IsLockedOut)
         {
+            // Identity refuses a locked-out user before hashing: hash anyway, so that the answer takes as
+            // long as any other failure. The text is the one every failure gets: a lockout message only
+            // known logins could earn would tell an attacker that the login exists.
+            signIn.UserManager.PasswordHasher.HashPassword(new PortalUser(), Input.Password);
             await RecordAsync("login.locked_out", user.Id, null);
-            var until = await signIn.UserManager.GetLockoutEndDateAsync(user);
-            var minutes = until is null ? 15 : Math.Max(1, (int)Math.Ceiling((until.Value - time.GetUtcNow()).TotalMinutes));
-            Error = l["This account is locked after too many failed attempts. Try again in {0} minutes, or reset your password.", minutes];
+            Error = FailedMessage();
             return Page();
         }
 
         await RecordAsync("login.failed", user.Id, "wrong password");
-        Error = l["That e-mail or phone number and password do not match our records."];
+        Error = FailedMessage();
         return Page();
     }
+
+    // One answer for an unknown login, a wrong password and a locked login alike; it says what a
+    // locked-out user needs to know without saying whether this login is one.
+    private string FailedMessage() =>
+        l["That e-mail or phone number and password do not match our records. After {0} failed attempts a login is locked for {1} minutes; resetting the password unlocks it at once.",
+            signIn.Options.Lockout.MaxFailedAccessAttempts, (int)signIn.Options.Lockout.DefaultLockoutTimeSpan.TotalMinutes];
 
     // The activity trail (ASVS 16): the submitted login is the subject, so failures for unknown logins show too.
     private async Task RecordAsync(string action, string? userId, string? detail)
@@ -114,13 +123,12 @@ public sealed class LoginModel(
     // registered for (digits only, as stored).
     private async Task<PortalUser?> FindUserAsync(string login)
     {
-        if (login.Contains('@', StringComparison.Ordinal))
+        if (LoginNames.IsEmail(login))
         {
             return await signIn.UserManager.FindByEmailAsync(login);
         }
 
-        var digits = new string(login.Where(char.IsAsciiDigit).ToArray());
-        if (digits.Length < 7)
+        if (LoginNames.PhoneDigits(login) is not { } digits)
         {
             return null;
         }
@@ -134,7 +142,7 @@ public sealed class LoginModel(
         Languages = CultureEndpoint.Offered(Settings);
     }
 
-    private string SafeReturnUrl() => ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+    private string SafeReturnUrl() => ReturnUrls.LocalOrDefault(ReturnUrl);
 
     public sealed class LoginInput
     {

@@ -10,6 +10,7 @@ using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
 using Portal.Resources;
 using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
+using Portal.Infrastructure.Security;
 
 namespace Portal.Features.Identity;
 
@@ -62,7 +63,7 @@ public sealed class LoginPasskeyModel(
                 CultureEndpoint.Remember(Response, culture);
             }
 
-            return LocalRedirect(ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            return LocalRedirect(ReturnUrls.LocalOrDefault(ReturnUrl));
         }
 
         activity.Record("login.failed", user?.Id, detail: "passkey");

@@ -7,6 +7,7 @@ using Portal.Data;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
 using Portal.Resources;
+using Portal.Infrastructure.Security;
 
 namespace Portal.Features.Identity;
 
@@ -63,7 +64,7 @@ public sealed class LoginTwoFactorModel(
                 CultureEndpoint.Remember(Response, culture);
             }
 
-            return LocalRedirect(ReturnUrl is not null && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            return LocalRedirect(ReturnUrls.LocalOrDefault(ReturnUrl));
         }
 
         activity.Record("login.failed", user.Id, detail: Recovery ? "recovery code" : "authenticator code", subject: user.Email);

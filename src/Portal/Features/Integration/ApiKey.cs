@@ -46,6 +46,12 @@ public sealed class ApiKey
     /// <summary>The prefix part of a presented key, or null when it is not shaped like one of ours.</summary>
     public static string? PrefixOf(string presented)
     {
+        // Shorter than the fixed prefix ("Bearer x"): IndexOf with a start past the end would throw.
+        if (presented.Length <= KeyPrefix.Length)
+        {
+            return null;
+        }
+
         var underscore = presented.IndexOf('_', KeyPrefix.Length);
         return presented.StartsWith(KeyPrefix, StringComparison.Ordinal) && underscore == KeyPrefix.Length + 8
             ? presented[..underscore]

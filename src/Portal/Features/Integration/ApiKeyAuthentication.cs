@@ -28,8 +28,10 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        // Exactly one Authorization header with the Bearer scheme (any case, RFC 9110); several headers,
+        // other schemes and an empty one are all just "no valid key".
+        var headers = Request.Headers.Authorization;
+        if (headers.Count != 1 || headers[0] is not { } header || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.NoResult();
         }
@@ -61,8 +63,14 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        // One problem body whatever was wrong with the header: no hint of whether a key exists.
+        return Results.Problem(
+            title: "Unauthorized",
+            detail: "Send a valid API key as 'Authorization: Bearer <key>'.",
+            statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(Context);
     }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Results.Problem(title: "Forbidden", statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(Context);
 }

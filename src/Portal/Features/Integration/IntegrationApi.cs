@@ -39,10 +39,10 @@ public static class IntegrationApi
     public static RouteGroupBuilder MapIntegrationApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        // Registered after authentication, so a refused key stays a bare 401; any other error the
-        // framework answers without a body (an unknown route, a wrong method, a body it could not bind)
-        // becomes RFC 9457 ProblemDetails.
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        // Any error the framework answers without a body (an unknown route, a wrong method, a body it
+        // could not bind or too large) becomes RFC 9457 ProblemDetails; a refused key is one already.
+        var maxBody = app.Configuration.GetValue("IntegrationApi:MaxRequestBodyBytes", ApiTransport.DefaultMaxRequestBodyBytes);
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages().UseApiTransport(maxBody));
         var group = app.MapGroup("/api/v1")
             .RequireAuthorization(new AuthorizeAttribute { Policy = Policy, AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName })
             .DisableAntiforgery()

@@ -2,11 +2,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Features.Accounts;
 using Portal.Infrastructure.AccountScope;
 
 namespace Portal.Features.Invoices;
 
 /// <summary>Downloads one attachment of one of the account's invoices; anything else is not found.</summary>
+/// <remarks>The same permission as the invoice PDF: attachments are often the billing system's own PDF of the invoice.</remarks>
+[RequiresPermission(Permissions.SeeMoney)]
 public sealed class AttachmentModel(PortalDb db) : PageModel
 {
     private static readonly HashSet<string> SafeTypes = new(StringComparer.OrdinalIgnoreCase)

@@ -35,9 +35,14 @@ public static class InvoicePdf
         var half = pdf.Width / 2;
         pdf.Text(l["Bill to"], pdf.Bold, pdf.Left, half, PdfAlign.Left, pdf.SoftBrush);
         pdf.Gap(pdf.LineHeight(pdf.Bold));
-        pdf.Text(invoice.BillTo.Name, pdf.Bold, pdf.Left, half);
-        pdf.Gap(pdf.LineHeight(pdf.Bold));
-        foreach (var line in invoice.BillTo.AddressLines())
+        // Wrapped to the column: a long name or address line would otherwise run under the invoice's facts.
+        foreach (var line in pdf.Wrap(invoice.BillTo.Name, pdf.Bold, half))
+        {
+            pdf.Text(line, pdf.Bold, pdf.Left, half);
+            pdf.Gap(pdf.LineHeight(pdf.Bold));
+        }
+
+        foreach (var line in invoice.BillTo.AddressLines().SelectMany(a => pdf.Wrap(a, pdf.Body, half)))
         {
             pdf.Text(line, pdf.Body, pdf.Left, half);
             pdf.Gap(pdf.LineHeight(pdf.Body));

@@ -62,8 +62,8 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
         // Thousands of external ids go as one JSON parameter (EF.Parameter). EF 10's default, one SQL
         // parameter per value, made a new statement (and a newly compiled query) for every count of
         // distinct ids and spent longer binding them by name than the lookup itself took.
-        var accountIds = await LookupAsync(records.Select(r => r.Account), ids => db.Accounts.Where(a => EF.Parameter(ids).Contains(a.ExternalId)).Select(a => new { a.ExternalId, a.Id }).ToDictionaryAsync(a => a.ExternalId, a => a.Id, ct));
-        var invoices = await LookupAsync(records.Select(r => r.Invoice), ids => db.Invoices.Where(i => EF.Parameter(ids).Contains(i.ExternalId)).Select(i => new { i.ExternalId, i.Id, i.AccountId }).ToDictionaryAsync(i => i.ExternalId, i => (i.Id, i.AccountId), ct));
+        var accountIds = await LookupAsync(records.Select(r => r?.Account), ids => db.Accounts.Where(a => EF.Parameter(ids).Contains(a.ExternalId)).Select(a => new { a.ExternalId, a.Id }).ToDictionaryAsync(a => a.ExternalId, a => a.Id, ct));
+        var invoices = await LookupAsync(records.Select(r => r?.Invoice), ids => db.Invoices.Where(i => EF.Parameter(ids).Contains(i.ExternalId)).Select(i => new { i.ExternalId, i.Id, i.AccountId }).ToDictionaryAsync(i => i.ExternalId, i => (i.Id, i.AccountId), ct));
 
         var rows = new List<Row>(records.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);

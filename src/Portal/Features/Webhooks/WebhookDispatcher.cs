@@ -234,9 +234,9 @@ public sealed class WebhookDispatcher(
         var client = httpClients.CreateClient(WebhookOptions.HttpClientName);
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await SendOnceMoreIfStaleAsync(client, request, ct);
             var code = (int)response.StatusCode;
-            return response.IsSuccessStatusCode ? (code, null) : (code, $"HTTP {code.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd());
+            return response.IsSuccessStatusCode ? (code, null) : (code, $"HTTP {code.ToString(CultureInfo.InvariantCulture)}");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -244,7 +244,47 @@ public sealed class WebhookDispatcher(
         }
         catch (HttpRequestException ex)
         {
-            return (null, ex.Message);
+            logger.LogInformation(ex, "Webhook POST to {Host} failed.", request.RequestUri?.Host);
+            return (null, Reason(ex));
         }
     }
+
+    // A receiver that closes its connection after each reply (without saying "Connection: close")
+    // leaves a dead connection in the pool, and the next delivery on it fails before any answer.
+    // Waiting the retry delay (30 s) for that would hold the account's later events back: the same
+    // request goes once more at once, on a new connection (at least once: the receiver dedupes by id).
+    private static async Task<HttpResponseMessage> SendOnceMoreIfStaleAsync(HttpClient client, HttpRequestMessage request, CancellationToken ct)
+    {
+        try
+        {
+            return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.Unknown && ex is not WebhookAddressRefusedException && ex.InnerException is not WebhookAddressRefusedException)
+        {
+            using var again = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content };
+            foreach (var header in request.Headers)
+            {
+                again.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            return await client.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+    }
+
+    /// <summary>
+    /// What the delivery log (shown through the API) says about a failure: a short fixed reason, never the
+    /// exception's text, which names internal hosts, addresses and ports. The full error goes to the log.
+    /// </summary>
+    internal static string Reason(HttpRequestException ex) =>
+        ex is WebhookAddressRefusedException || ex.InnerException is WebhookAddressRefusedException
+            ? "Refused: the receiver's host resolves to an internal address."
+            : ex.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => "The receiver's host name could not be resolved.",
+                HttpRequestError.ConnectionError => "Could not connect to the receiver.",
+                HttpRequestError.SecureConnectionError => "The TLS handshake with the receiver failed.",
+                HttpRequestError.ResponseEnded => "The receiver closed the connection without an answer.",
+                HttpRequestError.InvalidResponse or HttpRequestError.ConfigurationLimitExceeded => "The receiver's answer was not valid HTTP.",
+                _ => "The request to the receiver failed.",
+            };
 }

@@ -21,6 +21,13 @@ public sealed class WebhookOptions
     /// </summary>
     public bool AllowHttpLoopback { get; set; }
 
+    /// <summary>
+    /// Receiver hosts (as written in the URL: a name or an address) allowed to be internal, for a
+    /// deployment whose billing system listens on its own network. Every other host must resolve only
+    /// to public addresses (<see cref="WebhookAddressGuard"/>).
+    /// </summary>
+    public List<string> AllowedInternalHosts { get; set; } = [];
+
     /// <summary>How many deliveries one pass sends at most (each to a different account or subscription).</summary>
     public int BatchSize { get; set; } = 50;
 

@@ -54,7 +54,7 @@ public static partial class WebhooksApi
     }
 
     private static async Task<Results<Created<WebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string name, HttpRequest http, PortalDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, TimeProvider time, CancellationToken ct)
+        string name, HttpRequest http, PortalDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, WebhookAddressGuard guard, TimeProvider time, CancellationToken ct)
     {
         // Read by the API's one JSON reader: a malformed body, a key sent twice or a null names the field.
         var (request, bad) = await ApiJson.ReadAsync<WebhookRequest>(http, ct);
@@ -68,6 +68,12 @@ public static partial class WebhooksApi
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(errors);
+        }
+
+        // No receiver inside the portal's own network (SSRF); checked again at every delivery.
+        if (await guard.RefusalAsync(new Uri(request.Url!), ct) is { } refusal)
+        {
+            return ApiProblems.Invalid("url", refusal);
         }
 
         // Whole milliseconds: what this answer says is what both databases give back later.

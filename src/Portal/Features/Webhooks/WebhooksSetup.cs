@@ -20,13 +20,23 @@ public static class WebhooksSetup
             .Bind(builder.Configuration.GetSection("Webhooks"));
         services.AddWorkerOptions(builder.Configuration);
         services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookAddressGuard>();
         services.AddHttpClient(WebhookOptions.HttpClientName, (sp, client) =>
             {
                 client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("CustomerPortal-Webhooks/1.0");
             })
-            // A receiver answers; it does not send the signed event on to somewhere else.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            // A receiver answers; it does not send the signed event on to somewhere else. Every connection
+            // goes through the address guard, which connects only to the public addresses it checked; no
+            // proxy from the environment, so that the guard sees the receiver's own host.
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                UseProxy = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = sp.GetRequiredService<WebhookAddressGuard>().ConnectAsync,
+            });
         services.AddSingleton<WebhookDispatcher>();
         if (builder.Configuration.WorkersEnabled())
         {

@@ -81,10 +81,13 @@ public static class RateLimits
             if (LimitedForm(http) == "/login" && http.Request.HasFormContentType)
             {
                 var form = await http.Request.ReadFormAsync(http.RequestAborted);
-                var login = form["Input.Login"].ToString().Trim().ToLowerInvariant();
-                if (login.Length > 0)
+                // Keyed on the login as the page resolves it, so that differently written forms of one
+                // phone number or e-mail address share one limit.
+                var submitted = form["Input.Login"].ToString();
+                if (!string.IsNullOrWhiteSpace(submitted))
                 {
-                    http.Items[LoginItem] = login.Length > 256 ? login[..256] : login;
+                    var login = Features.Identity.LoginNames.Key(submitted.Length > 256 ? submitted[..256] : submitted);
+                    http.Items[LoginItem] = login;
                 }
             }
 

@@ -35,7 +35,7 @@ public sealed class ApiKeyTests(PortalFactory portal)
     [InlineData("Bearer pk_00000000_notakeyatallnotakeyatallnotakeyatallnotake")]
     [InlineData("Basic dXNlcjpwYXNz")]
     [InlineData("Bearer ' OR 1=1 --")]
-    public async Task Anything_but_a_valid_key_gets_a_bare_401(string? authorization)
+    public async Task Anything_but_a_valid_key_gets_a_401_problem_that_says_nothing_about_the_key(string? authorization)
     {
         var client = portal.CreateClient();
         if (authorization is not null)
@@ -45,8 +45,9 @@ public sealed class ApiKeyTests(PortalFactory portal)
 
         var response = await client.GetAsync("/api/v1/accounts/ACC-10001/balance", TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Empty(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        // One body for every refusal: no hint of whether the key exists, was revoked or was malformed.
+        var problem = await response.ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Send a valid API key as 'Authorization: Bearer <key>'.", (string?)problem["detail"]);
     }
 
     [Fact]

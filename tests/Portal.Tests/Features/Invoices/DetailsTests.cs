@@ -101,6 +101,37 @@ public sealed class DetailsTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task A_user_without_see_money_can_neither_see_nor_download_attachments()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Permissions.View | Permissions.Pay);
+        var (number, attachmentId) = await portal.WithDbAsync(async db =>
+        {
+            var invoice = InvoiceTestData.NewInvoice(account, 1, new DateOnly(2024, 5, 1), 10m, 10m);
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync(ct);
+            var attachment = new InvoiceAttachment
+            {
+                InvoiceId = invoice.Id, FileName = "billing-copy.pdf", ContentType = "application/pdf", Length = 8, CreatedAt = DateTime.UtcNow,
+                Content = new InvoiceAttachmentContent { Bytes = Encoding.UTF8.GetBytes("%PDF-1.4") },
+            };
+            db.InvoiceAttachments.Add(attachment);
+            await db.SaveChangesAsync(ct);
+            return (invoice.Number, attachment.Id);
+        });
+        var client = await portal.LoginAsync(account.Email);
+
+        var html = await client.GetStringAsync("/invoices/" + number, ct);
+        var download = await client.GetAsync($"/invoices/{number}/attachments/{attachmentId}", ct);
+        var pdf = await client.GetAsync($"/invoices/{number}/pdf", ct);
+
+        Assert.DoesNotContain("billing-copy.pdf", html, StringComparison.Ordinal);
+        Assert.Equal(pdf.StatusCode, download.StatusCode);
+        Assert.True((int)download.StatusCode is 403 or 404, $"{(int)download.StatusCode}");
+        Assert.DoesNotContain("%PDF", await download.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_user_without_see_money_sees_lines_but_no_amounts_and_no_pay_button()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -112,6 +112,40 @@ public static partial class InvoiceTestData
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
     }
 
+    /// <summary>The page width and every word's box through poppler's pdftotext -bbox, or null where poppler-utils is not installed.</summary>
+    public static async Task<(double PageWidth, List<(string Text, double XMin, double XMax)> Words)?> PdfWordsAsync(byte[] pdf)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(file, pdf);
+        try
+        {
+            Process process;
+            try
+            {
+                process = Process.Start(new ProcessStartInfo("pdftotext", ["-bbox", file, "-"]) { RedirectStandardOutput = true })!;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return null;
+            }
+
+            using var _ = process;
+            var html = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var page = Regex.Match(html, "<page width=\"([0-9.]+)\"");
+            var words = Regex.Matches(html, "<word xMin=\"([0-9.]+)\" yMin=\"[0-9.]+\" xMax=\"([0-9.]+)\" yMax=\"[0-9.]+\">([^<]*)</word>")
+                .Select(m => (WebUtility.HtmlDecode(m.Groups[3].Value), Parse(m.Groups[1].Value), Parse(m.Groups[2].Value)))
+                .ToList();
+            return (Parse(page.Groups[1].Value), words);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        static double Parse(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The PDF's text through poppler's pdftotext, or null where poppler-utils is not installed.</summary>
     public static async Task<string?> PdfTextAsync(byte[] pdf)
     {

@@ -46,6 +46,39 @@ public sealed class PdfTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task A_long_bill_to_name_and_address_wrap_inside_their_column()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Permissions.All);
+        const string name = "Northwestern Regional Consolidated Heavy Equipment Rental and Construction Services Cooperative Zebrawood LLC";
+        const string street = "Building 7 Suite 1200 Industrial Park Northeast Frontage Road Extension Quartermile";
+        var number = await portal.WithDbAsync(async db =>
+        {
+            await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Name, name).SetProperty(a => a.AddressLine1, street), ct);
+            var invoice = InvoiceTestData.NewInvoice(account, 1, new DateOnly(2024, 6, 1), 50m, 50m);
+            db.Invoices.Add(invoice);
+            await db.SaveChangesAsync(ct);
+            return invoice.Number;
+        });
+        var client = await portal.LoginAsync(account.Email);
+
+        var pdf = await client.GetByteArrayAsync($"/invoices/{number}/pdf", ct);
+        var words = await InvoiceTestData.PdfWordsAsync(pdf);
+        if (words is null)
+        {
+            return; // poppler-utils not installed
+        }
+
+        // The facts column (invoice number, dates) starts right of the page's middle: no bill-to word may reach it.
+        var (pageWidth, boxes) = words.Value;
+        foreach (var word in new[] { "Zebrawood", "LLC", "Quartermile", "Cooperative" })
+        {
+            var box = Assert.Single(boxes, b => b.Text == word);
+            Assert.True(box.XMax <= pageWidth / 2 + 1, $"'{word}' reaches x={box.XMax} of {pageWidth}: it runs into the invoice number column");
+        }
+    }
+
+    [Fact]
     public async Task Downloading_a_pdf_is_recorded_on_the_activity_trail()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -129,7 +129,7 @@ public sealed class WebhooksApiTests(PortalFactory portal)
     }
 
     [Fact]
-    public async Task Without_an_api_key_the_webhook_and_event_endpoints_are_a_bare_401()
+    public async Task Without_an_api_key_the_webhook_and_event_endpoints_are_a_401_problem()
     {
         var client = portal.CreateClient();
 
@@ -137,7 +137,7 @@ public sealed class WebhooksApiTests(PortalFactory portal)
         {
             var response = await client.GetAsync(url, Ct);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-            Assert.Empty(await response.Content.ReadAsStringAsync(Ct));
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
     }
 

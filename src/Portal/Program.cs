@@ -2,6 +2,7 @@ using Portal.Data;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Operator;
+using Portal.Features.Orders;
 using Portal.Features.Passkeys;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
@@ -26,6 +27,7 @@ builder.AddPortalRateLimits();
 builder.AddIntegrationApi();
 builder.AddIntegrationEvents();
 builder.AddEmailSender();
+builder.AddOrdersAndQuotes();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -285,6 +285,13 @@ public sealed class OrderPadService(
         var view = await ViewAsync(account, userId, ct);
         if (view is null || view.Pad.Key != key)
         {
+            // The order and the pad's removal commit together: a pad gone since the first check means
+            // another request has just placed the order.
+            if (await PlacedWithKeyAsync(account.Id, key, ct) is { } placedJustNow)
+            {
+                return new SubmitResult.AlreadyPlaced(placedJustNow);
+            }
+
             errors["key"] = l["Your order pad changed in another window. Check it and submit again."];
             return new SubmitResult.Refused(errors);
         }

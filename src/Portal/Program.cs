@@ -3,6 +3,7 @@ using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Ledger;
 using Portal.Features.Operator;
+using Portal.Features.Orders;
 using Portal.Features.Passkeys;
 using Portal.Features.Payments;
 using Portal.Features.Sessions;
@@ -34,6 +35,7 @@ builder.AddLedger();
 builder.AddUsageIngest();
 builder.AddPortalTelemetry();
 builder.AddPayments();
+builder.AddOrdersAndQuotes();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

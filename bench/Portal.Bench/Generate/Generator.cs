@@ -11,7 +11,9 @@ using Portal.Features.Accounts;
 using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Invoices;
+using Portal.Features.Catalog;
 using Portal.Features.Operator;
+using Portal.Features.Orders;
 using Portal.Features.Payments;
 using Portal.Features.Usage;
 
@@ -102,6 +104,7 @@ internal sealed class Generator(GenerateOptions options)
         var sampleUsers = WriteUsers(sink, model, accounts, counts);
         Console.WriteLine(string.Create(Inv, $"accounts, users, memberships: {counts.Accounts:N0} / {counts.Users:N0} / {counts.Memberships:N0} in {load.Elapsed.TotalSeconds:F1} s"));
         WriteLedger(sink, model, accounts, counts, load);
+        WriteCatalogAndOrders(sink, model, accounts, counts);
         if (options.Usage > 0)
         {
             WriteUsage(sink, model, accounts, counts);
@@ -292,7 +295,8 @@ internal sealed class Generator(GenerateOptions options)
                 : Permissions.View;
             Member(user, plan.Id, permissions);
             plan.UserEmail = email;
-            if (permissions.HasFlag(Permissions.SeeMoney))
+            // Load users see money and may order: the load test includes the order pad.
+            if (permissions.HasFlag(Permissions.SeeMoney | Permissions.Order))
             {
                 loadUsers.Add(i);
             }
@@ -578,6 +582,122 @@ internal sealed class Generator(GenerateOptions options)
         Console.WriteLine(string.Create(Inv, $"usage: {counts.Usage:N0} records in {step.Elapsed.TotalSeconds:F1} s"));
     }
 
+    /// <summary>
+    /// The order pad's catalogue (5,000 products in 40 categories, a few withdrawn), customer prices (the
+    /// three largest accounts have one on every other product, the rest on a handful), and order history:
+    /// an order for every fourth invoice, two or three lines, a delivery for each shipped one.
+    /// </summary>
+    private void WriteCatalogAndOrders(BulkSink sink, PortalDb model, AccountPlan[] accounts, Counts counts)
+    {
+        const int productCount = 5_000;
+        var step = Stopwatch.StartNew();
+        var products = Writer<Product>(sink, model);
+        var prices = Writer<CustomerPrice>(sink, model);
+        var orders = Writer<Order>(sink, model);
+        var orderLines = Writer<OrderLine>(sink, model);
+        var deliveries = Writer<Delivery>(sink, model);
+        var now = Utc(options.AsOf, 6);
+        var listPrices = new decimal[productCount + 1];
+        var units = new string[productCount + 1];
+        for (var id = 1; id <= productCount; id++)
+        {
+            var item = Catalogue[id % Catalogue.Length];
+            listPrices[id] = Math.Round(5m + ((decimal)_random.NextDouble() * 2_000m), 2);
+            units[id] = item.Unit;
+            products.Add(new Product
+            {
+                Id = id,
+                Code = string.Create(Inv, $"P{id:D5}"),
+                Name = string.Create(Inv, $"{item.Description} model {id:D5}"),
+                Category = string.Create(Inv, $"Category {id % 40:D2}"),
+                Unit = item.Unit,
+                ListPrice = listPrices[id],
+                Currency = "USD",
+                Active = id % 97 != 0,
+                UpdatedAt = now,
+            });
+            counts.Products++;
+        }
+
+        var priceId = 0L;
+        var biggest = accounts.OrderByDescending(a => a.InvoiceCount).Take(3).Select(a => a.Id).ToHashSet();
+        foreach (var plan in accounts.Where(a => a.InvoiceCount > 0))
+        {
+            var picked = biggest.Contains(plan.Id)
+                ? Enumerable.Range(1, productCount / 2).Select(n => n * 2)
+                : Enumerable.Range(0, 5).Select(_ => 1 + _random.Next(productCount)).Distinct();
+            foreach (var productId in picked)
+            {
+                prices.Add(new CustomerPrice { Id = ++priceId, AccountId = plan.Id, ProductId = productId, UnitPrice = Math.Round(listPrices[productId] * 0.9m, 2), Currency = "USD", UpdatedAt = now });
+                counts.Prices++;
+            }
+        }
+
+        var orderId = 0L;
+        var lineId = 0L;
+        var deliveryId = 0L;
+        var from = new DateTime(options.AsOf.AddDays(-3 * 365), TimeOnly.MinValue, DateTimeKind.Utc);
+        var statuses = Enum.GetValues<OrderStatus>();
+        foreach (var plan in accounts.Where(a => a.InvoiceCount > 0))
+        {
+            var count = Math.Max(1, plan.InvoiceCount / 4);
+            for (var n = 0; n < count; n++)
+            {
+                var id = ++orderId;
+                var orderedAt = from.AddSeconds(_random.Next(3 * 365 * 86_400));
+                // Mostly delivered; the newest few still moving.
+                var status = orderedAt > now.AddDays(-20) ? statuses[_random.Next(statuses.Length)] : OrderStatus.Delivered;
+                var portal = _random.Next(3) != 0;
+                var lineCount = 2 + _random.Next(2);
+                var total = 0m;
+                for (var l = 1; l <= lineCount; l++)
+                {
+                    var productId = 1 + _random.Next(productCount);
+                    var quantity = 1 + _random.Next(10);
+                    var amount = quantity * listPrices[productId];
+                    total += amount;
+                    orderLines.Add(new OrderLine
+                    {
+                        Id = ++lineId, OrderId = id, LineNumber = l, ProductCode = string.Create(Inv, $"P{productId:D5}"), Description = "Product " + productId.ToString(Inv),
+                        Quantity = quantity, Unit = units[productId], UnitPrice = listPrices[productId], Amount = amount,
+                        QuantityShipped = status is OrderStatus.Shipped or OrderStatus.Delivered ? quantity : 0,
+                    });
+                    counts.OrderLines++;
+                }
+
+                orders.Add(new Order
+                {
+                    Id = id,
+                    AccountId = plan.Id,
+                    ExternalId = status == OrderStatus.Submitted ? null : string.Create(Inv, $"BILL-SO-{id:D9}"),
+                    Number = portal ? string.Create(Inv, $"W-{id:D9}") : string.Create(Inv, $"SO-{id:D9}"),
+                    OrderedAt = orderedAt,
+                    Status = status,
+                    Source = portal ? DocumentSource.Portal : DocumentSource.BillingSystem,
+                    Currency = "USD",
+                    Total = total,
+                    PurchaseOrder = _random.Next(3) == 0 ? null : string.Create(Inv, $"PO-{_random.Next(1000, 99999)}"),
+                    UpdatedAt = orderedAt,
+                });
+                counts.Orders++;
+                if (status is OrderStatus.PartlyShipped or OrderStatus.Shipped or OrderStatus.Delivered)
+                {
+                    var shipped = orderedAt.AddDays(1 + _random.Next(3));
+                    deliveries.Add(new Delivery
+                    {
+                        Id = ++deliveryId, AccountId = plan.Id, ExternalId = string.Create(Inv, $"BILL-DL-{deliveryId:D9}"), Number = string.Create(Inv, $"DL-{deliveryId:D9}"),
+                        OrderId = id, Status = status == OrderStatus.Delivered ? "Delivered" : "In transit", ShippedAt = shipped,
+                        DeliveredAt = status == OrderStatus.Delivered ? shipped.AddDays(1) : null, Carrier = "Bench Freight", TrackingNumber = string.Create(Inv, $"1Z{deliveryId:D12}"),
+                        UpdatedAt = shipped,
+                    });
+                    counts.Deliveries++;
+                }
+            }
+        }
+
+        Console.WriteLine(string.Create(Inv, $"catalogue and orders: {counts.Products:N0} products, {counts.Prices:N0} customer prices, {counts.Orders:N0} orders, {counts.OrderLines:N0} lines, {counts.Deliveries:N0} deliveries in {step.Elapsed.TotalSeconds:F1} s"));
+    }
+
     private async Task WriteUsersFileAsync(AccountPlan[] accounts, List<int> loadUsers)
     {
         // The largest accounts first (so that any run with a few users includes them), then the rest
@@ -715,11 +835,16 @@ internal sealed class Generator(GenerateOptions options)
         public long Payments;
         public long Allocations;
         public long Usage;
+        public long Products;
+        public long Prices;
+        public long Orders;
+        public long OrderLines;
+        public long Deliveries;
         public long Open;
         public long PartlyPaid;
         public long Paid;
         public long Void;
 
-        public long Total => Accounts + Users + Memberships + Invoices + Lines + Credits + CreditApplications + Payments + Allocations + Usage;
+        public long Total => Accounts + Users + Memberships + Invoices + Lines + Credits + CreditApplications + Payments + Allocations + Usage + Products + Prices + Orders + OrderLines + Deliveries;
     }
 }

@@ -16,7 +16,7 @@ namespace Portal.Data;
 /// The demo operator and its customers: what `dotnet run` shows on a fresh database. Seeds only a
 /// database with no accounts and no users, so it can never mix with an operator's real data.
 /// </summary>
-public sealed class DemoData(PortalDb db, UserManager<PortalUser> users, TimeProvider time, ILogger<DemoData> log)
+public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users, TimeProvider time, ILogger<DemoData> log)
 {
     public const string Password = "Demo-Portal-2026";
     public const string CustomerEmail = "demo@example.com";
@@ -107,6 +107,7 @@ public sealed class DemoData(PortalDb db, UserManager<PortalUser> users, TimePro
         await db.SaveChangesAsync(ct);
         AddPaymentsInPortal(bayside, northwind, demo.Id, other.Id, now);
         await db.SaveChangesAsync(ct);
+        await AddOrdersAndQuotesAsync(bayside, greenleaf, northwind, demo.Id, other.Id, today, now, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Demo data seeded: {Accounts} accounts; log in as {Customer} or {Staff}.", accounts.Length, CustomerEmail, StaffEmail);
     }

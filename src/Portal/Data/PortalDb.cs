@@ -107,6 +107,10 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<TestGatewayCharge> TestGatewayCharges => Set<TestGatewayCharge>();
 
+    public DbSet<OrderPad> OrderPads => Set<OrderPad>();
+
+    public DbSet<OrderPadLine> OrderPadLines => Set<OrderPadLine>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         // Identity builds schema version 3 (with passkeys) only when it finds IdentityOptions saying

@@ -555,6 +555,8 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 "accounts" or "account" => "account",
                 "attachments" or "attachment" => "attachment",
                 "lines" or "line" or "invoicelines" or "invoiceline" => "line",
+                "orders" or "order" => "order",
+                "quotes" or "quote" => "quote",
                 _ => r,
             };
         }
@@ -609,6 +611,9 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 ("contact", "externalid") => await contacts.Select(c => c.ExternalId).FirstAsync(ct),
                 ("line", "id") => Text(await db.InvoiceLines.AsNoTracking().Where(l => invoices.Select(i => i.Id).Contains(l.InvoiceId)).OrderBy(l => l.Id).Select(l => l.Id).FirstAsync(ct)),
                 ("attachment", "id") => Text(await AttachmentAsync(db, invoices, ct)),
+                ("order", "number") => await db.Orders.AsNoTracking().Where(o => o.AccountId == account.Id).OrderBy(o => o.Id).Select(o => o.Number).FirstAsync(ct),
+                // A priced quote (the PDF route shares the parameter): the demo gives each account an accepted one first.
+                ("quote", "number") => await db.Quotes.AsNoTracking().Where(q => q.AccountId == account.Id && q.Status != Portal.Features.Quotes.QuoteStatus.Requested).OrderBy(q => q.Id).Select(q => q.Number).FirstAsync(ct),
                 // Passkeys belong to a user, not an account: the user of each side's account gets one.
                 ("attempt", "id") => await db.PaymentAttempts.AsNoTracking().Where(a => a.AccountId == account.Id).OrderBy(a => a.CreatedAt).Select(a => a.Id).FirstAsync(ct) is var attempt ? attempt.ToString("N") : null,
                 ("method", "id") => Text(await db.SavedPaymentMethods.AsNoTracking().Where(m => m.AccountId == account.Id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct)),

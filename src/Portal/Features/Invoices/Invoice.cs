@@ -106,6 +106,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         b.HasIndex(i => new { i.AccountId, i.IssueDate, i.Id });
         b.HasIndex(i => new { i.AccountId, i.DueDate, i.Id });
         b.HasIndex(i => new { i.AccountId, i.Number });
+        // An order's page finds the invoices that quote its purchase order.
+        b.HasIndex(i => new { i.AccountId, i.PurchaseOrder });
         // The overview's branch selector walks this index one branch at a time (a loose index scan).
         b.HasIndex(i => new { i.AccountId, i.Branch });
         // Sorting the list by amount pages by keyset too (20261122000100_InvoiceIndexes).

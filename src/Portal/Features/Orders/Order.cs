@@ -52,6 +52,12 @@ public sealed class Order : IPortalDocument
 
     public DateOnly? RequestedDate { get; set; }
 
+    /// <summary>Where a portal order goes: the account's address when it was submitted.</summary>
+    public string? DeliveryAddress { get; set; }
+
+    /// <summary>The order pad's idempotency key (portal orders): unique, so one pad makes one order.</summary>
+    public Guid? SubmissionKey { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 
     public List<OrderLine> Lines { get; set; } = [];
@@ -118,7 +124,11 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.PurchaseOrder).HasMaxLength(100);
         b.Property(o => o.Notes).HasMaxLength(2000);
         b.Property(o => o.PlacedByUserId).HasMaxLength(450);
+        b.Property(o => o.DeliveryAddress).HasMaxLength(500);
         b.HasIndex(o => o.ExternalId).IsUnique();
+        b.HasIndex(o => o.SubmissionKey).IsUnique();
+        // The history filtered by status, newest first.
+        b.HasIndex(o => new { o.AccountId, o.Status, o.OrderedAt, o.Id });
         b.HasIndex(o => o.Number).IsUnique();
         b.HasIndex(o => new { o.AccountId, o.OrderedAt, o.Id });
         b.HasOne<Account>().WithMany().HasForeignKey(o => o.AccountId).OnDelete(DeleteBehavior.Restrict);

@@ -79,8 +79,24 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
                 .Select(i => new Row { Kind = KindInvoice, Id = i.Id, Number = i.Number, At = i.CreatedAt, Date = i.IssueDate, DueDate = i.DueDate, Number2 = 0, Amount = i.Total, Open = i.OpenAmount, IsVoid = i.IsVoid, Branch = i.Branch, Text = null })
                 .FirstOrDefault());
 
+    // Orders and deliveries tiles: each the newest few down its (AccountId, date, Id) index.
+    private static readonly Func<PortalDb, long, IAsyncEnumerable<RecentOrder>> OrdersQuery =
+        EF.CompileAsyncQuery((PortalDb db, long accountId) =>
+            db.Orders.Where(o => o.AccountId == accountId).OrderByDescending(o => o.OrderedAt).ThenByDescending(o => o.Id).Take(RecentCount)
+                .Select(o => new RecentOrder(o.Number, o.OrderedAt, o.PurchaseOrder, o.Status, o.Currency, o.Total)));
+
+    private static readonly Func<PortalDb, long, IAsyncEnumerable<RecentDelivery>> DeliveriesQuery =
+        EF.CompileAsyncQuery((PortalDb db, long accountId) =>
+            db.Deliveries.Where(d => d.AccountId == accountId && d.ShippedAt != null).OrderByDescending(d => d.ShippedAt).ThenByDescending(d => d.Id).Take(RecentCount)
+                .Select(d => new RecentDelivery(d.Number, d.ShippedAt!.Value, d.DeliveredAt, d.Carrier, d.TrackingNumber,
+                    db.Orders.Where(o => o.Id == d.OrderId && o.AccountId == accountId).Select(o => o.Number).FirstOrDefault())));
+
     [BindProperty(SupportsGet = true)]
     public string? Branch { get; set; }
+
+    public IReadOnlyList<RecentOrder> Orders { get; private set; } = [];
+
+    public IReadOnlyList<RecentDelivery> Deliveries { get; private set; } = [];
 
     public CurrentAccount Account { get; private set; } = null!;
 
@@ -151,6 +167,24 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
             return Redirect("/");
         }
 
+        if (Settings.IsOn(PortalFeature.Orders))
+        {
+            var orders = new List<RecentOrder>(RecentCount);
+            await foreach (var order in OrdersQuery(db, Account.Id).WithCancellation(ct))
+            {
+                orders.Add(order);
+            }
+
+            var deliveries = new List<RecentDelivery>(RecentCount);
+            await foreach (var delivery in DeliveriesQuery(db, Account.Id).WithCancellation(ct))
+            {
+                deliveries.Add(delivery);
+            }
+
+            Orders = orders;
+            Deliveries = deliveries;
+        }
+
         LatestInvoice = branch is null
             ? Invoices.FirstOrDefault()
             : await LatestInvoiceQuery(db, Account.Id) is { } latest ? ToInvoice(latest) : null;
@@ -164,6 +198,10 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
         new(row.Id, row.Number, row.Date, row.DueDate, row.Amount, row.Open, row.IsVoid, row.Branch);
 
     public sealed record RecentInvoice(long Id, string Number, DateOnly IssueDate, DateOnly DueDate, decimal Total, decimal Open, bool IsVoid, string? Branch);
+
+    public sealed record RecentOrder(string Number, DateTime OrderedAt, string? PurchaseOrder, Portal.Features.Orders.OrderStatus Status, string Currency, decimal Total);
+
+    public sealed record RecentDelivery(string Number, DateTime ShippedAt, DateTime? DeliveredAt, string? Carrier, string? TrackingNumber, string? OrderNumber);
 
     public sealed record RecentPayment(string Number, DateTime ReceivedAt, PaymentStatus Status, decimal Amount, string? MethodDetail);
 

@@ -48,6 +48,13 @@ public sealed class Quote : IPortalDocument
 
     public string? AcceptedByUserId { get; set; }
 
+    public DateTime? DeclinedAt { get; set; }
+
+    public string? DeclinedByUserId { get; set; }
+
+    /// <summary>Why the customer declined, in their words; sent to the billing system with quote.declined.</summary>
+    public string? DeclineReason { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 
     public List<QuoteLine> Lines { get; set; } = [];
@@ -84,6 +91,8 @@ internal sealed class QuoteConfiguration : IEntityTypeConfiguration<Quote>
         b.Property(q => q.RequestText).HasMaxLength(4000);
         b.Property(q => q.RequestedByUserId).HasMaxLength(450);
         b.Property(q => q.AcceptedByUserId).HasMaxLength(450);
+        b.Property(q => q.DeclinedByUserId).HasMaxLength(450);
+        b.Property(q => q.DeclineReason).HasMaxLength(1000);
         b.HasIndex(q => q.ExternalId).IsUnique();
         b.HasIndex(q => q.Number).IsUnique();
         b.HasIndex(q => new { q.AccountId, q.RequestedAt, q.Id });

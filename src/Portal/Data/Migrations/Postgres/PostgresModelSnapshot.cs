@@ -992,6 +992,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("AccountId", "Number");
 
+                    b.HasIndex("AccountId", "PurchaseOrder");
+
                     b.HasIndex("AccountId", "DueDate", "Id");
 
                     b.HasIndex("AccountId", "DueDate", "OpenAmount")
@@ -1374,6 +1376,10 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<string>("DeliveryAddress")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("ExternalId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -1407,6 +1413,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("SubmissionKey")
+                        .HasColumnType("uuid");
+
                     b.Property<long>("Total")
                         .HasColumnType("bigint");
 
@@ -1421,7 +1430,12 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("SubmissionKey")
+                        .IsUnique();
+
                     b.HasIndex("AccountId", "OrderedAt", "Id");
+
+                    b.HasIndex("AccountId", "Status", "OrderedAt", "Id");
 
                     b.ToTable("Orders");
                 });
@@ -1472,6 +1486,82 @@ namespace Portal.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("OrderLines");
+                });
+
+            modelBuilder.Entity("Portal.Features.Orders.OrderPad", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Key")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("PurchaseOrder")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly?>("RequestedDate")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("UserId", "AccountId")
+                        .IsUnique();
+
+                    b.ToTable("OrderPads");
+                });
+
+            modelBuilder.Entity("Portal.Features.Orders.OrderPadLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("OrderPadId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ProductId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId");
+
+                    b.HasIndex("OrderPadId", "ProductId")
+                        .IsUnique();
+
+                    b.ToTable("OrderPadLines");
                 });
 
             modelBuilder.Entity("Portal.Features.Payments.Payment", b =>
@@ -1846,6 +1936,17 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("DeclinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeclinedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
 
                     b.Property<string>("ExternalId")
                         .HasMaxLength(100)
@@ -2844,6 +2945,30 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Features.Orders.OrderPad", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Orders.OrderPadLine", b =>
+                {
+                    b.HasOne("Portal.Features.Orders.OrderPad", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("OrderPadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Features.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.Payments.Payment", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
@@ -3005,6 +3130,11 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Portal.Features.Orders.Order", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Portal.Features.Orders.OrderPad", b =>
                 {
                     b.Navigation("Lines");
                 });

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Features.Operator;
+using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Paging;
+using Portal.Resources;
+
+namespace Portal.Features.Deliveries;
+
+/// <summary>What has shipped to the account, newest first, keyset-paged over (AccountId, ShippedAt, Id); part of the Orders feature.</summary>
+[RequiresFeature(PortalFeature.Orders)]
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+{
+    public const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public CurrentAccount Account => HttpContext.CurrentAccount();
+
+    public IReadOnlyList<DeliveryRow> Rows { get; private set; } = [];
+
+    public List<string> Notices { get; } = [];
+
+    public string? NextCursor { get; private set; }
+
+    public string? PreviousCursor { get; private set; }
+
+    public bool IsFirstPage => After is null;
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var account = Account;
+        Status = Status?.Trim().ToLowerInvariant() is "intransit" or "delivered" ? Status.Trim().ToLowerInvariant() : null;
+        var query = db.Deliveries.AsNoTracking().Where(d => d.AccountId == account.Id && d.ShippedAt != null);
+        query = Status switch
+        {
+            "intransit" => query.Where(d => d.DeliveredAt == null),
+            "delivered" => query.Where(d => d.DeliveredAt != null),
+            _ => query,
+        };
+        var page = await Keyset.ReadAsync(query, "shipped", d => d.ShippedAt!.Value, d => d.Id, true, After,
+            d => new DeliveryRow(d.Id, d.Number, d.Status, d.ShippedAt!.Value, d.DeliveredAt, d.Carrier, d.TrackingNumber, d.DeliveryAddress,
+                db.Orders.Where(o => o.Id == d.OrderId && o.AccountId == account.Id).Select(o => o.Number).FirstOrDefault()),
+            r => (r.ShippedAt, r.Id), PageSize, ct);
+        if (page.CursorWasInvalid)
+        {
+            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
+            After = null;
+        }
+
+        Rows = page.Rows;
+        NextCursor = page.Next;
+        PreviousCursor = page.Previous;
+    }
+
+    public string Link(string? after = null) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/deliveries",
+            new Dictionary<string, string?> { ["status"] = Status, ["after"] = after }.Where(p => p.Value is not null)!);
+
+    public sealed record DeliveryRow(long Id, string Number, string? Status, DateTime ShippedAt, DateTime? DeliveredAt, string? Carrier, string? TrackingNumber, string? Address, string? OrderNumber);
+}

@@ -6,6 +6,7 @@ using Portal.Features.Passkeys;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
+using Portal.Features.Usage.Exports;
 using Portal.Features.Webhooks;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
@@ -26,6 +27,7 @@ builder.AddPortalRateLimits();
 builder.AddIntegrationApi();
 builder.AddIntegrationEvents();
 builder.AddEmailSender();
+builder.AddUsage();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

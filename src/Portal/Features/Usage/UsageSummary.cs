@@ -63,6 +63,19 @@ public sealed class UsageSummary
         return new UsageSummary(filter, slices);
     }
 
+    /// <summary>Totals per product and unit for a whole period (the overview's tile): one grouped read of the period's ranges.</summary>
+    public static async Task<IReadOnlyList<Total>> ProductTotalsAsync(PortalDb db, long accountId, BillingPeriod period, CancellationToken ct)
+    {
+        var months = period.Months;
+        var (from, to) = (period.StartUtc, period.EndUtc);
+        return await db.UsageRecords.AsNoTracking()
+            .Where(u => months.Contains(u.Month) && u.AccountId == accountId && u.OccurredAt >= from && u.OccurredAt < to)
+            .GroupBy(u => new { u.ProductCode, u.Unit })
+            .Select(g => new Total(g.Key.ProductCode, null, g.Key.Unit, g.Sum(u => u.Quantity), g.LongCount()))
+            .OrderBy(t => t.Product).ThenBy(t => t.Unit)
+            .ToListAsync(ct);
+    }
+
     /// <summary>
     /// The grouping key, with the local day as a CASE over the UTC instants the period's days start at:
     /// exact across a daylight-saving change, and the same SQL on both databases.

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.Usage;
+using UsagePage = Portal.Features.Usage.IndexModel;
 using Portal.Tests.Features.Invoices;
 using Portal.Tests.Infrastructure;
 
@@ -66,9 +66,10 @@ public sealed class UsagePageTests(PortalFactory portal)
         Assert.Contains(">GB<", totals, StringComparison.Ordinal);
         Assert.Contains(">min<", totals, StringComparison.Ordinal);
         // Newest first, the first page full.
-        var expected = records.OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id).Take(IndexModel.PageSize).Select(r => r.Id).ToList();
+        var expected = records.OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id).Take(UsagePage.PageSize).Select(r => r.Id).ToList();
         Assert.Equal(expected, UsageTestData.RowIds(html));
-        Assert.Contains($"href=\"/invoices/{invoiceNumber}\"", html, StringComparison.Ordinal);
+        var invoiced = await client.GetStringAsync("/usage?invoiced=yes", ct);
+        Assert.Contains($"href=\"/invoices/{invoiceNumber}\"", invoiced, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class UsagePageTests(PortalFactory portal)
         {
             var html = await client.GetStringAsync($"/usage?period={p}&{query}", ct);
             var expected = records.Where(match).OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id).ToList();
-            Assert.Equal(expected.Take(IndexModel.PageSize).Select(r => r.Id), UsageTestData.RowIds(html));
+            Assert.Equal(expected.Take(UsagePage.PageSize).Select(r => r.Id), UsageTestData.RowIds(html));
             Assert.Equal(expected.Sum(r => r.Quantity), UsageTestData.SumQuantities(UsageTestData.Section(html, "usage-totals")));
             Assert.Equal(expected.Sum(r => r.Quantity), UsageTestData.ChartTotals(html).Values.Sum());
             Assert.DoesNotContain("notice-warn", html, StringComparison.Ordinal);
@@ -152,7 +153,7 @@ public sealed class UsagePageTests(PortalFactory portal)
         // And back: the previous page of the last page is the second page.
         var last = await client.GetStringAsync(pages[^1], ct);
         var previous = await client.GetStringAsync(UsageTestData.PreviousLink(last)!, ct);
-        Assert.Equal(expected.Skip(IndexModel.PageSize).Take(IndexModel.PageSize), UsageTestData.RowIds(previous));
+        Assert.Equal(expected.Skip(UsagePage.PageSize).Take(UsagePage.PageSize), UsageTestData.RowIds(previous));
     }
 
     [Fact]

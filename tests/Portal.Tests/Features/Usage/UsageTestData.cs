@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.Usage;
 using Portal.Infrastructure;

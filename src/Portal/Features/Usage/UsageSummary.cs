@@ -68,12 +68,13 @@ public sealed class UsageSummary
     {
         var months = period.Months;
         var (from, to) = (period.StartUtc, period.EndUtc);
-        return await db.UsageRecords.AsNoTracking()
+        var rows = await db.UsageRecords.AsNoTracking()
             .Where(u => months.Contains(u.Month) && u.AccountId == accountId && u.OccurredAt >= from && u.OccurredAt < to)
             .GroupBy(u => new { u.ProductCode, u.Unit })
-            .Select(g => new Total(g.Key.ProductCode, null, g.Key.Unit, g.Sum(u => u.Quantity), g.LongCount()))
-            .OrderBy(t => t.Product).ThenBy(t => t.Unit)
+            .Select(g => new { g.Key.ProductCode, g.Key.Unit, Quantity = g.Sum(u => u.Quantity), Count = g.Count() })
             .ToListAsync(ct);
+        return rows.Select(r => new Total(r.ProductCode, null, r.Unit, r.Quantity, r.Count))
+            .OrderBy(t => t.Product, StringComparer.Ordinal).ThenBy(t => t.Unit, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Portal.Data;
 
@@ -38,10 +36,7 @@ public static class DataExtensions
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDb>("database");
 
         // Keys in the database, so that every instance can read every other instance's cookies.
-        builder.Services.AddDataProtection().SetApplicationName("customer-portal");
-        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
-            new ConfigureOptions<KeyManagementOptions>(options =>
-                options.XmlRepository = new DatabaseXmlRepository(services.GetRequiredService<IServiceScopeFactory>())));
+        builder.Services.AddDataProtection().SetApplicationName("customer-portal").PersistKeysToDbContext<PortalDb>();
         return builder;
     }
 
@@ -50,6 +45,7 @@ public static class DataExtensions
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+        await OldMigrationChain.MoveOntoBaselineAsync(db);
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
@@ -26,7 +27,7 @@ using Portal.Infrastructure.Events;
 namespace Portal.Data;
 
 /// <summary>The portal's one database: customer-facing copies of billing data, users, and the outboxes.</summary>
-public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbContext<PortalUser>(options)
+public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<OperatorSettings> OperatorSettings => Set<OperatorSettings>();
 

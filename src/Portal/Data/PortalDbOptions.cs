@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Portal.Data;
 
@@ -32,5 +33,8 @@ public static class PortalDbOptions
                 builder.AddInterceptors(new SqliteConnectionPragmas());
                 break;
         }
+
+        // One migration set per provider in this one assembly (docs/migrations.md).
+        builder.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
     }
 }

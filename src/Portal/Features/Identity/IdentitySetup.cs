@@ -49,12 +49,18 @@ public static class IdentitySetup
             o.Cookie.Path = "/";
             o.LoginPath = "/login";
             o.LogoutPath = "/logout";
-            o.AccessDeniedPath = "/forbidden";
             // ASVS 7.3.1/7.3.2: 30 minutes idle, 12 hours absolute (enforced where sessions are stored).
             o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
             o.SlidingExpiration = true;
             o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx, StatusCodes.Status403Forbidden);
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                // No redirect to a page of its own: the status goes through the error page. A customer on
+                // the console meets a page that does not exist for them (404); staff on a customer page are
+                // told what happened and sent to the console (the error page's 403 for staff).
+                ctx.Response.StatusCode = ctx.Request.Path.StartsWithSegments("/admin") ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
         });
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 

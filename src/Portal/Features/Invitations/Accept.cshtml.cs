@@ -165,7 +165,13 @@ public sealed class AcceptModel(
             LinkState.Revoked => l["This invitation was withdrawn. Ask the person who invited you if you still need access."],
             _ => l["This invitation link is not valid. Check that you opened the whole link from the e-mail, or ask for a new invitation."],
         };
-        await invitations.RecordFailureAsync(state, Invitation, HttpContext.RequestAborted);
+        // Only real attempts go to the trail: a bare page load carries no token at all, and anyone
+        // could fill the trail by loading the URL.
+        if (!string.IsNullOrWhiteSpace(Token))
+        {
+            await invitations.RecordFailureAsync(state, Invitation, HttpContext.RequestAborted);
+        }
+
         return Page();
     }
 

@@ -11,17 +11,31 @@ public sealed class IndexTests(PortalFactory portal)
     [InlineData("/admin/accounts")]
     [InlineData("/admin/accounts/10001")]
     [InlineData("/admin/settings")]
-    public async Task A_customer_is_refused_every_console_page(string url)
+    public async Task A_customer_meets_page_not_found_on_every_console_page(string url)
     {
         var client = await portal.LoginAsync(DemoData.CustomerEmail);
 
         var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
 
-        Assert.True(response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Redirect, $"{url}: {(int)response.StatusCode}");
-        if (response.StatusCode == HttpStatusCode.Redirect)
-        {
-            Assert.False(response.Headers.Location!.OriginalString.StartsWith("/admin", StringComparison.OrdinalIgnoreCase));
-        }
+        // The console does not exist for a customer: no redirect to a page of its own, no hint.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/invoices")]
+    public async Task Staff_on_a_customer_page_are_told_why_and_sent_to_the_console(string url)
+    {
+        var client = await portal.LoginAsync(DemoData.StaffEmail);
+
+        var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("This page is for customers.", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/admin\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Go to the overview", html, StringComparison.Ordinal);
     }
 
     [Fact]

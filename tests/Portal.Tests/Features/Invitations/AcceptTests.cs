@@ -116,6 +116,20 @@ public sealed class AcceptTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Loading_the_accept_page_without_a_token_explains_and_writes_nothing_to_the_trail()
+    {
+        var client = portal.CreateBrowserClient();
+        var before = await portal.WithDbAsync(db => db.ActivityEntries.CountAsync(a => a.Action == "invitation.failed", Ct));
+
+        var html = await (await client.GetAsync("/invitations/accept", Ct)).HtmlAsync();
+        await client.GetAsync("/invitations/accept?token=", Ct);
+
+        Assert.Contains("This invitation link is not valid.", html, StringComparison.Ordinal);
+        var after = await portal.WithDbAsync(db => db.ActivityEntries.CountAsync(a => a.Action == "invitation.failed", Ct));
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public async Task A_common_password_is_refused_with_a_clear_message_and_nothing_is_created()
     {
         var account = await portal.NewAccountAsync();

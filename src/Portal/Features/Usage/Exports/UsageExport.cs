@@ -25,7 +25,7 @@ public enum UsageExportStatus
 /// <summary>
 /// A usage export one user asked for: the filter (as the page's query string), the format, and once
 /// built the file itself in <see cref="UsageExportChunk"/> rows, so that every instance can serve it
-/// (ADR 0010). The public id is random: export ids cannot be guessed or counted.
+/// (ADR 0011). The public id is random: export ids cannot be guessed or counted.
 /// </summary>
 public sealed class UsageExport
 {

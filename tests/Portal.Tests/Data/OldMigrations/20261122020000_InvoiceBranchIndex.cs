@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Portal.Data;
 
-namespace Portal.Data.Migrations;
+namespace Portal.Tests.Data.OldMigrations;
 
 /// <summary>(AccountId, Branch) on invoices, for the overview's branch selector on accounts with long histories.</summary>
 [DbContext(typeof(PortalDb))]

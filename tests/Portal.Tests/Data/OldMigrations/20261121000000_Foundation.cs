@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Portal.Data;
 
-namespace Portal.Data.Migrations;
+namespace Portal.Tests.Data.OldMigrations;
 
 /// <summary>
 /// The foundation schema: operator settings, accounts and contacts, users and memberships, invoices,

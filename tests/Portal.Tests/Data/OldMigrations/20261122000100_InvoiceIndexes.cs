@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Portal.Data;
 
-namespace Portal.Data.Migrations;
+namespace Portal.Tests.Data.OldMigrations;
 
 /// <summary>
 /// The invoice list sorts by total and by open balance with keyset paging: each sort needs an index on

@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Portal.Data;
 
-namespace Portal.Data.Migrations;
+namespace Portal.Tests.Data.OldMigrations;
 
 /// <summary>
 /// The "what is open" partial indexes, with their filter written as EF writes the query's condition

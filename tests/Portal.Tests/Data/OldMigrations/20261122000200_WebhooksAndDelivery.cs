@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Portal.Data;
 
-namespace Portal.Data.Migrations;
+namespace Portal.Tests.Data.OldMigrations;
 
 /// <summary>
 /// Events out: webhook subscriptions (with their fan-out cursor) and the delivery log; an index for the

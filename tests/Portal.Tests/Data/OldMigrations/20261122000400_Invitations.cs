@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Portal.Data;
 
-namespace Portal.Data.Migrations;
+namespace Portal.Tests.Data.OldMigrations;
 
 /// <summary>
 /// Invitations to accounts (only the hash of each link's token is stored), and an index for reading the

@@ -10,6 +10,7 @@ using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
 using Portal.Features.Usage;
+using Portal.Features.Usage.Exports;
 using Portal.Features.Webhooks;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
@@ -36,6 +37,7 @@ builder.AddUsageIngest();
 builder.AddPortalTelemetry();
 builder.AddPayments();
 builder.AddOrdersAndQuotes();
+builder.AddUsage();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -108,6 +108,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         AddPaymentsInPortal(bayside, northwind, demo.Id, other.Id, now);
         await db.SaveChangesAsync(ct);
         await AddOrdersAndQuotesAsync(bayside, greenleaf, northwind, demo.Id, other.Id, today, now, ct);
+        await AddYearOfUsageAsync([bayside, harbor, greenleaf, northwind], today, now, new Random(12), ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Demo data seeded: {Accounts} accounts; log in as {Customer} or {Staff}.", accounts.Length, CustomerEmail, StaffEmail);
     }
@@ -183,6 +184,69 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
             Reference = payment.GatewayReference!, DeclineCode = succeeded ? null : "generic_decline", MethodToken = card.Token,
             AmountMinor = (long)(amount * 100), Currency = account.Currency, CreatedAt = at,
         });
+    }
+
+    /// <summary>
+    /// A year of daily metered usage (machine hours, fuel, telematics data) per machine, so that the usage
+    /// page shows full periods, totals and a chart. What lies before the current billing period is
+    /// billed on the invoice issued at the end of its period.
+    /// </summary>
+    private async Task AddYearOfUsageAsync(Account[] accounts, DateOnly today, DateTime now, Random random, CancellationToken ct)
+    {
+        var zone = OperatorClock.FindZone(OperatorDefaults.TimeZoneId);
+        (string Product, string Description, string Unit, decimal Min, decimal Max)[] meters =
+        [
+            ("GEN-56KW", "Generator runtime", "hour", 2m, 14m),
+            ("FUEL-DSL", "Diesel delivered to site", "gal", 0m, 60m),
+            ("TEL-DATA", "Telematics data", "MB", 5m, 40m),
+        ];
+        var serial = 410;
+        foreach (var account in accounts)
+        {
+            var invoices = await db.Invoices.AsNoTracking().Where(i => i.AccountId == account.Id)
+                .Select(i => new { i.Id, i.IssueDate }).OrderBy(i => i.IssueDate).ToListAsync(ct);
+            var current = Features.Usage.BillingPeriods.Containing(today, account.BillDay, zone);
+            var machines = Enumerable.Range(0, account.ParentAccountId is null ? 3 : 1).Select(_ => "SN-" + (serial++).ToString("D5", CultureInfo.InvariantCulture)).ToList();
+            var records = new List<Features.Usage.UsageRecord>();
+            for (var day = today.AddDays(-365); day <= today; day = day.AddDays(1))
+            {
+                var period = Features.Usage.BillingPeriods.Containing(day, account.BillDay, zone);
+                // Billed on the first invoice issued at or after the period's end (none yet for the current one).
+                var invoiceId = period.Start >= current.Start ? null
+                    : invoices.Where(i => i.IssueDate >= period.End).Select(i => (long?)i.Id).FirstOrDefault();
+                foreach (var (machine, index) in machines.Select((m, i) => (m, i)))
+                {
+                    foreach (var meter in meters)
+                    {
+                        // Weekends are quiet; fuel is delivered every few days, not daily.
+                        if ((day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday && random.Next(3) > 0) || (meter.Product == "FUEL-DSL" && random.Next(3) > 0))
+                        {
+                            continue;
+                        }
+
+                        var local = day.ToDateTime(new TimeOnly(6 + random.Next(13), random.Next(60)));
+                        var quantity = Math.Round(meter.Min + ((meter.Max - meter.Min) * (decimal)random.NextDouble()), 2);
+                        records.Add(new Features.Usage.UsageRecord
+                        {
+                            AccountId = account.Id,
+                            ExternalId = $"DEMO-USE-{account.Number}-{machine}-{meter.Product}-{day:yyyyMMdd}",
+                            ProductCode = meter.Product,
+                            Identifier = machine,
+                            Description = $"{meter.Description}, {machine}" + (index == 0 ? " (main site)" : ""),
+                            OccurredAt = Features.Usage.BillingPeriods.LocalMidnightToUtc(day, zone) + (local - day.ToDateTime(TimeOnly.MinValue)),
+                            Quantity = quantity,
+                            Unit = meter.Unit,
+                            InvoiceId = invoiceId,
+                            CreatedAt = now,
+                        });
+                    }
+                }
+            }
+
+            db.UsageRecords.AddRange(records);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
     }
 
     private void AddYearOfActivity(Account account, DateOnly today, DateTime now, Random random, DocumentNumbers numbers)

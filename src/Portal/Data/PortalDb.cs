@@ -111,6 +111,12 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<OrderPadLine> OrderPadLines => Set<OrderPadLine>();
 
+    public DbSet<Features.Usage.UsageColumnChoice> UsageColumnChoices => Set<Features.Usage.UsageColumnChoice>();
+
+    public DbSet<Features.Usage.Exports.UsageExport> UsageExports => Set<Features.Usage.Exports.UsageExport>();
+
+    public DbSet<Features.Usage.Exports.UsageExportChunk> UsageExportChunks => Set<Features.Usage.Exports.UsageExportChunk>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         // Identity builds schema version 3 (with passkeys) only when it finds IdentityOptions saying

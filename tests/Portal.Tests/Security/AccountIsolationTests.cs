@@ -619,11 +619,40 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 ("method", "id") => Text(await db.SavedPaymentMethods.AsNoTracking().Where(m => m.AccountId == account.Id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct)),
                 ("passkeys", "id") => await PasskeyAsync(accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail),
                 ("sessions", "id") => await SessionAsync(db, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
+                ("exports", "id") => await UsageExportAsync(db, account.Id, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
                 _ => null,
             };
         });
 
         private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>A finished usage export of the account's demo user (its download link's id).</summary>
+        private static async Task<string> UsageExportAsync(PortalDb db, long accountId, string email, CancellationToken ct)
+        {
+            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(ct);
+            var export = new Portal.Features.Usage.Exports.UsageExport
+            {
+                PublicId = "walk" + Guid.NewGuid().ToString("N")[..16],
+                UserId = userId,
+                AccountId = accountId,
+                Format = Portal.Features.Usage.Exports.UsageExportFormat.Csv,
+                Filter = "?invoiced=no",
+                MaxRows = 10,
+                LinkBase = "http://localhost/usage/exports/",
+                Culture = "en",
+                Status = Portal.Features.Usage.Exports.UsageExportStatus.Ready,
+                RowCount = 0,
+                SizeBytes = 3,
+                CreatedAt = DateTime.UtcNow,
+                NextAttemptAt = DateTime.UtcNow,
+                ExpiresAt = DateTime.UtcNow.AddDays(7),
+            };
+            db.UsageExports.Add(export);
+            await db.SaveChangesAsync(ct);
+            db.UsageExportChunks.Add(new Portal.Features.Usage.Exports.UsageExportChunk { ExportId = export.Id, Sequence = 0, Data = "a,b"u8.ToArray() });
+            await db.SaveChangesAsync(ct);
+            return export.PublicId;
+        }
 
         /// <summary>A live server-side session of the user, made by signing in on a client of its own.</summary>
         private async Task<string> SessionAsync(PortalDb db, string email, CancellationToken ct)

@@ -110,6 +110,11 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
 
     public IReadOnlyList<string> Branches { get; private set; } = [];
 
+    /// <summary>The current billing period's usage per product, when the usage feature is on.</summary>
+    public Usage.BillingPeriod? UsagePeriod { get; private set; }
+
+    public IReadOnlyList<Usage.UsageSummary.Total> UsageTotals { get; private set; } = [];
+
     public bool ShowBranchSelector => Settings.BranchesEnabled && Branches.Count > 1;
 
     public RecentInvoice? LatestInvoice { get; private set; }
@@ -136,6 +141,11 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
 
         Figures = await AccountFigures.LoadAsync(db, Account.Id, Today, ct);
         BillDay = await BillDayQuery(db, Account.Id);
+        if (Settings.IsOn(PortalFeature.Usage))
+        {
+            UsagePeriod = Usage.BillingPeriods.Containing(Today, BillDay, await clock.ZoneAsync(ct));
+            UsageTotals = await Usage.UsageSummary.ProductTotalsAsync(db, Account.Id, UsagePeriod, ct);
+        }
 
         var invoices = new List<RecentInvoice>(RecentCount);
         var payments = new List<RecentPayment>(RecentCount);

@@ -35,6 +35,9 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
 
     public void OnDelete(int? status) => Describe(status);
 
+    // A re-executed OPTIONS (a customer asking about a console page) keeps its error status too.
+    public void OnOptions(int? status) => Describe(status);
+
     private void Describe(int? status)
     {
         // No status: the exception handler's re-execution (a 500), or someone opening /error by hand (nothing there).

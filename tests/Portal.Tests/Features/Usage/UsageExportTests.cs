@@ -245,9 +245,10 @@ public sealed class UsageExportTests(PortalFactory portal) : IDisposable
 
         // The e-mail, through the outbox to the pickup folder, carries the link.
         await worker.Get<EmailSender>().RunOnceAsync(Ct);
-        var mail = Assert.Single(Directory.GetFiles(_pickup, "*.eml").Select(File.ReadAllText), m => m.Contains(email, StringComparison.Ordinal));
-        Assert.Contains("usage export", mail, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("/usage/exports/" + export.PublicId, mail.Replace("=\r\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        // Read as a mail client would: MimeKit may have encoded the body (quoted-printable, base64).
+        var mail = Assert.Single(Directory.GetFiles(_pickup, "*.eml").Select(f => MimeKit.MimeMessage.Load(f)), m => m.To.Mailboxes.Any(b => b.Address == email));
+        Assert.Contains("usage export", mail.Subject + mail.TextBody, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("/usage/exports/" + export.PublicId, mail.TextBody, StringComparison.Ordinal);
 
         list = await client.GetStringAsync("/usage/exports", Ct);
         Assert.Contains($"href=\"/usage/exports/{export.PublicId}\"", list, StringComparison.Ordinal);

@@ -341,7 +341,11 @@ public sealed class OrderPadService(
 
         if (errors.Count > 0)
         {
-            return new SubmitResult.Refused(errors);
+            // The pad and its lines are read in two queries: a request that places the order between
+            // them leaves this one an "empty" pad. Its key then names the order just placed.
+            return await PlacedWithKeyAsync(account.Id, key, ct) is { } placedMeanwhile
+                ? new SubmitResult.AlreadyPlaced(placedMeanwhile)
+                : new SubmitResult.Refused(errors);
         }
 
         var accountRow = await db.Accounts.AsNoTracking().Where(a => a.Id == account.Id)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -79,12 +78,12 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
             "void" => query.Where(i => i.IsVoid),
             _ => query,
         };
-        if (ParseDate(From) is DateOnly from)
+        if (ListFilter.ParseDate(From) is DateOnly from)
         {
             query = query.Where(i => i.IssueDate >= from);
         }
 
-        if (ParseDate(To) is DateOnly to)
+        if (ListFilter.ParseDate(To) is DateOnly to)
         {
             query = query.Where(i => i.IssueDate <= to);
         }
@@ -179,41 +178,10 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
             Status = "all";
         }
 
-        From = CheckDate(From, l["The 'from' date was not a date and is ignored."]);
-        To = CheckDate(To, l["The 'to' date was not a date and is ignored."]);
-        if (ParseDate(From) is DateOnly f && ParseDate(To) is DateOnly t && f > t)
-        {
-            (From, To) = (To, From);
-            Notices.Add(l["The 'from' date was after the 'to' date; the two were swapped."]);
-        }
-
-        Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
-        if (Q is { Length: > MaxSearchLength })
-        {
-            Q = Q[..MaxSearchLength];
-            Notices.Add(l["The search text was shortened to {0} characters.", MaxSearchLength]);
-        }
+        string? from = From, to = To, q = Q;
+        ListFilter.Normalize(ref from, ref to, ref q, MaxSearchLength, Notices, l);
+        (From, To, Q) = (from, to, q);
     }
-
-    private string? CheckDate(string? value, string notice)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (ParseDate(value) is null)
-        {
-            Notices.Add(notice);
-            return null;
-        }
-
-        return value.Trim();
-    }
-
-    private static DateOnly? ParseDate(string? value) =>
-        DateOnly.TryParseExact(value?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-        && d.Year is >= 1900 and <= 9999 ? d : null;
 
     public sealed record InvoiceRow(
         long Id, string Number, DateOnly IssueDate, DateOnly DueDate, string Currency, decimal Total, decimal Open,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
@@ -84,13 +83,13 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         };
 
         // The dates are the operator's calendar days: from its midnight to the next one, in UTC.
-        if (ParseDate(From) is DateOnly from)
+        if (ListFilter.ParseDate(From) is DateOnly from)
         {
             var start = TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
             query = query.Where(o => o.OrderedAt >= start);
         }
 
-        if (ParseDate(To) is DateOnly to)
+        if (ListFilter.ParseDate(To) is DateOnly to)
         {
             var end = TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
             query = query.Where(o => o.OrderedAt < end);
@@ -155,41 +154,10 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         }
 
         Source = Source?.Trim().ToLowerInvariant() is "portal" or "office" ? Source.Trim().ToLowerInvariant() : null;
-        From = CheckDate(From, l["The 'from' date was not a date and is ignored."]);
-        To = CheckDate(To, l["The 'to' date was not a date and is ignored."]);
-        if (ParseDate(From) is DateOnly f && ParseDate(To) is DateOnly t && f > t)
-        {
-            (From, To) = (To, From);
-            Notices.Add(l["The 'from' date was after the 'to' date; the two were swapped."]);
-        }
-
-        Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
-        if (Q is { Length: > MaxSearchLength })
-        {
-            Q = Q[..MaxSearchLength];
-            Notices.Add(l["The search text was shortened to {0} characters.", MaxSearchLength]);
-        }
+        string? from = From, to = To, q = Q;
+        ListFilter.Normalize(ref from, ref to, ref q, MaxSearchLength, Notices, l);
+        (From, To, Q) = (from, to, q);
     }
-
-    private string? CheckDate(string? value, string notice)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (ParseDate(value) is null)
-        {
-            Notices.Add(notice);
-            return null;
-        }
-
-        return value.Trim();
-    }
-
-    private static DateOnly? ParseDate(string? value) =>
-        DateOnly.TryParseExact(value?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-        && d.Year is >= 1900 and <= 9999 ? d : null;
 
     public sealed record OrderRow(long Id, string Number, DateTime OrderedAt, string? PurchaseOrder, OrderStatus Status, DocumentSource Source, string Currency, decimal Total);
 }

@@ -26,6 +26,9 @@ public static partial class WebhooksApi
 
     public sealed record DeliveryResponse(long Id, long EventCursor, Guid EventId, string EventType, string? AccountId, string Status, int Attempts, DateTime? NextAttemptAt, int? LastStatusCode, string? LastError, DateTime CreatedAt, DateTime? DeliveredAt);
 
+    /// <summary>What a subscription's write needs from the container, bound as one parameter.</summary>
+    public sealed record WebhookWriteServices(PortalDb Db, WebhookSecrets Secrets, IOptions<WebhookOptions> Options, WebhookAddressGuard Guard, TimeProvider Time);
+
     public sealed record DeliveriesPage(IReadOnlyList<DeliveryResponse> Deliveries, long? NextCursor);
 
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder api)
@@ -54,8 +57,9 @@ public static partial class WebhooksApi
     }
 
     private static async Task<Results<Created<WebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string name, HttpRequest http, PortalDb db, WebhookSecrets secrets, IOptions<WebhookOptions> options, WebhookAddressGuard guard, TimeProvider time, CancellationToken ct)
+        string name, HttpRequest http, [AsParameters] WebhookWriteServices services, CancellationToken ct)
     {
+        var (db, secrets, options, guard, time) = services;
         // Read by the API's one JSON reader: a malformed body, a key sent twice or a null names the field.
         var (request, bad) = await ApiJson.ReadAsync<WebhookRequest>(http, ct);
         if (request is null)

@@ -32,7 +32,7 @@ public sealed class BackgroundWorkerTests : IDisposable
             await scope.ServiceProvider.GetRequiredService<PortalDb>().SaveChangesAsync(ct);
         }
 
-        for (var i = 0; i < 100 && (receiver.Processed.Count == 0 || !Directory.Exists(_pickup) || Directory.GetFiles(_pickup).Length == 0); i++)
+        for (var i = 0; i < 300 && (receiver.Processed.Count == 0 || !Directory.Exists(_pickup) || Directory.GetFiles(_pickup).Length == 0); i++)
         {
             await Task.Delay(100, ct);
         }

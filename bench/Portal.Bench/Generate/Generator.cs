@@ -650,13 +650,15 @@ internal sealed class Generator(GenerateOptions options)
                 var portal = _random.Next(3) != 0;
                 var lineCount = 2 + _random.Next(2);
                 var total = 0m;
+                // The lines are written after their order: the database checks the order they point to as they arrive.
+                var lines = new List<OrderLine>(lineCount);
                 for (var l = 1; l <= lineCount; l++)
                 {
                     var productId = 1 + _random.Next(productCount);
                     var quantity = 1 + _random.Next(10);
                     var amount = quantity * listPrices[productId];
                     total += amount;
-                    orderLines.Add(new OrderLine
+                    lines.Add(new OrderLine
                     {
                         Id = ++lineId, OrderId = id, LineNumber = l, ProductCode = string.Create(Inv, $"P{productId:D5}"), Description = "Product " + productId.ToString(Inv),
                         Quantity = quantity, Unit = units[productId], UnitPrice = listPrices[productId], Amount = amount,
@@ -680,6 +682,11 @@ internal sealed class Generator(GenerateOptions options)
                     UpdatedAt = orderedAt,
                 });
                 counts.Orders++;
+                foreach (var line in lines)
+                {
+                    orderLines.Add(line);
+                }
+
                 if (status is OrderStatus.PartlyShipped or OrderStatus.Shipped or OrderStatus.Delivered)
                 {
                     var shipped = orderedAt.AddDays(1 + _random.Next(3));

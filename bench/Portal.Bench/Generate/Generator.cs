@@ -8,10 +8,10 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Accounts;
+using Portal.Features.Catalog;
 using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Invoices;
-using Portal.Features.Catalog;
 using Portal.Features.Operator;
 using Portal.Features.Orders;
 using Portal.Features.Payments;
@@ -660,8 +660,15 @@ internal sealed class Generator(GenerateOptions options)
                     total += amount;
                     lines.Add(new OrderLine
                     {
-                        Id = ++lineId, OrderId = id, LineNumber = l, ProductCode = string.Create(Inv, $"P{productId:D5}"), Description = "Product " + productId.ToString(Inv),
-                        Quantity = quantity, Unit = units[productId], UnitPrice = listPrices[productId], Amount = amount,
+                        Id = ++lineId,
+                        OrderId = id,
+                        LineNumber = l,
+                        ProductCode = string.Create(Inv, $"P{productId:D5}"),
+                        Description = "Product " + productId.ToString(Inv),
+                        Quantity = quantity,
+                        Unit = units[productId],
+                        UnitPrice = listPrices[productId],
+                        Amount = amount,
                         QuantityShipped = status is OrderStatus.Shipped or OrderStatus.Delivered ? quantity : 0,
                     });
                     counts.OrderLines++;
@@ -692,9 +699,16 @@ internal sealed class Generator(GenerateOptions options)
                     var shipped = orderedAt.AddDays(1 + _random.Next(3));
                     deliveries.Add(new Delivery
                     {
-                        Id = ++deliveryId, AccountId = plan.Id, ExternalId = string.Create(Inv, $"BILL-DL-{deliveryId:D9}"), Number = string.Create(Inv, $"DL-{deliveryId:D9}"),
-                        OrderId = id, Status = status == OrderStatus.Delivered ? "Delivered" : "In transit", ShippedAt = shipped,
-                        DeliveredAt = status == OrderStatus.Delivered ? shipped.AddDays(1) : null, Carrier = "Bench Freight", TrackingNumber = string.Create(Inv, $"1Z{deliveryId:D12}"),
+                        Id = ++deliveryId,
+                        AccountId = plan.Id,
+                        ExternalId = string.Create(Inv, $"BILL-DL-{deliveryId:D9}"),
+                        Number = string.Create(Inv, $"DL-{deliveryId:D9}"),
+                        OrderId = id,
+                        Status = status == OrderStatus.Delivered ? "Delivered" : "In transit",
+                        ShippedAt = shipped,
+                        DeliveredAt = status == OrderStatus.Delivered ? shipped.AddDays(1) : null,
+                        Carrier = "Bench Freight",
+                        TrackingNumber = string.Create(Inv, $"1Z{deliveryId:D12}"),
                         UpdatedAt = shipped,
                     });
                     counts.Deliveries++;

@@ -86,8 +86,17 @@ public sealed class OrdersAndQuotesBrowserTests(BrowserFixture portal)
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var quote = new Quote
             {
-                AccountId = accountId, Number = number, ExternalId = "X-" + number, Status = QuoteStatus.Sent, Source = DocumentSource.BillingSystem,
-                RequestedAt = DateTime.UtcNow.AddDays(-2), IssuedOn = today.AddDays(-1), ValidUntil = today.AddDays(20), Currency = "USD", Total = 960m, UpdatedAt = DateTime.UtcNow,
+                AccountId = accountId,
+                Number = number,
+                ExternalId = "X-" + number,
+                Status = QuoteStatus.Sent,
+                Source = DocumentSource.BillingSystem,
+                RequestedAt = DateTime.UtcNow.AddDays(-2),
+                IssuedOn = today.AddDays(-1),
+                ValidUntil = today.AddDays(20),
+                Currency = "USD",
+                Total = 960m,
+                UpdatedAt = DateTime.UtcNow,
             };
             quote.Lines.Add(new QuoteLine { LineNumber = 1, ProductCode = "ROLL-48", Description = "48 in double-drum roller (weekly)", Quantity = 1, Unit = "week", UnitPrice = 960m, Amount = 960m });
             db.Quotes.Add(quote);

@@ -22,7 +22,11 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
     // Sort name -> whether a first click sorts it descending (dates and amounts: biggest/newest first).
     private static readonly Dictionary<string, bool> Sorts = new(StringComparer.Ordinal)
     {
-        ["number"] = false, ["issued"] = true, ["due"] = true, ["total"] = true, ["open"] = true,
+        ["number"] = false,
+        ["issued"] = true,
+        ["due"] = true,
+        ["total"] = true,
+        ["open"] = true,
     };
 
     [BindProperty(SupportsGet = true)]

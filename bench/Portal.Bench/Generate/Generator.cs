@@ -8,10 +8,10 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Accounts;
+using Portal.Features.Catalog;
 using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Invoices;
-using Portal.Features.Catalog;
 using Portal.Features.Operator;
 using Portal.Features.Orders;
 using Portal.Features.Payments;
@@ -650,16 +650,25 @@ internal sealed class Generator(GenerateOptions options)
                 var portal = _random.Next(3) != 0;
                 var lineCount = 2 + _random.Next(2);
                 var total = 0m;
+                // The lines are written after their order: the database checks the order they point to as they arrive.
+                var lines = new List<OrderLine>(lineCount);
                 for (var l = 1; l <= lineCount; l++)
                 {
                     var productId = 1 + _random.Next(productCount);
                     var quantity = 1 + _random.Next(10);
                     var amount = quantity * listPrices[productId];
                     total += amount;
-                    orderLines.Add(new OrderLine
+                    lines.Add(new OrderLine
                     {
-                        Id = ++lineId, OrderId = id, LineNumber = l, ProductCode = string.Create(Inv, $"P{productId:D5}"), Description = "Product " + productId.ToString(Inv),
-                        Quantity = quantity, Unit = units[productId], UnitPrice = listPrices[productId], Amount = amount,
+                        Id = ++lineId,
+                        OrderId = id,
+                        LineNumber = l,
+                        ProductCode = string.Create(Inv, $"P{productId:D5}"),
+                        Description = "Product " + productId.ToString(Inv),
+                        Quantity = quantity,
+                        Unit = units[productId],
+                        UnitPrice = listPrices[productId],
+                        Amount = amount,
                         QuantityShipped = status is OrderStatus.Shipped or OrderStatus.Delivered ? quantity : 0,
                     });
                     counts.OrderLines++;
@@ -680,14 +689,26 @@ internal sealed class Generator(GenerateOptions options)
                     UpdatedAt = orderedAt,
                 });
                 counts.Orders++;
+                foreach (var line in lines)
+                {
+                    orderLines.Add(line);
+                }
+
                 if (status is OrderStatus.PartlyShipped or OrderStatus.Shipped or OrderStatus.Delivered)
                 {
                     var shipped = orderedAt.AddDays(1 + _random.Next(3));
                     deliveries.Add(new Delivery
                     {
-                        Id = ++deliveryId, AccountId = plan.Id, ExternalId = string.Create(Inv, $"BILL-DL-{deliveryId:D9}"), Number = string.Create(Inv, $"DL-{deliveryId:D9}"),
-                        OrderId = id, Status = status == OrderStatus.Delivered ? "Delivered" : "In transit", ShippedAt = shipped,
-                        DeliveredAt = status == OrderStatus.Delivered ? shipped.AddDays(1) : null, Carrier = "Bench Freight", TrackingNumber = string.Create(Inv, $"1Z{deliveryId:D12}"),
+                        Id = ++deliveryId,
+                        AccountId = plan.Id,
+                        ExternalId = string.Create(Inv, $"BILL-DL-{deliveryId:D9}"),
+                        Number = string.Create(Inv, $"DL-{deliveryId:D9}"),
+                        OrderId = id,
+                        Status = status == OrderStatus.Delivered ? "Delivered" : "In transit",
+                        ShippedAt = shipped,
+                        DeliveredAt = status == OrderStatus.Delivered ? shipped.AddDays(1) : null,
+                        Carrier = "Bench Freight",
+                        TrackingNumber = string.Create(Inv, $"1Z{deliveryId:D12}"),
                         UpdatedAt = shipped,
                     });
                     counts.Deliveries++;

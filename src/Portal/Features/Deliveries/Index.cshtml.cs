@@ -49,11 +49,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             d => new DeliveryRow(d.Id, d.Number, d.Status, d.ShippedAt!.Value, d.DeliveredAt, d.Carrier, d.TrackingNumber, d.DeliveryAddress,
                 db.Orders.Where(o => o.Id == d.OrderId && o.AccountId == account.Id).Select(o => o.Number).FirstOrDefault()),
             r => (r.ShippedAt, r.Id), PageSize, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         Rows = page.Rows;
         NextCursor = page.Next;
@@ -61,8 +57,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
     }
 
     public string Link(string? after = null) =>
-        Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/deliveries",
-            new Dictionary<string, string?> { ["status"] = Status, ["after"] = after }.Where(p => p.Value is not null)!);
+        ListPaging.Link("/deliveries", new Dictionary<string, string?>(StringComparer.Ordinal) { ["status"] = Status, ["after"] = after });
 
     public sealed record DeliveryRow(long Id, string Number, string? Status, DateTime ShippedAt, DateTime? DeliveredAt, string? Carrier, string? TrackingNumber, string? Address, string? OrderNumber);
 }

@@ -1,7 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -23,7 +22,11 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
     // Sort name -> whether a first click sorts it descending (dates and amounts: biggest/newest first).
     private static readonly Dictionary<string, bool> Sorts = new(StringComparer.Ordinal)
     {
-        ["number"] = false, ["issued"] = true, ["due"] = true, ["total"] = true, ["open"] = true,
+        ["number"] = false,
+        ["issued"] = true,
+        ["due"] = true,
+        ["total"] = true,
+        ["open"] = true,
     };
 
     [BindProperty(SupportsGet = true)]
@@ -90,8 +93,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
 
         if (Q is not null)
         {
-            var pattern = "%" + Q.ToUpperInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
-                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = ListPaging.ContainsPattern(Q);
 #pragma warning disable CA1304 // Translated to SQL UPPER(): no .NET culture is involved; it makes the search case-insensitive on both databases.
             query = query.Where(i => EF.Functions.Like(i.Number.ToUpper(), pattern, "\\")
                 || (i.PurchaseOrder != null && EF.Functions.Like(i.PurchaseOrder.ToUpper(), pattern, "\\")));
@@ -110,11 +112,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
             "open" => await Keyset.ReadAsync(query, sortKey, i => i.OpenAmount, i => i.Id, Descending, After, select, r => (r.Open, r.Id), PageSize, ct),
             _ => await Keyset.ReadAsync(query, sortKey, i => i.IssueDate, i => i.Id, Descending, After, select, r => (r.IssueDate, r.Id), PageSize, ct),
         };
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         foreach (var row in page.Rows)
         {
@@ -139,7 +137,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
             ["q"] = Q,
             ["after"] = after,
         };
-        return QueryHelpers.AddQueryString("/invoices", query.Where(p => p.Value is not null)!);
+        return ListPaging.Link("/invoices", query);
     }
 
     /// <summary>The link a column header points to: the other direction when sorted by it, else its natural one.</summary>

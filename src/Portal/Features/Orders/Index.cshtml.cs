@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -97,8 +96,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
 
         if (Q is not null)
         {
-            var pattern = "%" + Q.ToUpperInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
-                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = ListPaging.ContainsPattern(Q);
 #pragma warning disable CA1304 // Translated to SQL UPPER(): no .NET culture is involved; it makes the search case-insensitive on both databases.
             query = query.Where(o => EF.Functions.Like(o.Number.ToUpper(), pattern, "\\")
                 || (o.PurchaseOrder != null && EF.Functions.Like(o.PurchaseOrder.ToUpper(), pattern, "\\")));
@@ -108,11 +106,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         var page = await Keyset.ReadAsync(query, "ordered." + (Descending ? "desc" : "asc"), o => o.OrderedAt, o => o.Id, Descending, After,
             o => new OrderRow(o.Id, o.Number, o.OrderedAt, o.PurchaseOrder, o.Status, o.Source, o.Currency, o.Total),
             r => (r.OrderedAt, r.Id), PageSize, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         Rows = page.Rows;
         NextCursor = page.Next;
@@ -131,7 +125,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
             ["q"] = Q,
             ["after"] = after,
         };
-        return QueryHelpers.AddQueryString("/orders", query.Where(p => p.Value is not null)!);
+        return ListPaging.Link("/orders", query);
     }
 
     private void Normalize()

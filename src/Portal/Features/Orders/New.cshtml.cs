@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -56,6 +55,10 @@ public sealed class NewModel(PortalDb db, OrderPadService pads, OperatorClock cl
     [TempData]
     public string? PadMessage { get; set; }
 
+    /// <summary>The product just added or changed, marked in the cart so the customer sees where it went.</summary>
+    [TempData]
+    public string? PadChanged { get; set; }
+
     private string UserId => User.FindFirstValue(ClaimTypes.NameIdentifier)!;
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -70,15 +73,17 @@ public sealed class NewModel(PortalDb db, OrderPadService pads, OperatorClock cl
     {
         await pads.RemoveAsync(Account.Id, UserId, code, ct);
         PadMessage = l["Removed from your order."];
-        return Redirect(Link(After));
+        return Redirect(Link(After) + "#cart");
     }
 
     private async Task<IActionResult> AfterAsync(string? error, string? code, string done, CancellationToken ct)
     {
         if (error is null)
         {
+            // Back to the cart, not the top of the catalogue: on a phone the line just added would be out of sight.
             PadMessage = done;
-            return Redirect(Link(After));
+            PadChanged = code?.Trim();
+            return Redirect(Link(After) + "#cart");
         }
 
         Error = error;
@@ -106,8 +111,7 @@ public sealed class NewModel(PortalDb db, OrderPadService pads, OperatorClock cl
 
         if (Q is not null)
         {
-            var pattern = "%" + Q.ToUpperInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
-                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = ListPaging.ContainsPattern(Q);
 #pragma warning disable CA1304 // Translated to SQL UPPER(): case-insensitive on both databases, no .NET culture involved.
             products = products.Where(p => EF.Functions.Like(p.Code.ToUpper(), pattern, "\\") || EF.Functions.Like(p.Name.ToUpper(), pattern, "\\"));
 #pragma warning restore CA1304
@@ -132,6 +136,6 @@ public sealed class NewModel(PortalDb db, OrderPadService pads, OperatorClock cl
     public string Link(string? after = null, string? handler = null)
     {
         var query = new Dictionary<string, string?>(StringComparer.Ordinal) { ["handler"] = handler, ["q"] = Q, ["category"] = Category, ["after"] = after };
-        return QueryHelpers.AddQueryString("/orders/new", query.Where(p => p.Value is not null)!);
+        return ListPaging.Link("/orders/new", query);
     }
 }

@@ -39,16 +39,15 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         var page = await Keyset.ReadAsync(db.Quotes.AsNoTracking().Where(q => q.AccountId == account.Id), "requested", q => q.RequestedAt, q => q.Id, true, After,
             q => new QuoteRow(q.Id, q.Number, q.RequestedAt, q.Status, q.IssuedOn, q.ValidUntil, q.Currency, q.Total),
             r => (r.RequestedAt, r.Id), PageSize, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         Rows = page.Rows;
         NextCursor = page.Next;
         PreviousCursor = page.Previous;
     }
+
+    public string Link(string? after = null) =>
+        ListPaging.Link("/quotes", new Dictionary<string, string?>(StringComparer.Ordinal) { ["after"] = after });
 
     public sealed record QuoteRow(long Id, string Number, DateTime RequestedAt, QuoteStatus Status, DateOnly? IssuedOn, DateOnly? ValidUntil, string Currency, decimal Total);
 }

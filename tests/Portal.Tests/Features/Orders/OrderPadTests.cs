@@ -156,6 +156,71 @@ public sealed class OrderPadTests(PortalFactory portal)
         Assert.Equal(0, await portal.WithDbAsync(db => db.OrderPadLines.CountAsync(l => db.OrderPads.Any(p => p.Id == l.OrderPadId && p.AccountId == account.Id), ct)));
     }
 
+    [Theory]
+    [InlineData("0", "The quantity must be more than zero.")]
+    [InlineData("-1", "The quantity must be more than zero.")]
+    [InlineData("2.5", "This product is sold in whole units (each): enter a whole number.")]
+    [InlineData("1000000000", "The quantity can be at most 100,000.")]
+    public async Task Changing_a_line_to_a_bad_quantity_is_refused_and_the_line_keeps_its_quantity(string quantity, string message)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Orderer);
+        var product = await OrderTestData.NewProductAsync(portal, 20m);
+        var client = await portal.LoginAsync(account.Email);
+        await OrderTestData.AddAsync(client, product.Code, "2");
+
+        var response = await PortalFactory.PostFormAsync(client, "/orders/new?handler=Update", new Dictionary<string, string> { ["code"] = product.Code, ["quantity"] = quantity }, "/orders/new");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(message, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(ct)), StringComparison.Ordinal);
+        Assert.Equal([2m], await portal.WithDbAsync(db => db.OrderPadLines.Where(l => db.OrderPads.Any(p => p.Id == l.OrderPadId && p.AccountId == account.Id)).Select(l => l.Quantity).ToListAsync(ct)));
+    }
+
+    [Fact]
+    public async Task A_product_priced_only_for_another_account_is_refused_and_its_price_is_not_shown()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Orderer);
+        var other = await InvoiceTestData.NewAccountAsync(portal, Orderer);
+        // Listed in another currency only, with a USD price for the other account alone.
+        var product = await OrderTestData.NewProductAsync(portal, 20m, currency: "CAD", name: "Other yard's crane");
+        await OrderTestData.SetCustomerPriceAsync(portal, other.Id, product.Id, 77.77m);
+        var client = await portal.LoginAsync(account.Email);
+
+        var pad = WebUtility.HtmlDecode(await client.GetStringAsync("/orders/new?q=" + product.Code, ct));
+        Assert.Contains(product.Code, pad, StringComparison.Ordinal);
+        Assert.DoesNotContain("77.77", pad, StringComparison.Ordinal);
+
+        var response = await OrderTestData.AddAsync(client, product.Code, "1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Other yard's crane has no price for your account: ask for a quote instead.", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(ct)), StringComparison.Ordinal);
+        Assert.False(await portal.WithDbAsync(db => db.OrderPadLines.AnyAsync(l => db.OrderPads.Any(p => p.Id == l.OrderPadId && p.AccountId == account.Id), ct)));
+    }
+
+    [Fact]
+    public async Task Adding_with_the_pads_own_form_goes_back_to_the_cart_with_the_line_marked()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Orderer);
+        var product = await OrderTestData.NewProductAsync(portal, 20m);
+        var client = await portal.LoginAsync(account.Email);
+
+        var added = await PageForms.PostAsync(client, "/orders/new?q=" + product.Code, "Add", new Dictionary<string, string> { ["code"] = product.Code, ["quantity"] = "3" });
+
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var location = added.Headers.Location!.OriginalString;
+        Assert.EndsWith("#cart", location, StringComparison.Ordinal);
+        var pad = WebUtility.HtmlDecode(await client.GetStringAsync(location, ct));
+        Assert.Contains("Added to your order.", pad, StringComparison.Ordinal);
+        Assert.Contains($"class=\"cart-line cart-line-changed\" data-code=\"{product.Code}\"", pad, StringComparison.Ordinal);
+
+        var changed = await PageForms.PostAsync(client, location, "Update", new Dictionary<string, string> { ["code"] = product.Code, ["quantity"] = "5" });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        var removed = await PageForms.PostAsync(client, "/orders/new", "Remove", new Dictionary<string, string> { ["code"] = product.Code });
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.False(await portal.WithDbAsync(db => db.OrderPadLines.AnyAsync(l => db.OrderPads.Any(p => p.Id == l.OrderPadId && p.AccountId == account.Id), ct)));
+    }
+
     [Fact]
     public async Task Unknown_withdrawn_and_unpriced_products_are_refused_with_a_message()
     {
@@ -231,7 +296,8 @@ public sealed class OrderPadTests(PortalFactory portal)
         var client = await portal.LoginAsync(DemoData.CustomerEmail);
         // The demo's oldest Bayside order names a retired generator.
         var number = await portal.WithDbAsync(db => db.Orders.Where(o => db.Accounts.Any(a => a.Id == o.AccountId && a.Number == "10001") && o.Lines.Any(l => l.ProductCode == "GEN-25KW-OLD")).Select(o => o.Number).FirstAsync(ct));
-        var response = await PortalFactory.PostFormAsync(client, $"/orders/{number}?handler=Reorder", new Dictionary<string, string>(), $"/orders/{number}");
+        // Through the order page's own form: its action keeps the number's case (lower-case URLs would lose it).
+        var response = await PageForms.PostAsync(client, $"/orders/{number}", "Reorder");
         Assert.Equal("/orders/new", response.Headers.Location!.OriginalString);
         var pad = WebUtility.HtmlDecode(await client.GetStringAsync("/orders/new", ct));
         Assert.Contains("No longer available: GEN-25KW-OLD.", pad, StringComparison.Ordinal);

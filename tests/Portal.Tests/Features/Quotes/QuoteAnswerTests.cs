@@ -42,6 +42,40 @@ public sealed class QuoteAnswerTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Accepting_with_the_quote_pages_own_form_accepts_it_and_says_so()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Quoter);
+        var number = await NewQuoteAsync(portal, account, validDays: 10);
+        var client = await portal.LoginAsync(account.Email);
+
+        var response = await PageForms.PostAsync(client, "/quotes/" + number, "Accept");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/quotes/" + number, response.Headers.Location!.OriginalString);
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync(response.Headers.Location.OriginalString, ct));
+        Assert.Contains("Thank you: the quote is accepted.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Accept quote", page, StringComparison.Ordinal);
+        Assert.Equal(QuoteStatus.Accepted, await portal.WithDbAsync(db => db.Quotes.Where(q => q.Number == number).Select(q => q.Status).SingleAsync(ct)));
+    }
+
+    [Fact]
+    public async Task Declining_with_the_quote_pages_own_form_declines_it_and_says_so()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Quoter);
+        var number = await NewQuoteAsync(portal, account, validDays: 10);
+        var client = await portal.LoginAsync(account.Email);
+
+        var response = await PageForms.PostAsync(client, "/quotes/" + number, "Decline", new Dictionary<string, string> { ["Reason"] = "Found one nearer" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync(response.Headers.Location!.OriginalString, ct));
+        Assert.Contains("The quote is declined. Thank you for telling us why.", page, StringComparison.Ordinal);
+        Assert.Equal(QuoteStatus.Declined, await portal.WithDbAsync(db => db.Quotes.Where(q => q.Number == number).Select(q => q.Status).SingleAsync(ct)));
+    }
+
+    [Fact]
     public async Task Declining_needs_a_reason_and_sends_it_with_the_event()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -164,6 +198,9 @@ public sealed class QuoteAnswerTests(PortalFactory portal)
             (new() { ["Lines[0].Code"] = "NOPE", ["Lines[0].Quantity"] = "1" }, "There is no product with code NOPE in the catalogue."),
             (new() { ["Lines[0].Code"] = withdrawn.Code, ["Lines[0].Quantity"] = "1" }, "Old saw is no longer offered."),
             (new() { ["Lines[0].Code"] = product.Code, ["Lines[0].Quantity"] = "0" }, "The quantity must be more than zero."),
+            (new() { ["Lines[0].Code"] = product.Code, ["Lines[0].Quantity"] = "-3" }, "The quantity must be more than zero."),
+            (new() { ["Lines[0].Code"] = product.Code, ["Lines[0].Quantity"] = "2.5" }, "This product is sold in whole units (each): enter a whole number."),
+            (new() { ["Lines[0].Code"] = product.Code, ["Lines[0].Quantity"] = "1000000000" }, "The quantity can be at most 100,000."),
         })
         {
             var refused = await PortalFactory.PostFormAsync(client, "/quotes/new", fields);

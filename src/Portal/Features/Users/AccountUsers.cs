@@ -38,6 +38,15 @@ public sealed class AccountUsers(PortalDb db, TimeProvider time, ActivityLog act
     /// </summary>
     public async Task<AccountUserResult> ChangePermissionsAsync(long accountId, long membershipId, Permissions requested, Permissions? actorHolds, string? actorId, CancellationToken ct = default)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await LockManagersAsync(accountId, ct);
+        // Another account's member is not found, whatever else the request got wrong.
+        var membership = await FindAsync(accountId, membershipId, ct);
+        if (membership is null)
+        {
+            return new AccountUserResult.NotFound();
+        }
+
         if (requested == Permissions.None || (requested & ~Permissions.All) != 0)
         {
             return new AccountUserResult.Invalid("permissions", l["Choose at least one permission."]);
@@ -45,13 +54,6 @@ public sealed class AccountUsers(PortalDb db, TimeProvider time, ActivityLog act
 
         // Whoever may do anything on an account may see it.
         requested |= Permissions.View;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await LockManagersAsync(accountId, ct);
-        var membership = await FindAsync(accountId, membershipId, ct);
-        if (membership is null)
-        {
-            return new AccountUserResult.NotFound();
-        }
 
         var before = membership.Permissions;
         if (before == requested)

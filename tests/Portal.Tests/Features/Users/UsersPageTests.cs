@@ -91,6 +91,23 @@ public sealed class UsersPageTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Saving_no_permission_at_all_is_a_form_error_and_nothing_changes()
+    {
+        var (account, admin) = await AccountWithAdministratorAsync();
+        var member = await portal.NewUserAsync($"member-{AuthFlowData.Unique()}@test.example", account.Id, Permissions.View | Permissions.Pay);
+        var membershipId = await MembershipIdAsync(member.Id, account.Id);
+
+        var response = await PortalFactory.PostFormAsync(admin, "/users?handler=Permissions", new Dictionary<string, string>
+        {
+            ["membershipId"] = membershipId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, "/users");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Choose at least one permission.", await response.HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(Permissions.View | Permissions.Pay, await PermissionsAsync(membershipId));
+    }
+
+    [Fact]
     public async Task The_last_user_who_may_manage_users_can_be_neither_demoted_nor_removed()
     {
         var (account, admin) = await AccountWithAdministratorAsync();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Health;
 
 namespace Portal.Data;
 
@@ -33,7 +34,7 @@ public static class DataExtensions
 
         builder.Services.AddDbContextPool<PortalDb>(options => PortalDbOptions.Configure(options, provider, connectionString));
         builder.Services.AddSingleton(new DatabaseInfo(provider));
-        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDb>("database");
+        builder.Services.AddPortalHealth();
 
         // Keys in the database, so that every instance can read every other instance's cookies.
         builder.Services.AddDataProtection().SetApplicationName("customer-portal").PersistKeysToDbContext<PortalDb>();

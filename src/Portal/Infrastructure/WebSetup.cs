@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Portal.Features.Identity;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Health;
 using Portal.Infrastructure.Security;
 
 namespace Portal.Infrastructure;
@@ -97,7 +98,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapPortalHealth();
         return app;
     }
 

@@ -42,18 +42,43 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task Healthz_answers_503_when_the_database_is_unreachable()
+    public async Task Ready_answers_503_when_the_database_is_unreachable_while_live_still_answers()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var portal = new PortalFactory();
         await portal.InitializeAsync();
         var client = portal.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz", ct)).StatusCode);
+        foreach (var path in new[] { "/healthz/live", "/healthz/ready", "/healthz" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path, ct)).StatusCode);
+        }
 
         await MakeUnreachableAsync(portal);
 
-        var response = await client.GetAsync("/healthz", ct);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz/ready", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz", ct)).StatusCode);
+        // Live never asks the database: an outage must not get every instance restarted at once.
+        var live = await client.GetAsync("/healthz/live", ct);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("Healthy", await live.Content.ReadAsStringAsync(ct));
+    }
+
+    [Fact]
+    public async Task Ready_answers_503_while_a_migration_this_build_knows_is_not_applied()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var portal = new PortalFactory();
+        await portal.InitializeAsync();
+        // As if another instance of a newer build were still migrating: the newest migration is not recorded yet.
+        var newest = await portal.WithDbAsync(async db => (await db.Database.GetAppliedMigrationsAsync(ct)).Max(StringComparer.Ordinal)!);
+        await portal.WithDbAsync(db => db.Database.ExecuteSqlAsync($"DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = {newest}", ct));
+        var client = portal.CreateClient();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/healthz/ready", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/live", ct)).StatusCode);
+
+        await portal.WithDbAsync(db => db.Database.ExecuteSqlAsync($"INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ({newest}, '10.0.0')", ct));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz/ready", ct)).StatusCode);
     }
 
     /// <summary>Takes the database away under the running host: the file on SQLite, the database on PostgreSQL.</summary>

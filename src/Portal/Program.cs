@@ -11,6 +11,7 @@ using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
 using Portal.Features.Usage;
 using Portal.Features.Usage.Exports;
+using Portal.Features.Users;
 using Portal.Features.Webhooks;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Cli;
@@ -38,6 +39,7 @@ builder.AddPortalTelemetry();
 builder.AddPayments();
 builder.AddOrdersAndQuotes();
 builder.AddUsage();
+builder.AddAccountUsers();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -109,6 +109,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         await db.SaveChangesAsync(ct);
         await AddOrdersAndQuotesAsync(bayside, greenleaf, northwind, demo.Id, other.Id, today, now, ct);
         await AddYearOfUsageAsync([bayside, harbor, greenleaf, northwind], today, now, new Random(12), ct);
+        await AddAccountUsersAsync(bayside, demo.Id, now, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Demo data seeded: {Accounts} accounts; log in as {Customer} or {Staff}.", accounts.Length, CustomerEmail, StaffEmail);
     }

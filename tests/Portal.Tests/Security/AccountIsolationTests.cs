@@ -621,9 +621,38 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 ("passkeys", "id") => await PasskeyAsync(accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail),
                 ("sessions", "id") => await SessionAsync(db, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
                 ("exports", "id") => await UsageExportAsync(db, account.Id, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
+                ("membership", "id") => Text(await db.Memberships.AsNoTracking().Where(m => m.AccountId == account.Id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct)),
+                ("invitation", "id") => Text(await PendingInvitationAsync(db, account.Id, ct)),
                 _ => null,
             };
         });
+
+        /// <summary>A pending invitation of the account (the demo has one on Bayside only), for /users' resend and revoke.</summary>
+        private static async Task<long> PendingInvitationAsync(PortalDb db, long accountId, CancellationToken ct)
+        {
+            var now = DateTime.UtcNow;
+            var existing = await db.Invitations.AsNoTracking()
+                .Where(i => i.AccountId == accountId && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+                .OrderBy(i => i.Id).Select(i => (long?)i.Id).FirstOrDefaultAsync(ct);
+            if (existing is long id)
+            {
+                return id;
+            }
+
+            var invitation = new Portal.Features.Invitations.Invitation
+            {
+                AccountId = accountId,
+                Email = $"walk-{Guid.NewGuid():N}@test.example",
+                Permissions = Permissions.View,
+                TokenHash = Portal.Features.Invitations.Invitation.NewToken().Hash,
+                CreatedAt = now,
+                SentAt = now,
+                ExpiresAt = now.AddDays(3),
+            };
+            db.Invitations.Add(invitation);
+            await db.SaveChangesAsync(ct);
+            return invitation.Id;
+        }
 
         private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -49,7 +49,11 @@ public sealed class InvitationService(
     PublicLinks links,
     IStringLocalizer<SharedResource> l)
 {
-    public async Task<InvitationResult> InviteAsync(long accountId, string email, Permissions permissions, string? invitedByUserId, CancellationToken ct = default)
+    /// <summary>
+    /// Invites the address. <paramref name="inviterHolds"/> is what a customer's user administrator holds
+    /// on the account (null for staff and the API): nobody invites with a permission they lack.
+    /// </summary>
+    public async Task<InvitationResult> InviteAsync(long accountId, string email, Permissions permissions, string? invitedByUserId, CancellationToken ct = default, Permissions? inviterHolds = null)
     {
         email = (email ?? "").Trim();
         if (email.Length is 0 or > 256 || !new EmailAddressAttribute().IsValid(email) || !email.Contains('.', StringComparison.Ordinal))
@@ -60,6 +64,11 @@ public sealed class InvitationService(
         if (permissions == Permissions.None || (permissions & ~Permissions.All) != 0)
         {
             return new InvitationResult.Invalid("permissions", l["Choose at least one permission."]);
+        }
+
+        if (Users.AccountUsers.Lacking(permissions, inviterHolds) is var missing and not Permissions.None)
+        {
+            return new InvitationResult.Invalid("permissions", Users.AccountUsers.LackingMessage(missing, l));
         }
 
         // Whoever may do anything on an account may see it.

@@ -40,6 +40,7 @@ public static class ActivityText
         "registration.succeeded" => l["Registered"],
         "registration.failed" => l["Failed registration"],
         "membership.removed" => l["User removed from the account"],
+        "membership.permissions-changed" => l["Changed a user's permissions"],
         "settings.changed" => l["Changed portal settings"],
         "invoice.downloaded" => l["Downloaded an invoice"],
         "statement.downloaded" => l["Downloaded a statement"],

@@ -67,8 +67,17 @@ public sealed class UsageExportTests(PortalFactory portal) : IDisposable
         var now = DateTime.UtcNow;
         var account = new Account
         {
-            ExternalId = "UX-" + tag, Number = "UX" + tag, Name = "Usage Export Co " + tag, Currency = "USD", BillDay = BillDay,
-            AddressLine1 = "1 Test Street", City = "Boston", Region = "MA", PostalCode = "02110", CreatedAt = now, UpdatedAt = now,
+            ExternalId = "UX-" + tag,
+            Number = "UX" + tag,
+            Name = "Usage Export Co " + tag,
+            Currency = "USD",
+            BillDay = BillDay,
+            AddressLine1 = "1 Test Street",
+            City = "Boston",
+            Region = "MA",
+            PostalCode = "02110",
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         db.Accounts.Add(account);
         await db.SaveChangesAsync();

@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Features.Autopay;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Ledger;
@@ -36,6 +37,7 @@ builder.AddLedger();
 builder.AddUsageIngest();
 builder.AddPortalTelemetry();
 builder.AddPayments();
+builder.AddAutopay();
 builder.AddOrdersAndQuotes();
 builder.AddUsage();
 

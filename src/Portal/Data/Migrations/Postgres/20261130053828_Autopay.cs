@@ -17,7 +17,8 @@ namespace Portal.Data.Migrations.Postgres
                 table: "OperatorSettings",
                 type: "integer",
                 nullable: false,
-                defaultValue: 0);
+                // The existing settings row gets the same defaults as a new one (OperatorSettings).
+                defaultValue: 3);
 
             migrationBuilder.AddColumn<string>(
                 name: "AutopayRetryDays",
@@ -25,7 +26,7 @@ namespace Portal.Data.Migrations.Postgres
                 type: "character varying(50)",
                 maxLength: 50,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "1,3,7");
 
             migrationBuilder.CreateTable(
                 name: "AutopayCharges",

@@ -16,7 +16,8 @@ namespace Portal.Data.Migrations.Sqlite
                 table: "OperatorSettings",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                // The existing settings row gets the same defaults as a new one (OperatorSettings).
+                defaultValue: 3);
 
             migrationBuilder.AddColumn<string>(
                 name: "AutopayRetryDays",
@@ -24,7 +25,7 @@ namespace Portal.Data.Migrations.Sqlite
                 type: "TEXT",
                 maxLength: 50,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "1,3,7");
 
             migrationBuilder.CreateTable(
                 name: "AutopayCharges",

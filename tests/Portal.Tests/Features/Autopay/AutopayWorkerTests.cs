@@ -187,6 +187,8 @@ public sealed class AutopayWorkerTests
         await using var portal = WorkerPortal.Start();
         var (account, _) = await ArrangeAsync(portal, PayTestData.Succeeds, 2, 9);
         var worker = portal.Get<AutopayWorker>();
+        // Written by a background job: in the language the recipient chose, not the server's.
+        await portal.WithDbAsync(db => db.Users.Where(u => u.Email == account.Account.Email).ExecuteUpdateAsync(u => u.SetProperty(x => x.PreferredCulture, "fr"), Ct));
 
         await worker.RunOnceAsync(Ct);
         await portal.StartSecondInstance().Services.GetRequiredService<AutopayWorker>().RunOnceAsync(Ct);
@@ -194,7 +196,8 @@ public sealed class AutopayWorkerTests
 
         var mail = await portal.WithDbAsync(db => db.EmailMessages.Where(m => m.AccountId == account.Account.Id && m.Kind == "autopay-reminder").ToListAsync(Ct));
         var reminder = Assert.Single(mail);
-        Assert.Contains(account.Account.Prefix + "001", reminder.Subject, StringComparison.Ordinal);
+        Assert.StartsWith("Le paiement automatique réglera la facture " + account.Account.Prefix + "001", reminder.Subject, StringComparison.Ordinal);
+        Assert.Contains("/settings/payment-methods", reminder.TextBody, StringComparison.Ordinal);
         Assert.Empty(await AttemptsAsync(portal, account));
     }
 

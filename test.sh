@@ -5,7 +5,8 @@
 #   ./test.sh --setup-only  install and start PostgreSQL, then stop (for running single tests by hand)
 #
 # What it installs from Debian's packages when missing (as root, or through sudo): nodejs and npm
-# (the test SMTP server; tests/smtp is installed with npm ci from its lockfile), postgresql,
+# (the test SMTP server in tests/smtp and the OpenAPI linter in tests/openapi, each installed with
+# npm ci from its lockfile), postgresql,
 # chromium (the browser tests drive /usr/bin/chromium; Playwright downloads nothing), poppler-utils
 # (pdftotext checks the invoice PDFs) and fonts-dejavu-core. A second run installs nothing.
 #
@@ -80,8 +81,12 @@ install_node() {
 }
 
 install_node_packages() {
-    say "npm ci in tests/smtp"
-    (cd tests/smtp && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in tests/smtp"
+    local dir
+    # tests/smtp: the real SMTP server of the e-mail tests; tests/openapi: Redocly's linter for the API document.
+    for dir in tests/smtp tests/openapi; do
+        say "npm ci in $dir"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $dir"
+    done
 }
 
 check_tools() {

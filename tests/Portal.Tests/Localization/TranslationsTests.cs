@@ -20,9 +20,9 @@ public sealed partial class TranslationsTests(PortalFactory portal)
     [MemberData(nameof(Languages))]
     public void Every_localized_string_in_the_source_has_a_translation_with_the_same_placeholders(string language)
     {
-        var keys = SourceKeys.Scan(RepoRoot());
+        var keys = SourceKeys.Scan(Repository.Root);
         Assert.True(keys.Count > 400, $"The scan found only {keys.Count} keys: it no longer sees the localizer calls.");
-        var translations = Resx(Path.Combine(RepoRoot(), "src", "Portal", "Resources", $"SharedResource.{language}.resx"));
+        var translations = Resx(Path.Combine(Repository.Root, "src", "Portal", "Resources", $"SharedResource.{language}.resx"));
 
         var problems = new List<string>();
         // Resource names are case-insensitive when compiled: "Invoice" and "INVOICE" would silently keep one.
@@ -164,19 +164,6 @@ public sealed partial class TranslationsTests(PortalFactory portal)
     private static Dictionary<string, string> Resx(string path) =>
         XDocument.Load(path).Root!.Elements("data")
             .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Portal.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Portal.slnx not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"\{\d+\}")]
     private static partial Regex PlaceholderPattern();

@@ -25,7 +25,7 @@ public static class CatalogApi
                 await db.Products.AsNoTracking().Where(p => p.Code == code).Select(p => ToResponse(p)).FirstOrDefaultAsync(ct) is { } found
                     ? TypedResults.Ok(found)
                     : ApiProblems.NotFound("Product", $"No product has code '{code}'."))
-            .WithName("GetProduct");
+            .WithName("GetProduct").WithSummary("One product of the catalogue, by its code.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/accounts/{externalId}/prices/{productCode}", (string externalId, string productCode, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
                 UpsertEndpoint.HandleAsync<PriceInput, PriceResponse>(request, $"/api/v1/accounts/{Uri.EscapeDataString(externalId)}/prices/{Uri.EscapeDataString(productCode)}", input => UpsertPriceAsync(services, externalId, productCode, input, ct), ct))
             .WithName("UpsertCustomerPrice").WithSummary("Sets the price one account pays for one product.").Accepts<PriceInput>("application/json").ProducesUpsertProblems(notFound: true);
@@ -33,7 +33,7 @@ public static class CatalogApi
                 await db.CustomerPrices.Where(p => p.Product!.Code == productCode && db.Accounts.Any(a => a.Id == p.AccountId && a.ExternalId == externalId)).ExecuteDeleteAsync(ct) > 0
                     ? TypedResults.NoContent()
                     : ApiProblems.NotFound("Price", $"Account '{externalId}' has no price for '{productCode}'."))
-            .WithName("DeleteCustomerPrice");
+            .WithName("DeleteCustomerPrice").WithSummary("Removes an account's own price for a product; the list price applies again.").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

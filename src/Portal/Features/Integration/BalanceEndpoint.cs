@@ -16,7 +16,8 @@ public static class BalanceEndpoint
     {
         api.MapGet("/accounts/{externalId}/balance", GetAsync)
             .WithName("GetAccountBalance")
-            .WithSummary("The account's balance and amount due now, as the portal shows them.");
+            .WithSummary("The account's balance and amount due now, as the portal shows them.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -22,13 +22,19 @@ public static class IntegrationApi
 {
     public const string Policy = "IntegrationApi";
 
+    private const string Tag = "Integration";
+
     public static WebApplicationBuilder AddIntegrationApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
-        builder.Services.AddOpenApi("v1", o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        builder.Services.AddOpenApi("v1", o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            ApiDocument.Shape(o, Tag, "Everything the billing system sends to and reads from the portal.");
+        });
         // Enums travel as camelCase names ("credit", "bankAccount"), never as numbers, in both directions
         // and in the OpenAPI document, so a client sees the allowed values; a key sent twice is refused.
         builder.Services.AddApiJson();
@@ -46,7 +52,7 @@ public static class IntegrationApi
         var group = app.MapGroup("/api/v1")
             .RequireAuthorization(new AuthorizeAttribute { Policy = Policy, AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName })
             .DisableAntiforgery()
-            .WithTags("Integration");
+            .WithTags(Tag);
         group.MapBalanceEndpoint();
         group.MapAccountsApi();
         group.MapInvoicesApi();

@@ -23,7 +23,7 @@ public static class LicensesApi
                     .FirstOrDefaultAsync(ct) is { } found
                     ? TypedResults.Ok(ToResponse(found.License, found.Account))
                     : ApiProblems.NotFound("License", $"No license has externalId '{externalId}'."))
-            .WithName("GetLicense");
+            .WithName("GetLicense").WithSummary("One license, by its external id.").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -32,10 +32,10 @@ public static partial class WebhooksApi
     {
         var hooks = api.MapGroup("/webhooks");
         hooks.MapGet("/", ListAsync).WithName("ListWebhooks").WithSummary("Every webhook subscription.");
-        hooks.MapGet("/{name}", GetAsync).WithName("GetWebhook").WithSummary("One webhook subscription.");
+        hooks.MapGet("/{name}", GetAsync).WithName("GetWebhook").WithSummary("One webhook subscription.").ProducesProblem(StatusCodes.Status404NotFound);
         hooks.MapPut("/{name}", PutAsync).WithName("PutWebhook").Accepts<WebhookRequest>("application/json")
             .WithSummary("Creates or updates a webhook subscription. The secret (at least 32 characters) signs every delivery; it is required to create, optional to update, and never returned.");
-        hooks.MapDelete("/{name}", DeleteAsync).WithName("DeleteWebhook").WithSummary("Deletes a subscription and its delivery log.");
+        hooks.MapDelete("/{name}", DeleteAsync).WithName("DeleteWebhook").WithSummary("Deletes a subscription and its delivery log.").ProducesProblem(StatusCodes.Status404NotFound);
         hooks.MapGet("/{name}/deliveries", DeliveriesAsync).WithName("ListWebhookDeliveries")
             .WithSummary("The subscription's delivery log, newest event first. Pass nextCursor as 'before' for older ones; status filters (pending, succeeded, failed, gaveup).");
         return api;

@@ -126,7 +126,7 @@ public sealed class SmtpServerTests : IDisposable
 
         public static async Task<SmtpServer> StartAsync(string dir, bool implicitTls)
         {
-            var script = Path.Combine(RepositoryRoot(), "tests", "smtp", "server.js");
+            var script = Repository.PathOf("tests", "smtp", "server.js");
             Assert.True(Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "smtp-server")),
                 "tests/smtp has no node_modules: run `npm ci` there (test.sh does).");
             var certificateFile = Path.Combine(dir, "server.pem");
@@ -175,19 +175,6 @@ public sealed class SmtpServerTests : IDisposable
             Assert.True(File.Exists(eml), $"the server received fewer than {n} messages");
             var envelope = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, $"{n}.json"))).RootElement.Clone();
             return (MimeMessage.Load(eml), envelope);
-        }
-
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Portal.slnx")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Portal.slnx not found above " + AppContext.BaseDirectory);
         }
 
         public async ValueTask DisposeAsync()

@@ -152,7 +152,12 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
     private void AddAutopay(Account bayside, string demoUserId, DateOnly today, DateTime now) =>
         db.AutopayEnrollments.Add(new Portal.Features.Autopay.AutopayEnrollment
         {
-            AccountId = bayside.Id, State = Portal.Features.Autopay.AutopayState.On, Since = today, UpdatedByUserId = demoUserId, UpdatedAt = now, Version = 1,
+            AccountId = bayside.Id,
+            State = Portal.Features.Autopay.AutopayState.On,
+            Since = today,
+            UpdatedByUserId = demoUserId,
+            UpdatedAt = now,
+            Version = 1,
         });
 
     private void AddAttempt(Account account, Invoice invoice, SavedPaymentMethod card, string userId, decimal amount, bool succeeded, string brand, DateTime at)

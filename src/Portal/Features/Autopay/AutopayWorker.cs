@@ -111,8 +111,13 @@ public sealed class AutopayWorker(
         {
             db.AutopayCharges.Add(new AutopayCharge
             {
-                AccountId = invoice.AccountId, InvoiceId = invoice.Id, Try = 0, State = AutopayChargeState.Scheduled,
-                NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
+                AccountId = invoice.AccountId,
+                InvoiceId = invoice.Id,
+                Try = 0,
+                State = AutopayChargeState.Scheduled,
+                NextAttemptAt = now,
+                CreatedAt = now,
+                UpdatedAt = now,
             });
             written += await SaveOnceAsync(db, ct);
         }
@@ -249,8 +254,13 @@ public sealed class AutopayWorker(
 
         var next = new AutopayCharge
         {
-            AccountId = row.AccountId, InvoiceId = row.InvoiceId, Try = row.Try + 1, State = AutopayChargeState.Scheduled,
-            NextAttemptAt = at, CreatedAt = now, UpdatedAt = now,
+            AccountId = row.AccountId,
+            InvoiceId = row.InvoiceId,
+            Try = row.Try + 1,
+            State = AutopayChargeState.Scheduled,
+            NextAttemptAt = at,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         await FinishAsync(services, row, lease, AutopayChargeState.Retrying, attempt.FailureReason, ct, attempt.Id, "autopay.retry_scheduled",
             string.Create(CultureInfo.InvariantCulture, $"{number} try {next.Try} at {at:O}"), then: () => db.AutopayCharges.Add(next));

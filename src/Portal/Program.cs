@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Features.Autopay;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Ledger;
@@ -35,6 +36,7 @@ builder.AddEmailSender();
 builder.AddLedger();
 builder.AddPortalTelemetry();
 builder.AddPayments();
+builder.AddAutopay();
 builder.AddOrdersAndQuotes();
 builder.AddUsage();
 builder.AddAccountUsers();

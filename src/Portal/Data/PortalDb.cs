@@ -117,6 +117,12 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Usage.Exports.UsageExportChunk> UsageExportChunks => Set<Features.Usage.Exports.UsageExportChunk>();
 
+    public DbSet<Features.Autopay.AutopayEnrollment> AutopayEnrollments => Set<Features.Autopay.AutopayEnrollment>();
+
+    public DbSet<Features.Autopay.AutopayCharge> AutopayCharges => Set<Features.Autopay.AutopayCharge>();
+
+    public DbSet<Features.Autopay.AutopayReminder> AutopayReminders => Set<Features.Autopay.AutopayReminder>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         // Identity builds schema version 3 (with passkeys) only when it finds IdentityOptions saying

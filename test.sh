@@ -204,6 +204,19 @@ fi
 say "Building"
 dotnet build Portal.slnx --nologo -v quiet || die "the build failed"
 
+# Formatting, style and analyzers as .editorconfig sets them: the tree must already be as `dotnet format`
+# would leave it. A difference counts as one failure (and is listed), but the tests still run.
+say "Checking formatting (dotnet format --verify-no-changes)"
+mkdir -p "$RESULTS_DIR"
+if dotnet format Portal.slnx --verify-no-changes --no-restore -v quiet > "$RESULTS_DIR/format.log" 2>&1; then
+    SUMMARY+=("format: no changes needed")
+else
+    grep -E 'error|warning' "$RESULTS_DIR/format.log" | head -n 50 >&2 || true
+    SUMMARY+=("format: FAILED, run 'dotnet format Portal.slnx' (details in TestResults/format.log)")
+    TOTAL_FAILED=$((TOTAL_FAILED + 1))
+    STATUS=1
+fi
+
 # SQLite: every test project.
 PORTAL_TEST_DB=Sqlite run_tests sqlite tests/Portal.Tests/Portal.Tests.csproj
 PORTAL_TEST_DB=Sqlite run_tests sqlite tests/Portal.BrowserTests/Portal.BrowserTests.csproj

@@ -4,6 +4,9 @@
 #
 #   bench/run.sh    # 10,000 accounts, 1,000,000 invoices, 10,000,000 usage records, 32 users, 20 s per phase
 #   ACCOUNTS=1000 INVOICES=100000 USAGE=0 USERS=16 DURATION=10 MODE=mix bench/run.sh
+#
+# With usage records, the load test adds the usage pages (for the account with the most usage), and
+# the export benchmark follows it (EXPORT=0 skips it; EXPORT_SIZES=1000,10000,100000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,11 +76,15 @@ RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
     --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
-    --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID"
+    --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID" --db "$DB"
   if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
     echo
     dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \
       --url "$URL" --api-key "$API_KEY" --users-file "$USERS_FILE" --batches "${BATCHES:-30}" --batch-size "${BATCH_SIZE:-10000}" --warmup "${INGEST_WARMUP:-10}" --server-pid "$APP_PID"
+  fi
+  if [[ "$USAGE" != 0 && "${EXPORT:-1}" == 1 ]]; then
+    echo
+    dotnet run -c Release --no-build --project bench/Portal.Bench -- export --db "$DB" --sizes "${EXPORT_SIZES:-1000,10000,100000}"
   fi
 } | tee "$RESULT"
 echo "saved to $RESULT"

@@ -2,18 +2,25 @@
 //
 //   dotnet run -c Release --project bench/Portal.Bench -- generate --accounts 10000 --invoices 1000000 [--db bench/out/portal.db | --provider Postgres --connection "..."] [--users-file bench/out/users.tsv] [--seed 42] [--as-of 2026-11-21] [--usage N]
 //   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 30] [--batch-size 10000] [--warmup 10] [--concurrency 1] [--invoice-upserts 500] [--server-pid PID]
-//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID]
+//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID] [--db bench/out/portal.db | --provider Postgres --connection "..." | --usage-user EMAIL]
+//   dotnet run -c Release --project bench/Portal.Bench -- export [--db bench/out/portal.db | --provider Postgres --connection "..."] [--sizes 1000,10000,100000] [--formats xlsx,csv]
+//
+// load: with --db (or --connection) it finds the account with the most usage records and adds the usage
+// pages, requested by a member of that account (or by --usage-user).
 //
 // See docs/performance.md for the targets and the measured figures.
 using System.Globalization;
+using Portal.Bench;
+using Portal.Bench.Export;
 using Portal.Bench.Generate;
 using Portal.Bench.Load;
 using Portal.Data;
+using Portal.Features.Usage.Exports;
 
 var inv = CultureInfo.InvariantCulture;
-if (args.Length == 0 || args[0] is not ("generate" or "load" or "ingest"))
+if (args.Length == 0 || args[0] is not ("generate" or "load" or "ingest" or "export"))
 {
-    Console.Error.WriteLine("usage: Portal.Bench generate|load|ingest [options] (see the comment at the top of Program.cs)");
+    Console.Error.WriteLine("usage: Portal.Bench generate|load|ingest|export [options] (see the comment at the top of Program.cs)");
     return 2;
 }
 
@@ -31,12 +38,16 @@ for (var i = 1; i < args.Length; i++)
 
 string Get(string name, string fallback) => named.TryGetValue(name, out var value) ? value : fallback;
 
+DatabaseProvider Provider() => Enum.Parse<DatabaseProvider>(Get("provider", "Sqlite"), ignoreCase: true);
+
+string Connection(DatabaseProvider provider) => named.TryGetValue("connection", out var cs) ? cs
+    : provider == DatabaseProvider.Sqlite ? $"Data Source={Path.GetFullPath(Get("db", "bench/out/portal.db"))}"
+    : throw new ArgumentException("--connection is required with --provider Postgres.");
+
 if (args[0] == "generate")
 {
-    var provider = Enum.Parse<DatabaseProvider>(Get("provider", "Sqlite"), ignoreCase: true);
-    var connection = named.TryGetValue("connection", out var cs) ? cs
-        : provider == DatabaseProvider.Sqlite ? $"Data Source={Path.GetFullPath(Get("db", "bench/out/portal.db"))}"
-        : throw new ArgumentException("--connection is required with --provider Postgres.");
+    var provider = Provider();
+    var connection = Connection(provider);
     var asOf = named.TryGetValue("as-of", out var date)
         ? DateOnly.ParseExact(date, "yyyy-MM-dd", inv)
         : DateOnly.FromDateTime(DateTime.UtcNow);
@@ -71,6 +82,30 @@ if (args[0] == "ingest")
         named.TryGetValue("server-pid", out var ingestPid) ? int.Parse(ingestPid, inv) : null)).RunAsync();
 }
 
+if (args[0] == "export")
+{
+    var provider = Provider();
+    return await new ExportBench(new ExportOptions(
+        provider,
+        Connection(provider),
+        [.. Get("sizes", "1000,10000,100000").Split(',').Select(n => int.Parse(n, inv)).Order()],
+        [.. Get("formats", "xlsx,csv").Split(',').Select(f => Enum.Parse<UsageExportFormat>(f, ignoreCase: true))])).RunAsync();
+}
+
+// The usage pages are measured for the account with the most usage records, which only the data can tell.
+var usageUser = named.TryGetValue("usage-user", out var givenUsageUser) ? givenUsageUser : null;
+if (usageUser is null && (named.ContainsKey("db") || named.ContainsKey("connection")))
+{
+    var provider = Provider();
+    await using var db = new PortalDb(PortalDbOptions.Create(provider, Connection(provider)));
+    var largest = await LargestUsageAccount.FindAsync(db);
+    if (largest is not null)
+    {
+        Console.Error.WriteLine(string.Create(inv, $"usage pages: account {largest.Number} ({largest.Records:N0} usage records) as {largest.MemberEmail}"));
+        usageUser = largest.MemberEmail;
+    }
+}
+
 var loadOptions = new LoadOptions(
     new Uri(Get("url", "http://127.0.0.1:5080")),
     int.Parse(Get("users", "32"), inv),
@@ -81,5 +116,6 @@ var loadOptions = new LoadOptions(
     Get("mode", "mix"),
     long.Parse(Get("max-requests", "5000000"), inv),
     named.TryGetValue("pages", out var pages) ? pages.Split(',') : null,
-    named.TryGetValue("server-pid", out var pid) ? int.Parse(pid, inv) : null);
+    named.TryGetValue("server-pid", out var pid) ? int.Parse(pid, inv) : null,
+    usageUser);
 return await new LoadTest(loadOptions).RunAsync();

@@ -16,10 +16,14 @@ internal sealed record LoadOptions(
     string Mode,
     long MaxRequestsPerPhase,
     string[]? OnlyPages,
-    int? ServerPid);
+    int? ServerPid,
+    string? UsageUser);
 
-/// <summary>One page of the load: a name for the report and how to make its URL for a user.</summary>
-internal sealed record PageSpec(string Name, Func<BenchUser, Random, string> Path);
+/// <summary>
+/// One page of the load: a name for the report and how to make its URL for a user. A usage page is
+/// requested through the virtual user's second login, a member of the account with the most usage.
+/// </summary>
+internal sealed record PageSpec(string Name, Func<BenchUser, Random, string> Path, bool Usage = false);
 
 /// <summary>A line of the users file: who logs in, and some invoice numbers of their own account.</summary>
 internal sealed record BenchUser(string Email, string Account, int InvoiceCount, string[] Invoices);
@@ -95,45 +99,116 @@ internal sealed partial class LoadTest(LoadOptions options)
         }
 
         Console.Error.WriteLine(string.Create(Inv, $"logged in {clients.Length} users in {login.Elapsed.TotalSeconds:F1} s"));
+        VirtualUser[]? usageClients = null;
+        if (options.UsageUser is { } usageEmail)
+        {
+            // Each virtual user gets a second login (own connection and cookies), all as the same member
+            // of the largest usage account: its pages are what the issue asks to be measured.
+            var usageUser = new BenchUser(usageEmail, "", 0, []);
+            usageClients = new VirtualUser[clients.Length];
+            using var gate = new SemaphoreSlim(4);
+            await Task.WhenAll(clients.Select(async (_, i) =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    usageClients[i] = await VirtualUser.LoginAsync(options.Url, usageUser, options.Password, i);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
 
         try
         {
-            var pages = await ProbeAsync(clients[0]);
+            var usagePages = usageClients is null ? [] : await UsagePagesAsync(usageClients[0]);
+            var pages = await ProbeAsync(clients[0], usageClients?[0], [.. Pages, .. usagePages]);
             var results = new List<PhaseResult>();
             var runAt = DateTime.UtcNow;
             if (options.Mode is "mix" or "both")
             {
-                results.Add(await RunPhaseAsync("mix", clients, pages));
+                results.Add(await RunPhaseAsync("mix", clients, usageClients, pages));
             }
 
             if (options.Mode is "each" or "both")
             {
                 foreach (var page in pages)
                 {
-                    results.Add(await RunPhaseAsync($"alone: {page.Name}", clients, [page]));
+                    results.Add(await RunPhaseAsync($"alone: {page.Name}", clients, usageClients, [page]));
                 }
             }
 
-            results.Add(await RunPhaseAsync("healthz", clients, [Health]));
+            results.Add(await RunPhaseAsync("healthz", clients, usageClients, [Health]));
             Print(results, users, runAt);
             return 0;
         }
         finally
         {
-            foreach (var client in clients)
+            foreach (var client in clients.Concat(usageClients ?? []))
             {
-                client.Dispose();
+                client?.Dispose();
             }
         }
     }
 
+    /// <summary>
+    /// The usage page for the current period, a past period and a past period narrowed to one product:
+    /// the period and product are read from the page's own pickers (the bill day and zone decide them).
+    /// </summary>
+    private static async Task<PageSpec[]> UsagePagesAsync(VirtualUser user)
+    {
+        var html = await user.GetTextAsync("/usage");
+        if (html is null)
+        {
+            Console.Error.WriteLine("left out: the usage pages (/usage did not answer 200)");
+            return [];
+        }
+
+        var periods = Options(html, "period");
+        var products = Options(html, "product");
+        var pages = new List<PageSpec> { new("usage, current period `/usage`", (_, _) => "/usage", Usage: true) };
+        // Newest first: the second is the last complete period.
+        if (periods.Length > 1)
+        {
+            var period = periods[1];
+            pages.Add(new($"usage, past period `/usage?period={period}`", (_, _) => $"/usage?period={period}", Usage: true));
+            if (products.Length > 0)
+            {
+                var product = products[0];
+                var path = $"/usage?period={period}&product={Uri.EscapeDataString(product)}";
+                pages.Add(new($"usage, past period, one product `{path}`", (_, _) => path, Usage: true));
+            }
+        }
+
+        return [.. pages];
+    }
+
+    // The non-empty option values of a <select> (by its id) on a page.
+    private static string[] Options(string html, string id)
+    {
+        var start = html.IndexOf($"<select id=\"{id}\"", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return [];
+        }
+
+        var end = html.IndexOf("</select>", start, StringComparison.Ordinal);
+        return [.. OptionValue().Matches(html[start..end]).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).Where(v => v.Length > 0)];
+    }
+
+    [GeneratedRegex("<option value=\"([^\"]*)\"")]
+    private static partial Regex OptionValue();
+
     // A page that is not there (404 for the first user) is left out and reported, not counted as errors.
-    private async Task<PageSpec[]> ProbeAsync(VirtualUser user)
+    private async Task<PageSpec[]> ProbeAsync(VirtualUser first, VirtualUser? firstUsage, PageSpec[] all)
     {
         var present = new List<PageSpec>();
-        var wanted = options.OnlyPages is null ? Pages : Pages.Where(p => options.OnlyPages.Any(o => p.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToArray();
+        var wanted = options.OnlyPages is null ? all : all.Where(p => options.OnlyPages.Any(o => p.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToArray();
         foreach (var page in wanted)
         {
+            var user = page.Usage ? firstUsage! : first;
             var path = page.Path(user.User, user.Random);
             int status;
             try
@@ -158,13 +233,13 @@ internal sealed partial class LoadTest(LoadOptions options)
         return [.. present];
     }
 
-    private async Task<PhaseResult> RunPhaseAsync(string name, VirtualUser[] clients, PageSpec[] pages)
+    private async Task<PhaseResult> RunPhaseAsync(string name, VirtualUser[] clients, VirtualUser[]? usageClients, PageSpec[] pages)
     {
         // Warm-up: the same loop, results thrown away (JIT, the database's page cache, connection pools).
-        await RunLoopAsync(clients, pages, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
+        await RunLoopAsync(clients, usageClients, pages, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
         var cpuBefore = ServerCpu();
         var stopwatch = Stopwatch.StartNew();
-        var samples = await RunLoopAsync(clients, pages, TimeSpan.FromSeconds(options.Seconds), record: true);
+        var samples = await RunLoopAsync(clients, usageClients, pages, TimeSpan.FromSeconds(options.Seconds), record: true);
         var elapsed = stopwatch.Elapsed;
         var cpu = ServerCpu() - cpuBefore;
         var rows = pages.Select((page, p) =>
@@ -178,18 +253,19 @@ internal sealed partial class LoadTest(LoadOptions options)
         return result;
     }
 
-    private async Task<UserSamples[]> RunLoopAsync(VirtualUser[] clients, PageSpec[] pages, TimeSpan duration, bool record)
+    private async Task<UserSamples[]> RunLoopAsync(VirtualUser[] clients, VirtualUser[]? usageClients, PageSpec[] pages, TimeSpan duration, bool record)
     {
         using var stop = new CancellationTokenSource(duration);
         var perUserBudget = Math.Max(1, options.MaxRequestsPerPhase / clients.Length);
-        var tasks = clients.Select(client => Task.Run(async () =>
+        var tasks = clients.Select(user => Task.Run(async () =>
         {
             var samples = new UserSamples(pages.Length);
-            var next = client.Index % pages.Length;
+            var next = user.Index % pages.Length;
             for (long n = 0; n < perUserBudget && !stop.IsCancellationRequested; n++)
             {
                 var p = next;
                 next = (next + 1) % pages.Length;
+                var client = pages[p].Usage ? usageClients![user.Index] : user;
                 var path = pages[p].Path(client.User, client.Random);
                 var started = Stopwatch.GetTimestamp();
                 int status;
@@ -232,6 +308,10 @@ internal sealed partial class LoadTest(LoadOptions options)
         var text = new StringBuilder();
         text.AppendLine(Inv, $"Run at {runAt:yyyy-MM-dd HH:mm} UTC against {options.Url}: {users.Length} virtual users (distinct logins), {options.WarmupSeconds} s warm-up then {options.Seconds} s per phase.");
         text.AppendLine(Inv, $"Accounts of the users: {users.Min(u => u.InvoiceCount):N0} to {users.Max(u => u.InvoiceCount):N0} invoices (median {users.Select(u => u.InvoiceCount).Order().ElementAt(users.Length / 2):N0}).");
+        if (options.UsageUser is not null)
+        {
+            text.AppendLine(Inv, $"Usage pages: every virtual user also logged in as {options.UsageUser}, a member of the account with the most usage records.");
+        }
         text.AppendLine();
         var withCpu = options.ServerPid is not null;
         text.AppendLine("| phase | page | requests | req/s | p50 ms | p99 ms | max ms | errors | req/s vs /healthz |" + (withCpu ? " server CPU ms/request | req/s on 2 idle cores (est.) |" : ""));
@@ -378,6 +458,13 @@ internal sealed partial class LoadTest(LoadOptions options)
             }
 
             return ((int)response.StatusCode, bytes);
+        }
+
+        /// <summary>A page's HTML, or null when it does not answer 200.</summary>
+        public async Task<string?> GetTextAsync(string path)
+        {
+            using var response = await _client.GetAsync(new Uri(path, UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : null;
         }
 
         public void Dispose() => _client.Dispose();

@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Features.Admin.Audit;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Ledger;
@@ -40,6 +41,7 @@ builder.AddPayments();
 builder.AddOrdersAndQuotes();
 builder.AddUsage();
 builder.AddAccountUsers();
+builder.AddStaffAudit();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

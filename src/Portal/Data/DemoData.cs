@@ -89,7 +89,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
 
         var demo = await CreateUserAsync(CustomerEmail, "Dana Whitfield", isStaff: false, now);
         var other = await CreateUserAsync(OtherCustomerEmail, "Alice Moreau", isStaff: false, now);
-        await CreateUserAsync(StaffEmail, "Portal Administrator", isStaff: true, now);
+        var staff = await CreateUserAsync(StaffEmail, "Portal Administrator", isStaff: true, now);
         db.Memberships.AddRange(
             new Membership { UserId = demo.Id, AccountId = bayside.Id, Permissions = Permissions.All, CreatedAt = now },
             new Membership { UserId = demo.Id, AccountId = greenleaf.Id, Permissions = Permissions.View | Permissions.Pay | Permissions.SeeMoney, CreatedAt = now },
@@ -110,6 +110,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         await AddOrdersAndQuotesAsync(bayside, greenleaf, northwind, demo.Id, other.Id, today, now, ct);
         await AddYearOfUsageAsync([bayside, harbor, greenleaf, northwind], today, now, new Random(12), ct);
         await AddAccountUsersAsync(bayside, demo.Id, now, ct);
+        await AddAuditEntriesAsync(staff, bayside, now, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Demo data seeded: {Accounts} accounts; log in as {Customer} or {Staff}.", accounts.Length, CustomerEmail, StaffEmail);
     }
@@ -192,6 +193,30 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
     /// page shows full periods, totals and a chart. What lies before the current billing period is
     /// billed on the invoice issued at the end of its period.
     /// </summary>
+    // A few staff actions, so the console's audit log is not empty on first look.
+    private async Task AddAuditEntriesAsync(PortalUser staff, Account bayside, DateTime now, CancellationToken ct)
+    {
+        Features.Admin.Audit.AuditEntry Entry(int daysAgo, string action, string kind, string? id, string? before, string? after) => new()
+        {
+            OccurredAt = now.AddDays(-daysAgo),
+            ActorId = staff.Id,
+            ActorEmail = staff.Email,
+            Action = action,
+            TargetKind = kind,
+            TargetId = id,
+            Before = before,
+            After = after,
+            IpAddress = "192.0.2.10",
+        };
+
+        db.AuditEntries.AddRange(
+            Entry(20, "settings.changed", "settings", null, """{"WelcomeMessage":null}""", """{"WelcomeMessage":"Welcome to your customer portal."}"""),
+            Entry(12, "invitation.sent", "invitation", $"{bayside.Number}/new.buyer@bayside.example", null, """{"Email":"new.buyer@bayside.example","Permissions":"View, Order"}"""),
+            Entry(5, "account.permissions_changed", "membership", $"{bayside.Number}/{CustomerEmail}", """{"Permissions":"View, Pay, SeeMoney"}""", """{"Permissions":"All"}"""),
+            Entry(1, "settings.changed", "settings", null, """{"UsageEnabled":false}""", """{"UsageEnabled":true}"""));
+        await db.SaveChangesAsync(ct);
+    }
+
     private async Task AddYearOfUsageAsync(Account[] accounts, DateOnly today, DateTime now, Random random, CancellationToken ct)
     {
         var zone = OperatorClock.FindZone(OperatorDefaults.TimeZoneId);

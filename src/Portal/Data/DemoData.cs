@@ -107,6 +107,8 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         await db.SaveChangesAsync(ct);
         AddPaymentsInPortal(bayside, northwind, demo.Id, other.Id, now);
         await db.SaveChangesAsync(ct);
+        AddAutopay(bayside, demo.Id, today, now);
+        await db.SaveChangesAsync(ct);
         await AddOrdersAndQuotesAsync(bayside, greenleaf, northwind, demo.Id, other.Id, today, now, ct);
         await AddYearOfUsageAsync([bayside, harbor, greenleaf, northwind], today, now, new Random(12), ct);
         await AddAccountUsersAsync(bayside, demo.Id, now, ct);
@@ -147,6 +149,18 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
             }
         }
     }
+
+    /// <summary>Autopay on for Bayside with its saved card as default (Greenleaf has no card, so none there).</summary>
+    private void AddAutopay(Account bayside, string demoUserId, DateOnly today, DateTime now) =>
+        db.AutopayEnrollments.Add(new Portal.Features.Autopay.AutopayEnrollment
+        {
+            AccountId = bayside.Id,
+            State = Portal.Features.Autopay.AutopayState.On,
+            Since = today,
+            UpdatedByUserId = demoUserId,
+            UpdatedAt = now,
+            Version = 1,
+        });
 
     private void AddAttempt(Account account, Invoice invoice, SavedPaymentMethod card, string userId, decimal amount, bool succeeded, string brand, DateTime at)
     {

@@ -117,6 +117,12 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Usage.Exports.UsageExportChunk> UsageExportChunks => Set<Features.Usage.Exports.UsageExportChunk>();
 
+    public DbSet<Features.Autopay.AutopayEnrollment> AutopayEnrollments => Set<Features.Autopay.AutopayEnrollment>();
+
+    public DbSet<Features.Autopay.AutopayCharge> AutopayCharges => Set<Features.Autopay.AutopayCharge>();
+
+    public DbSet<Features.Autopay.AutopayReminder> AutopayReminders => Set<Features.Autopay.AutopayReminder>();
+
     public DbSet<Features.Admin.Audit.AuditEntry> AuditEntries => Set<Features.Admin.Audit.AuditEntry>();
 
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).

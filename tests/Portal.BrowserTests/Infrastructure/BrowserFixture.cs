@@ -25,11 +25,15 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
     ];
 
     private readonly string _databaseFile = Path.Combine(Path.GetTempPath(), $"portal-browser-{Guid.NewGuid():N}.db");
+    private readonly string _mailFolder = Directory.CreateTempSubdirectory("portal-browser-mail-").FullName;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
     /// <summary>Where the portal listens, e.g. http://127.0.0.1:40123.</summary>
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The pickup folder the portal's e-mail sender writes each message to, as an .eml file.</summary>
+    public string MailFolder => _mailFolder;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser fixture is not initialised.");
 
@@ -67,6 +71,11 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("DemoData:Enabled", "true");
         // Every test logs in from 127.0.0.1: the login rate limit would answer 429 (RateLimitTests cover it).
         builder.UseSetting("RateLimits:Enabled", "false");
+        // Mail arrives as files a test can open, as a person opens their mailbox.
+        builder.UseSetting("Email:PickupDirectory", _mailFolder);
+        // A demo billing period holds a few hundred usage records: below the default 1,000 an export
+        // would download at once, and the e-mailed one (the background worker) would go untested.
+        builder.UseSetting("UsageExports:ImmediateRows", "50");
     }
 
     /// <summary>A fresh browser context (its own cookies) and page, with the portal as base URL.</summary>
@@ -114,6 +123,8 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
         {
             File.Delete(_databaseFile + suffix);
         }
+
+        Directory.Delete(_mailFolder, recursive: true);
     }
 
     /// <summary>The newest invoice of the demo customer's first account (Bayside 10001).</summary>

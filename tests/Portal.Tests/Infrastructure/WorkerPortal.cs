@@ -31,6 +31,9 @@ public sealed class WorkerPortal : IAsyncDisposable
 
     public IServiceProvider Services => Host.Services;
 
+    /// <summary>The portal under the instances (its own database), for the helpers that arrange data through a <see cref="PortalFactory"/>.</summary>
+    public PortalFactory Root => _root;
+
     public static WorkerPortal Start(IDictionary<string, string?>? settings = null)
     {
         var root = new PortalFactory();

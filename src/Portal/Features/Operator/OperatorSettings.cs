@@ -78,6 +78,12 @@ public sealed class OperatorSettings
 
     public int UsageExportLimit { get; set; } = 100_000;
 
+    /// <summary>Autopay's reminder e-mail goes out this many days before the due date (0 = none).</summary>
+    public int AutopayReminderDays { get; set; } = 3;
+
+    /// <summary>After a soft decline autopay tries again these many days after the due date, comma-separated ("1,3,7").</summary>
+    public string AutopayRetryDays { get; set; } = "1,3,7";
+
     public DateTime UpdatedAt { get; set; }
 }
 
@@ -98,5 +104,6 @@ internal sealed class OperatorSettingsConfiguration : IEntityTypeConfiguration<O
         b.Property(s => s.SupportEmail).HasMaxLength(256);
         b.Property(s => s.SupportPhone).HasMaxLength(30);
         b.Property(s => s.Address).HasMaxLength(500);
+        b.Property(s => s.AutopayRetryDays).HasMaxLength(50);
     }
 }

@@ -1,11 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Accounts;
 using Portal.Features.Identity;
 using Portal.Features.Ledger;
 using Portal.Infrastructure.Activity;
-using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Events;
 using Portal.Infrastructure.Payments;
 
@@ -23,8 +21,7 @@ public sealed class PaymentOutcomes(
     Ledger.Ledger ledger,
     IntegrationEvents events,
     ActivityLog activity,
-    EmailOutbox outbox,
-    PublicLinks links,
+    PaymentMail mail,
     TimeProvider time,
     ILogger<PaymentOutcomes> logger)
 {
@@ -159,29 +156,34 @@ public sealed class PaymentOutcomes(
 
     private async Task MailAsync(PaymentAttempt attempt, List<Payment> payments, CancellationToken ct)
     {
-        var kind = attempt.State == AttemptState.Succeeded ? NotificationKinds.PaymentReceipt : NotificationKinds.PaymentFailed;
+        var succeeded = attempt.State == AttemptState.Succeeded;
+        if (!succeeded && attempt.Origin == AttemptOrigin.Autopay)
+        {
+            // Autopay writes its own message: a retry to come, or autopay paused with a pay link.
+            return;
+        }
+
+        var kind = succeeded ? NotificationKinds.PaymentReceipt : NotificationKinds.PaymentFailed;
         // The customer who paid; for autopay, the account's payers.
-        var accountIds = payments.Select(p => p.AccountId).Distinct().ToList();
         var recipients = attempt.UserId is not null
-            ? await db.Users.Where(u => u.Id == attempt.UserId).Select(u => new { u.Email, u.Notifications }).ToListAsync(ct)
-            : await db.Memberships.Where(m => accountIds.Contains(m.AccountId) && (m.Permissions & Permissions.Pay) == Permissions.Pay)
-                .Select(m => new { m.User!.Email, m.User.Notifications }).Distinct().ToListAsync(ct);
-        foreach (var to in recipients.Where(r => r.Email is not null && (r.Notifications & kind) == kind))
+            ? await mail.UserAsync(attempt.UserId, kind, ct)
+            : await mail.PayersAsync(payments.Select(p => p.AccountId).Distinct().ToList(), kind, ct);
+        foreach (var to in recipients)
         {
             foreach (var payment in payments)
             {
-                var link = links.To("/payments/" + Uri.EscapeDataString(payment.Number));
-                var amount = payment.Amount.ToString("0.####", CultureInfo.InvariantCulture) + " " + payment.Currency;
-                if (attempt.State == AttemptState.Succeeded)
+                var receipt = mail.Link("/payments/" + Uri.EscapeDataString(payment.Number));
+                var pay = mail.Link("/pay");
+                mail.Send(to, succeeded ? "payment-receipt" : "payment-failed", payment.AccountId, (l, culture) =>
                 {
-                    outbox.Enqueue(to.Email!, $"Payment receipt {payment.Number}",
-                        $"Thank you: we received your payment of {amount} ({payment.MethodDetail}).\n\nReceipt {payment.Number}: {link}\n", null, "payment-receipt", payment.AccountId);
-                }
-                else
-                {
-                    outbox.Enqueue(to.Email!, $"Payment {payment.Number} did not go through",
-                        $"Your payment of {amount} ({payment.MethodDetail}) did not go through: {attempt.FailureReason}\n\nNothing was charged. Pay again: {links.To("/pay")}\n", null, "payment-failed", payment.AccountId);
-                }
+                    var amount = PaymentMail.Money(payment.Amount, payment.Currency, culture);
+                    return succeeded
+                        ? (l["Payment receipt {0}", payment.Number],
+                            l["Thank you: we received your payment of {0} ({1}).", amount, payment.MethodDetail ?? ""] + "\n\n" + l["Receipt {0}: {1}", payment.Number, receipt] + "\n")
+                        : (l["Payment {0} did not go through", payment.Number],
+                            l["Your payment of {0} ({1}) did not go through: {2}", amount, payment.MethodDetail ?? "", l[attempt.FailureReason ?? "The card was declined."]] + "\n\n"
+                            + l["Nothing was charged. Pay again: {0}", pay] + "\n");
+                });
             }
         }
     }

@@ -25,6 +25,7 @@ public static class PaymentsSetup
         services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<TestPaymentGateway>());
         services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection("Payments:Reconciler"));
         services.AddWorkerOptions(configuration);
+        services.AddScoped<PaymentMail>();
         services.AddScoped<PaymentOutcomes>();
         services.AddScoped<PaymentAttempts>();
         services.AddSingleton<PaymentReconciler>();

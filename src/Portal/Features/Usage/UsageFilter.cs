@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Portal.Infrastructure.Paging;
+using Portal.Resources;
 
 namespace Portal.Features.Usage;
 
@@ -104,13 +106,13 @@ public sealed record UsageFilter(
     /// Reads a filter from URL values. Anything that cannot be used is dropped with a notice saying so
     /// (a period that does not exist, a malformed date, a range outside the period), never an error page.
     /// </summary>
-    public static UsageFilter Parse(UsageQueryValues values, int billDay, DateOnly today, TimeZoneInfo zone, IStringLocalizer l, List<string> notices)
+    public static UsageFilter Parse(UsageQueryValues values, int billDay, DateOnly today, TimeZoneInfo zone, IStringLocalizer<SharedResource> l, List<string> notices)
     {
         var current = BillingPeriods.Containing(today, billDay, zone);
         var period = current;
         if (!string.IsNullOrWhiteSpace(values.Period))
         {
-            if (ParseDate(values.Period) is not DateOnly start)
+            if (ListFilter.ParseDate(values.Period) is not DateOnly start)
             {
                 notices.Add(l["The period was not a date; showing the current period."]);
             }
@@ -124,8 +126,12 @@ public sealed record UsageFilter(
             }
         }
 
-        var from = Day(values.From, l["The 'from' date was not a date and is ignored."]);
-        var to = Day(values.To, l["The 'to' date was not a date and is ignored."]);
+        // The date range and search text are read as on every list (same notices); then the range
+        // must lie inside the period.
+        var (fromText, toText, text) = (values.From, values.To, values.Q);
+        ListFilter.Normalize(ref fromText, ref toText, ref text, MaxTextLength, notices, l);
+        var from = ListFilter.ParseDate(fromText);
+        var to = ListFilter.ParseDate(toText);
         if (from is { } f && !period.Contains(f))
         {
             notices.Add(l["The 'from' date is outside the billing period and is ignored."]);
@@ -138,12 +144,6 @@ public sealed record UsageFilter(
             to = null;
         }
 
-        if (from is { } a && to is { } b && a > b)
-        {
-            (from, to) = (to, from);
-            notices.Add(l["The 'from' date was after the 'to' date; the two were swapped."]);
-        }
-
         bool? invoiced = values.Invoiced?.Trim().ToLowerInvariant() switch
         {
             null or "" or "all" => null,
@@ -152,34 +152,11 @@ public sealed record UsageFilter(
             _ => Unknown(),
         };
 
-        var text = string.IsNullOrWhiteSpace(values.Q) ? null : values.Q.Trim();
-        if (text is { Length: > MaxTextLength })
-        {
-            text = text[..MaxTextLength];
-            notices.Add(l["The search text was shortened to {0} characters.", MaxTextLength]);
-        }
-
         return new UsageFilter(period, Code(values.Product), Code(values.Identifier), from, to, invoiced, text);
 
         bool? Unknown()
         {
             notices.Add(l["Unknown invoiced filter; showing invoiced and not invoiced records."]);
-            return null;
-        }
-
-        DateOnly? Day(string? value, string notice)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                return null;
-            }
-
-            if (ParseDate(value) is DateOnly d)
-            {
-                return d;
-            }
-
-            notices.Add(notice);
             return null;
         }
 
@@ -191,10 +168,6 @@ public sealed record UsageFilter(
     }
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static DateOnly? ParseDate(string? value) =>
-        DateOnly.TryParseExact(value?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-        && d.Year is >= 1900 and <= 9999 ? d : null;
 }
 
 /// <summary>The filter's raw URL values, as bound from the query string (or stored with an export).</summary>

@@ -63,8 +63,27 @@ public static class Keyset
     /// tokens of the pages next to it. A token that is malformed, made for another sort or holding a
     /// value the key cannot take is ignored (the first page is read) and reported as invalid.
     /// </summary>
-    public static async Task<KeysetPage<TRow>> ReadAsync<T, TKey, TRow>(
+    public static Task<KeysetPage<TRow>> ReadAsync<T, TKey, TRow>(
         IQueryable<T> query,
+        string sort,
+        Expression<Func<T, TKey>> key,
+        Expression<Func<T, long>> id,
+        bool descending,
+        string? token,
+        Expression<Func<T, TRow>> select,
+        Func<TRow, (TKey Key, long Id)> position,
+        int pageSize,
+        CancellationToken ct) =>
+        ReadSegmentsAsync([query], sort, key, id, descending, token, select, position, pageSize, ct);
+
+    /// <summary>
+    /// As <see cref="ReadAsync{T, TKey, TRow}"/>, over a list made of <paramref name="segments"/> that follow
+    /// each other in the list's order and do not overlap (for example one per month of a month-led
+    /// index, so that each is one index range already in order and no query sorts the whole list). The
+    /// segments are read in turn (in reverse for a previous page) until the page is full.
+    /// </summary>
+    public static async Task<KeysetPage<TRow>> ReadSegmentsAsync<T, TKey, TRow>(
+        IReadOnlyList<IQueryable<T>> segments,
         string sort,
         Expression<Func<T, TKey>> key,
         Expression<Func<T, long>> id,
@@ -87,13 +106,18 @@ public static class Keyset
         // A previous page is read walking the other way from the cursor, then put back in order.
         var backward = cursor?.Backward == true;
         var walkDescending = descending != backward;
-        if (cursor is not null)
+        var rows = new List<TRow>(pageSize + 1);
+        foreach (var segment in backward ? segments.Reverse() : segments)
         {
-            query = query.Where(After(key, id, value, cursor.Id, walkDescending));
+            var query = cursor is null ? segment : segment.Where(After(key, id, value, cursor.Id, walkDescending));
+            var ordered = walkDescending ? query.OrderByDescending(key).ThenByDescending(id) : query.OrderBy(key).ThenBy(id);
+            rows.AddRange(await ordered.Select(select).Take(pageSize + 1 - rows.Count).ToListAsync(ct));
+            if (rows.Count > pageSize)
+            {
+                break;
+            }
         }
 
-        var ordered = walkDescending ? query.OrderByDescending(key).ThenByDescending(id) : query.OrderBy(key).ThenBy(id);
-        var rows = await ordered.Select(select).Take(pageSize + 1).ToListAsync(ct);
         var more = rows.Count > pageSize;
         if (more)
         {

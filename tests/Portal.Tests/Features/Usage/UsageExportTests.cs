@@ -67,8 +67,17 @@ public sealed class UsageExportTests(PortalFactory portal) : IDisposable
         var now = DateTime.UtcNow;
         var account = new Account
         {
-            ExternalId = "UX-" + tag, Number = "UX" + tag, Name = "Usage Export Co " + tag, Currency = "USD", BillDay = BillDay,
-            AddressLine1 = "1 Test Street", City = "Boston", Region = "MA", PostalCode = "02110", CreatedAt = now, UpdatedAt = now,
+            ExternalId = "UX-" + tag,
+            Number = "UX" + tag,
+            Name = "Usage Export Co " + tag,
+            Currency = "USD",
+            BillDay = BillDay,
+            AddressLine1 = "1 Test Street",
+            City = "Boston",
+            Region = "MA",
+            PostalCode = "02110",
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         db.Accounts.Add(account);
         await db.SaveChangesAsync();
@@ -303,5 +312,62 @@ public sealed class UsageExportTests(PortalFactory portal) : IDisposable
         await worker.WithDbAsync(db => db.Memberships.Where(m => m.UserId == userId && m.AccountId == accountId).ExecuteDeleteAsync(Ct));
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/usage/exports/" + export.PublicId, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_instances_racing_on_the_queue_build_each_export_exactly_once()
+    {
+        await using var worker = WorkerPortal.Start(new Dictionary<string, string?> { ["UsageExports:ChunkBytes"] = "4096" });
+        var (accountId, email, userId) = await NewAccountAsync(worker.Services, Permissions.View);
+        await ArrangeRecordsAsync(worker.Services, accountId, 40);
+        var period = UsageTestData.CurrentPeriod(BillDay);
+        var ids = await worker.WithDbAsync(async db =>
+        {
+            var now = WorkerTime.Floor(worker.Clock.GetUtcNow().UtcDateTime);
+            var exports = Enumerable.Range(0, 8).Select(i => new UsageExport
+            {
+                PublicId = "race-" + Guid.NewGuid().ToString("N")[..20],
+                UserId = userId,
+                AccountId = accountId,
+                Format = i % 2 == 0 ? UsageExportFormat.Xlsx : UsageExportFormat.Csv,
+                Filter = "?period=" + period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                MaxRows = 100,
+                LinkBase = "http://localhost/usage/exports/",
+                Culture = "en",
+                NextAttemptAt = now,
+                CreatedAt = now,
+                ExpiresAt = now.AddDays(7),
+            }).ToList();
+            db.UsageExports.AddRange(exports);
+            await db.SaveChangesAsync(Ct);
+            return exports.Select(e => e.Id).ToList();
+        });
+
+        // Both instances pass over the queue at the same moment, again and again, until it is empty.
+        var second = worker.StartSecondInstance();
+        var workers = new[] { worker.Get<UsageExportWorker>(), second.Services.GetRequiredService<UsageExportWorker>() };
+        var built = 0;
+        for (var pass = 0; pass < 10; pass++)
+        {
+            var counts = await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunOnceAsync(Ct), Ct)));
+            built += counts.Sum();
+            if (counts.Sum() == 0)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(ids.Count, built);
+        var exports = await worker.WithDbAsync(db => db.UsageExports.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(Ct));
+        Assert.All(exports, e =>
+        {
+            Assert.Equal(UsageExportStatus.Ready, e.Status);
+            Assert.Equal(1, e.Attempts);
+            Assert.Equal(40, e.RowCount);
+        });
+        // One e-mail per export: none was built (and mailed) twice.
+        var mails = await worker.WithDbAsync(db => db.EmailMessages.AsNoTracking().Where(m => m.To == email && m.Kind == "usage-export").Select(m => m.TextBody).ToListAsync(Ct));
+        Assert.Equal(ids.Count, mails.Count);
+        Assert.All(exports, e => Assert.Single(mails, m => m.Contains(e.PublicId, StringComparison.Ordinal)));
     }
 }

@@ -227,6 +227,20 @@ public sealed partial class IndexModel(
             ModelState.AddModelError("Input.UsageExportLimit", l["Enter a number of rows from 1 to 1,000,000."]);
         }
 
+        if (i.AutopayReminderDays is < 0 or > 30)
+        {
+            ModelState.AddModelError("Input.AutopayReminderDays", l["Enter a number of days from 0 to 30."]);
+        }
+
+        if (Autopay.AutopaySchedule.ParseRetryDays(i.AutopayRetryDays) is { } retries)
+        {
+            i.AutopayRetryDays = string.Join(',', retries);
+        }
+        else
+        {
+            ModelState.AddModelError("Input.AutopayRetryDays", l["Enter up to five increasing numbers of days from 1 to 60, separated by commas, for example 1,3,7."]);
+        }
+
         i.Switches = i.Switches.Where(s => Switches.Any(p => p.Name == s)).Distinct(StringComparer.Ordinal).ToList();
     }
 
@@ -289,6 +303,10 @@ public sealed partial class IndexModel(
 
         public int UsageExportLimit { get; set; }
 
+        public int AutopayReminderDays { get; set; }
+
+        public string? AutopayRetryDays { get; set; }
+
         public bool RemoveLogo { get; set; }
 
         public static SettingsInput From(OperatorSettings s) => new()
@@ -307,6 +325,8 @@ public sealed partial class IndexModel(
             Switches = IndexModel.Switches.Where(p => (bool)p.GetValue(s)!).Select(p => p.Name).ToList(),
             InvitationLifetimeHours = s.InvitationLifetimeHours,
             UsageExportLimit = s.UsageExportLimit,
+            AutopayReminderDays = s.AutopayReminderDays,
+            AutopayRetryDays = s.AutopayRetryDays,
         };
 
         public void ApplyTo(OperatorSettings s)
@@ -329,6 +349,8 @@ public sealed partial class IndexModel(
 
             s.InvitationLifetimeHours = InvitationLifetimeHours;
             s.UsageExportLimit = UsageExportLimit;
+            s.AutopayReminderDays = AutopayReminderDays;
+            s.AutopayRetryDays = AutopayRetryDays ?? "";
         }
 
         /// <summary>The names of the fields that differ, for the activity trail (never the values).</summary>
@@ -352,6 +374,8 @@ public sealed partial class IndexModel(
 
             if (InvitationLifetimeHours != after.InvitationLifetimeHours) yield return nameof(InvitationLifetimeHours);
             if (UsageExportLimit != after.UsageExportLimit) yield return nameof(UsageExportLimit);
+            if (AutopayReminderDays != after.AutopayReminderDays) yield return nameof(AutopayReminderDays);
+            if (AutopayRetryDays != after.AutopayRetryDays) yield return nameof(AutopayRetryDays);
         }
 
         /// <summary>The changed fields and their values here, for the audit log (the logo only as present or not).</summary>

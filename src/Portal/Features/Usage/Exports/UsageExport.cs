@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Accounts;
 using Portal.Features.Identity;
+using Portal.Infrastructure.Workers;
 
 namespace Portal.Features.Usage.Exports;
 
@@ -27,7 +28,7 @@ public enum UsageExportStatus
 /// built the file itself in <see cref="UsageExportChunk"/> rows, so that every instance can serve it
 /// (ADR 0011). The public id is random: export ids cannot be guessed or counted.
 /// </summary>
-public sealed class UsageExport
+public sealed class UsageExport : ILeasedWork
 {
     public long Id { get; set; }
 

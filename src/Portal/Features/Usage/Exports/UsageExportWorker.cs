@@ -12,19 +12,23 @@ using Portal.Resources;
 namespace Portal.Features.Usage.Exports;
 
 /// <summary>
-/// Builds queued usage exports. Safe on every instance at once: an export is claimed by moving its
-/// <see cref="UsageExport.NextAttemptAt"/> forward with a conditional update (the e-mail sender's
-/// pattern), so only one worker builds it, and a crashed worker's claim runs out. The file goes to a
+/// Builds queued usage exports. Safe on every instance at once: an export is claimed through the shared
+/// <see cref="WorkLeases"/> (as the e-mail and webhook workers claim theirs), one at a time so that
+/// another instance can take the next one meanwhile; only the claimer builds it, a crashed worker's
+/// claim runs out, and a stopped one hands back what it had not started. The file goes to a
 /// temporary file first (the xlsx zip is written as a stream), then into the database in pieces, with
 /// the ready status and the e-mail in one transaction. Expired files are deleted here too.
 /// </summary>
 public sealed class UsageExportWorker(
     IServiceScopeFactory scopes,
     TimeProvider time,
+    WorkLeases leases,
     IOptions<UsageExportOptions> exportOptions,
     IOptions<WorkerOptions> workerOptions,
     ILogger<UsageExportWorker> logger) : PollingWorker(workerOptions.Value, logger)
 {
+    private const int ExportsPerPass = 5;
+
     private readonly UsageExportOptions _options = exportOptions.Value;
 
     public override async Task<int> RunOnceAsync(CancellationToken ct)
@@ -33,36 +37,30 @@ public sealed class UsageExportWorker(
         var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
         var now = WorkerTime.Floor(time.GetUtcNow().UtcDateTime);
         await DeleteExpiredAsync(db, now, ct);
-        var due = await db.UsageExports.AsNoTracking()
-            .Where(e => e.Status == UsageExportStatus.Pending && e.NextAttemptAt <= now)
-            .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Id)
-            .Select(e => e.Id)
-            .Take(5)
-            .ToListAsync(ct);
         var built = 0;
-        foreach (var id in due)
+        // A few per pass, each claimed on its own: a build can take seconds.
+        for (var i = 0; i < ExportsPerPass; i++)
         {
-            if (await BuildOneAsync(scope.ServiceProvider, db, id, ct))
+            await using var claim = await leases.ClaimAsync(db, db.UsageExports.Where(e => e.Status == UsageExportStatus.Pending), 1, _options.Lease, ct);
+            if (claim.Count == 0)
             {
-                built++;
+                break;
             }
+
+            var id = claim.Ids[0];
+            await BuildOneAsync(scope.ServiceProvider, db, id, claim.Lease, ct);
+            claim.Done(id);
+            built++;
         }
 
         return built;
     }
 
-    private async Task<bool> BuildOneAsync(IServiceProvider services, PortalDb db, long id, CancellationToken ct)
+    private async Task BuildOneAsync(IServiceProvider services, PortalDb db, long id, DateTime lease, CancellationToken ct)
     {
-        var now = WorkerTime.Floor(time.GetUtcNow().UtcDateTime);
-        var lease = now + _options.Lease;
-        var claimed = await db.UsageExports
-            .Where(e => e.Id == id && e.Status == UsageExportStatus.Pending && e.NextAttemptAt <= now)
-            .ExecuteUpdateAsync(u => u.SetProperty(e => e.NextAttemptAt, lease).SetProperty(e => e.Attempts, e => e.Attempts + 1), ct);
-        if (claimed == 0)
-        {
-            return false;
-        }
-
+        // The attempt counts once claimed (a build that crashes the process still used one).
+        await db.UsageExports.Where(e => e.Id == id && e.NextAttemptAt == lease)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Attempts, e => e.Attempts + 1), ct);
         var export = await db.UsageExports.AsNoTracking().SingleAsync(e => e.Id == id, ct);
         var previousCulture = CultureInfo.CurrentCulture;
         var previousUiCulture = CultureInfo.CurrentUICulture;
@@ -87,7 +85,7 @@ public sealed class UsageExportWorker(
                 }
 
                 file.Position = 0;
-                return await StoreAsync(services, db, export, file, rows, lease, l, ct);
+                await StoreAsync(services, db, export, file, rows, lease, l, ct);
             }
         }
 #pragma warning disable CA1031 // One bad export must not stop the others; it is retried, then marked failed.
@@ -102,7 +100,6 @@ public sealed class UsageExportWorker(
                     .SetProperty(e => e.Status, failed ? UsageExportStatus.Failed : UsageExportStatus.Pending)
                     .SetProperty(e => e.NextAttemptAt, WorkerTime.Floor(time.GetUtcNow().UtcDateTime) + TimeSpan.FromMinutes(1))
                     .SetProperty(e => e.Error, message), CancellationToken.None);
-            return true;
         }
         finally
         {
@@ -111,7 +108,7 @@ public sealed class UsageExportWorker(
         }
     }
 
-    private async Task<bool> StoreAsync(IServiceProvider services, PortalDb db, UsageExport export, Stream file, int rows, DateTime lease, IStringLocalizer l, CancellationToken ct)
+    private async Task StoreAsync(IServiceProvider services, PortalDb db, UsageExport export, Stream file, int rows, DateTime lease, IStringLocalizer l, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Still ours? Another worker may have taken over after our lease ran out.
@@ -126,7 +123,7 @@ public sealed class UsageExportWorker(
                 .SetProperty(e => e.Error, (string?)null), ct);
         if (updated == 0)
         {
-            return false;
+            return;
         }
 
         await db.UsageExportChunks.Where(c => c.ExportId == export.Id).ExecuteDeleteAsync(ct);
@@ -156,7 +153,6 @@ public sealed class UsageExportWorker(
         }
 
         await tx.CommitAsync(ct);
-        return true;
     }
 
     private static async Task<int> ReadFullAsync(Stream stream, byte[] buffer, CancellationToken ct)
@@ -186,22 +182,5 @@ public sealed class UsageExportWorker(
             await db.UsageExportChunks.Where(c => c.ExportId == id).ExecuteDeleteAsync(ct);
             await db.UsageExports.Where(e => e.Id == id).ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, UsageExportStatus.Expired), ct);
         }
-    }
-}
-
-/// <summary>The usage page's services: export requests, the export worker and its settings.</summary>
-public static class UsageSetup
-{
-    public static WebApplicationBuilder AddUsage(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<UsageExportOptions>().Bind(builder.Configuration.GetSection("UsageExports"));
-        builder.Services.AddScoped<UsageExportRequests>();
-        builder.Services.AddSingleton<UsageExportWorker>();
-        if (builder.Configuration.WorkersEnabled())
-        {
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageExportWorker>());
-        }
-
-        return builder;
     }
 }

@@ -190,6 +190,8 @@ public sealed class IndexTests(SettingsPortal fixture) : IClassFixture<SettingsP
             ["Input.Address"] = s.Address ?? "",
             ["Input.InvitationLifetimeHours"] = s.InvitationLifetimeHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Input.UsageExportLimit"] = s.UsageExportLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Input.AutopayReminderDays"] = s.AutopayReminderDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Input.AutopayRetryDays"] = s.AutopayRetryDays,
         };
         foreach (var language in s.Languages.Split(','))
         {

@@ -12,8 +12,8 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PortalDb))]
-    [Migration("20261130065720_Audit")]
-    partial class Audit
+    [Migration("20261130053828_Autopay")]
+    partial class Autopay
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -387,7 +387,7 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("Memberships");
                 });
 
-            modelBuilder.Entity("Portal.Features.Admin.Audit.AuditEntry", b =>
+            modelBuilder.Entity("Portal.Features.Autopay.AutopayCharge", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -395,52 +395,95 @@ namespace Portal.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
 
-                    b.Property<string>("ActorEmail")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
+                    b.Property<Guid?>("AttemptId")
+                        .HasColumnType("uuid");
 
-                    b.Property<string>("ActorId")
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.Property<string>("After")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<string>("Before")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<string>("IpAddress")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTime>("OccurredAt")
+                    b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("TargetId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
+                    b.Property<long>("InvoiceId")
+                        .HasColumnType("bigint");
 
-                    b.Property<string>("TargetKind")
-                        .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Try")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OccurredAt", "Id");
+                    b.HasIndex("AccountId", "Id");
 
-                    b.HasIndex("Action", "OccurredAt", "Id");
+                    b.HasIndex("InvoiceId", "Try")
+                        .IsUnique();
 
-                    b.HasIndex("ActorId", "OccurredAt", "Id");
+                    b.HasIndex("State", "NextAttemptAt");
 
-                    b.ToTable("AuditEntries", (string)null);
+                    b.ToTable("AutopayCharges");
+                });
+
+            modelBuilder.Entity("Portal.Features.Autopay.AutopayEnrollment", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PausedReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateOnly>("Since")
+                        .HasColumnType("date");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("State", "AccountId");
+
+                    b.ToTable("AutopayEnrollments");
+                });
+
+            modelBuilder.Entity("Portal.Features.Autopay.AutopayReminder", b =>
+                {
+                    b.Property<long>("InvoiceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("InvoiceId");
+
+                    b.HasIndex("AccountId");
+
+                    b.ToTable("AutopayReminders");
                 });
 
             modelBuilder.Entity("Portal.Features.Catalog.CustomerPrice", b =>
@@ -1250,6 +1293,14 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<bool>("AutopayEnabled")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("AutopayReminderDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AutopayRetryDays")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
 
                     b.Property<bool>("BankPaymentsEnabled")
                         .HasColumnType("boolean");
@@ -2973,6 +3024,45 @@ namespace Portal.Data.Migrations.Postgres
                     b.Navigation("Account");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Portal.Features.Autopay.AutopayCharge", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Features.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Autopay.AutopayEnrollment", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Features.Autopay.AutopayEnrollment", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Autopay.AutopayReminder", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Features.Invoices.Invoice", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Features.Autopay.AutopayReminder", "InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Features.Catalog.CustomerPrice", b =>

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Features.Identity;
+using Portal.Infrastructure;
+using Portal.Infrastructure.Email;
+using Portal.Resources;
+
+namespace Portal.Features.Payments;
+
+/// <summary>Someone a payment e-mail goes to, with the language they chose.</summary>
+public sealed record MailRecipient(string Email, string? Culture);
+
+/// <summary>
+/// The payment e-mails (receipt, failure, autopay reminder and pause): who receives them (only users
+/// whose notification settings ask for that kind) and the text in each recipient's own language, since
+/// most are written by a background job with no request to take a language from.
+/// </summary>
+public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks links, IStringLocalizer<SharedResource> l)
+{
+    /// <summary>The user who paid, if they want this kind of e-mail.</summary>
+    public Task<List<MailRecipient>> UserAsync(string userId, NotificationKinds kind, CancellationToken ct) =>
+        db.Users.Where(u => u.Id == userId && u.Email != null && (u.Notifications & kind) == kind)
+            .Select(u => new MailRecipient(u.Email!, u.PreferredCulture))
+            .ToListAsync(ct);
+
+    /// <summary>The users who may pay for the accounts and want this kind of e-mail (autopay has no payer of its own).</summary>
+    public async Task<List<MailRecipient>> PayersAsync(IReadOnlyCollection<long> accountIds, NotificationKinds kind, CancellationToken ct)
+    {
+        var rows = await db.Memberships
+            .Where(m => accountIds.Contains(m.AccountId) && (m.Permissions & Permissions.Pay) == Permissions.Pay
+                && m.User!.Email != null && (m.User.Notifications & kind) == kind)
+            .Select(m => new MailRecipient(m.User!.Email!, m.User.PreferredCulture))
+            .ToListAsync(ct);
+        return rows.DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    public string Link(string path) => links.To(path);
+
+    /// <summary>Writes one e-mail in the recipient's language (the caller saves it with its own change).</summary>
+    public void Send(MailRecipient to, string kind, long accountId, Func<IStringLocalizer, CultureInfo, (string Subject, string Body)> compose)
+    {
+        var ui = CultureInfo.CurrentUICulture;
+        var current = CultureInfo.CurrentCulture;
+        var culture = WebSetup.SupportedCultures.FirstOrDefault(c => to.Culture is not null
+            && (c.Name.Equals(to.Culture, StringComparison.OrdinalIgnoreCase) || c.TwoLetterISOLanguageName.Equals(to.Culture, StringComparison.OrdinalIgnoreCase)))
+            ?? WebSetup.SupportedCultures[0];
+        try
+        {
+            CultureInfo.CurrentUICulture = culture;
+            CultureInfo.CurrentCulture = culture;
+            var (subject, body) = compose(l, culture);
+            outbox.Enqueue(to.Email, subject, body, null, kind, accountId);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = ui;
+            CultureInfo.CurrentCulture = current;
+        }
+    }
+
+    public static string Money(decimal amount, string currency, CultureInfo culture) => Currencies.Format(amount, currency, culture);
+}

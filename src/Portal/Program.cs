@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Features.Admin.Audit;
 using Portal.Features.Autopay;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
@@ -40,6 +41,7 @@ builder.AddAutopay();
 builder.AddOrdersAndQuotes();
 builder.AddUsage();
 builder.AddAccountUsers();
+builder.AddStaffAudit();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -89,7 +89,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
 
         var demo = await CreateUserAsync(CustomerEmail, "Dana Whitfield", isStaff: false, now);
         var other = await CreateUserAsync(OtherCustomerEmail, "Alice Moreau", isStaff: false, now);
-        await CreateUserAsync(StaffEmail, "Portal Administrator", isStaff: true, now);
+        var staff = await CreateUserAsync(StaffEmail, "Portal Administrator", isStaff: true, now);
         db.Memberships.AddRange(
             new Membership { UserId = demo.Id, AccountId = bayside.Id, Permissions = Permissions.All, CreatedAt = now },
             new Membership { UserId = demo.Id, AccountId = greenleaf.Id, Permissions = Permissions.View | Permissions.Pay | Permissions.SeeMoney, CreatedAt = now },
@@ -112,6 +112,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         await AddOrdersAndQuotesAsync(bayside, greenleaf, northwind, demo.Id, other.Id, today, now, ct);
         await AddYearOfUsageAsync([bayside, harbor, greenleaf, northwind], today, now, new Random(12), ct);
         await AddAccountUsersAsync(bayside, demo.Id, now, ct);
+        await AddAuditEntriesAsync(staff, bayside, now, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Demo data seeded: {Accounts} accounts; log in as {Customer} or {Staff}.", accounts.Length, CustomerEmail, StaffEmail);
     }
@@ -128,13 +129,31 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
             var token = "tpm_demo_" + account.Number;
             db.Add(new Portal.Infrastructure.Payments.TestGateway.TestGatewayMethod
             {
-                Token = token, SetupReference = "tset_demo_" + account.Number, Customer = account.Number, Kind = Portal.Infrastructure.Payments.GatewayMethodKind.Card,
-                Brand = "Visa", Last4 = "4242", ExpiryMonth = 12, ExpiryYear = now.Year + 3, Holder = "Dana Whitfield", CreatedAt = now,
+                Token = token,
+                SetupReference = "tset_demo_" + account.Number,
+                Customer = account.Number,
+                Kind = Portal.Infrastructure.Payments.GatewayMethodKind.Card,
+                Brand = "Visa",
+                Last4 = "4242",
+                ExpiryMonth = 12,
+                ExpiryYear = now.Year + 3,
+                Holder = "Dana Whitfield",
+                CreatedAt = now,
             });
             var card = new SavedPaymentMethod
             {
-                AccountId = account.Id, Gateway = "Test", Token = token, Kind = PaymentMethodKind.Card, Brand = "Visa", Last4 = "4242",
-                ExpiryMonth = 12, ExpiryYear = now.Year + 3, Holder = account == bayside ? "Dana Whitfield" : "Alice Moreau", IsDefault = true, CreatedByUserId = userId, CreatedAt = now,
+                AccountId = account.Id,
+                Gateway = "Test",
+                Token = token,
+                Kind = PaymentMethodKind.Card,
+                Brand = "Visa",
+                Last4 = "4242",
+                ExpiryMonth = 12,
+                ExpiryYear = now.Year + 3,
+                Holder = account == bayside ? "Dana Whitfield" : "Alice Moreau",
+                IsDefault = true,
+                CreatedByUserId = userId,
+                CreatedAt = now,
             };
             db.SavedPaymentMethods.Add(card);
             db.SaveChanges();
@@ -166,11 +185,22 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         var id = Guid.NewGuid();
         var payment = new Payment
         {
-            AccountId = account.Id, Number = "W" + id.ToString("N")[..10].ToUpperInvariant(), ReceivedAt = at, Method = PaymentMethodKind.Card,
-            MethodDetail = $"{brand} ending 4242", Currency = account.Currency, Amount = amount, UnappliedAmount = amount,
-            Status = succeeded ? PaymentStatus.Succeeded : PaymentStatus.Failed, Source = PaymentSource.Portal, AttemptId = id,
-            IdempotencyKey = id.ToString("N") + "-" + account.Id.ToString(CultureInfo.InvariantCulture), GatewayReference = "tch_demo_" + id.ToString("N")[..12],
-            FailureReason = succeeded ? null : "The card was declined.", CreatedByUserId = userId, CreatedAt = at,
+            AccountId = account.Id,
+            Number = "W" + id.ToString("N")[..10].ToUpperInvariant(),
+            ReceivedAt = at,
+            Method = PaymentMethodKind.Card,
+            MethodDetail = $"{brand} ending 4242",
+            Currency = account.Currency,
+            Amount = amount,
+            UnappliedAmount = amount,
+            Status = succeeded ? PaymentStatus.Succeeded : PaymentStatus.Failed,
+            Source = PaymentSource.Portal,
+            AttemptId = id,
+            IdempotencyKey = id.ToString("N") + "-" + account.Id.ToString(CultureInfo.InvariantCulture),
+            GatewayReference = "tch_demo_" + id.ToString("N")[..12],
+            FailureReason = succeeded ? null : "The card was declined.",
+            CreatedByUserId = userId,
+            CreatedAt = at,
         };
         if (succeeded)
         {
@@ -183,21 +213,44 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         db.SaveChanges();
         db.PaymentAttempts.Add(new PaymentAttempt
         {
-            Id = id, ConfirmKey = "demo-" + id.ToString("N"), Fingerprint = "demo", Origin = AttemptOrigin.Customer, UserId = userId, AccountId = account.Id,
-            Currency = account.Currency, Amount = amount, MethodId = card.Id, MethodToken = card.Token, MethodKind = PaymentMethodKind.Card, MethodDetail = payment.MethodDetail!,
-            Gateway = "Test", State = succeeded ? AttemptState.Succeeded : AttemptState.Failed, GatewayReference = payment.GatewayReference,
-            DeclineCode = succeeded ? null : "generic_decline", FailureReason = payment.FailureReason,
+            Id = id,
+            ConfirmKey = "demo-" + id.ToString("N"),
+            Fingerprint = "demo",
+            Origin = AttemptOrigin.Customer,
+            UserId = userId,
+            AccountId = account.Id,
+            Currency = account.Currency,
+            Amount = amount,
+            MethodId = card.Id,
+            MethodToken = card.Token,
+            MethodKind = PaymentMethodKind.Card,
+            MethodDetail = payment.MethodDetail!,
+            Gateway = "Test",
+            State = succeeded ? AttemptState.Succeeded : AttemptState.Failed,
+            GatewayReference = payment.GatewayReference,
+            DeclineCode = succeeded ? null : "generic_decline",
+            FailureReason = payment.FailureReason,
             // The reconciled one: the request timed out, the reconciler asked the gateway a minute later.
-            Checks = succeeded ? 1 : 0, LastCheckError = succeeded ? "The test gateway timed out (the charge went through)." : null,
-            NextCheckAt = at, CreatedAt = at, UpdatedAt = at.AddMinutes(3), SettledAt = at.AddMinutes(3),
+            Checks = succeeded ? 1 : 0,
+            LastCheckError = succeeded ? "The test gateway timed out (the charge went through)." : null,
+            NextCheckAt = at,
+            CreatedAt = at,
+            UpdatedAt = at.AddMinutes(3),
+            SettledAt = at.AddMinutes(3),
             Parts = [new PaymentAttemptPart { AccountId = account.Id, InvoiceId = invoice.Id, PaymentId = payment.Id, Amount = amount }],
         });
         db.Add(new Portal.Infrastructure.Payments.TestGateway.TestGatewayCharge
         {
-            IdempotencyKey = id.ToString("N"), Fingerprint = "demo", Completed = true,
+            IdempotencyKey = id.ToString("N"),
+            Fingerprint = "demo",
+            Completed = true,
             Status = succeeded ? Portal.Infrastructure.Payments.ChargeStatus.Succeeded : Portal.Infrastructure.Payments.ChargeStatus.Declined,
-            Reference = payment.GatewayReference!, DeclineCode = succeeded ? null : "generic_decline", MethodToken = card.Token,
-            AmountMinor = (long)(amount * 100), Currency = account.Currency, CreatedAt = at,
+            Reference = payment.GatewayReference!,
+            DeclineCode = succeeded ? null : "generic_decline",
+            MethodToken = card.Token,
+            AmountMinor = (long)(amount * 100),
+            Currency = account.Currency,
+            CreatedAt = at,
         });
     }
 
@@ -206,6 +259,30 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
     /// page shows full periods, totals and a chart. What lies before the current billing period is
     /// billed on the invoice issued at the end of its period.
     /// </summary>
+    // A few staff actions, so the console's audit log is not empty on first look.
+    private async Task AddAuditEntriesAsync(PortalUser staff, Account bayside, DateTime now, CancellationToken ct)
+    {
+        Features.Admin.Audit.AuditEntry Entry(int daysAgo, string action, string kind, string? id, string? before, string? after) => new()
+        {
+            OccurredAt = now.AddDays(-daysAgo),
+            ActorId = staff.Id,
+            ActorEmail = staff.Email,
+            Action = action,
+            TargetKind = kind,
+            TargetId = id,
+            Before = before,
+            After = after,
+            IpAddress = "192.0.2.10",
+        };
+
+        db.AuditEntries.AddRange(
+            Entry(20, "settings.changed", "settings", null, """{"WelcomeMessage":null}""", """{"WelcomeMessage":"Welcome to your customer portal."}"""),
+            Entry(12, "invitation.sent", "invitation", $"{bayside.Number}/new.buyer@bayside.example", null, """{"Email":"new.buyer@bayside.example","Permissions":"View, Order"}"""),
+            Entry(5, "account.permissions_changed", "membership", $"{bayside.Number}/{CustomerEmail}", """{"Permissions":"View, Pay, SeeMoney"}""", """{"Permissions":"All"}"""),
+            Entry(1, "settings.changed", "settings", null, """{"UsageEnabled":false}""", """{"UsageEnabled":true}"""));
+        await db.SaveChangesAsync(ct);
+    }
+
     private async Task AddYearOfUsageAsync(Account[] accounts, DateOnly today, DateTime now, Random random, CancellationToken ct)
     {
         var zone = OperatorClock.FindZone(OperatorDefaults.TimeZoneId);

@@ -123,6 +123,29 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Autopay.AutopayReminder> AutopayReminders => Set<Features.Autopay.AutopayReminder>();
 
+    public DbSet<Features.Admin.Audit.AuditEntry> AuditEntries => Set<Features.Admin.Audit.AuditEntry>();
+
+    // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditChanges();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditChanges();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void RefuseAuditChanges()
+    {
+        if (ChangeTracker.Entries<Features.Admin.Audit.AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Audit entries are append-only: they cannot be changed or deleted.");
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         // Identity builds schema version 3 (with passkeys) only when it finds IdentityOptions saying

@@ -46,6 +46,7 @@ public sealed class InvitationService(
     EmailOutbox outbox,
     IntegrationEvents events,
     ActivityLog activity,
+    Admin.Audit.StaffAudit audit,
     PublicLinks links,
     IStringLocalizer<SharedResource> l)
 {
@@ -118,6 +119,7 @@ public sealed class InvitationService(
         SendEmail(invitation, token, account.Number, account.Name, settings.Name);
         events.Record("user.invited", accountId, account.ExternalId, new { email = lowered, permissions = permissions.ToString(), expiresAt = invitation.ExpiresAt });
         activity.Record("invitation.sent", invitedByUserId, accountId, detail: PermissionsDetail(permissions), subject: lowered);
+        audit.Record("invitation.sent", "invitation", $"{account.Number}/{lowered}", null, new { Email = lowered, Permissions = permissions.ToString(), invitation.ExpiresAt });
         await db.SaveChangesAsync(ct);
         return new InvitationResult.Success(invitation.Id, invitation.ExpiresAt);
     }
@@ -143,11 +145,13 @@ public sealed class InvitationService(
         var settings = await settingsCache.GetAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var (token, hash) = Invitation.NewToken();
+        var previousExpiry = invitation.ExpiresAt;
         invitation.TokenHash = hash;
         invitation.SentAt = now;
         invitation.ExpiresAt = now.AddHours(Lifetime(settings));
         SendEmail(invitation, token, invitation.Account!.Number, invitation.Account.Name, settings.Name);
         activity.Record("invitation.resent", byUserId, invitation.AccountId, subject: invitation.Email);
+        audit.Record("invitation.resent", "invitation", invitation.Id.ToString(CultureInfo.InvariantCulture), new { ExpiresAt = previousExpiry }, new { invitation.Email, invitation.ExpiresAt });
         await db.SaveChangesAsync(ct);
         return new InvitationResult.Success(invitation.Id, invitation.ExpiresAt);
     }
@@ -167,6 +171,7 @@ public sealed class InvitationService(
 
         invitation.RevokedAt = time.GetUtcNow().UtcDateTime;
         activity.Record("invitation.revoked", byUserId, invitation.AccountId, subject: invitation.Email);
+        audit.Record("invitation.revoked", "invitation", invitation.Id.ToString(CultureInfo.InvariantCulture), new { invitation.Email, RevokedAt = (DateTime?)null }, new { invitation.Email, invitation.RevokedAt });
         await db.SaveChangesAsync(ct);
         return new InvitationResult.Success(invitation.Id, invitation.ExpiresAt);
     }

@@ -11,6 +11,7 @@ public sealed class IndexTests(PortalFactory portal)
     [InlineData("/admin/accounts")]
     [InlineData("/admin/accounts/10001")]
     [InlineData("/admin/settings")]
+    [InlineData("/admin/audit")]
     public async Task A_customer_meets_page_not_found_on_every_console_page(string url)
     {
         var client = await portal.LoginAsync(DemoData.CustomerEmail);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Accounts;
+using Portal.Features.Admin.Audit;
 using Portal.Features.Ledger;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Activity;
@@ -14,7 +15,7 @@ namespace Portal.Features.Admin.Accounts;
 /// One account as staff see it: every field, its family, its figures, and who may act for it. Staff
 /// change the portal switch and the members' permissions here; they never see a password or act as a user.
 /// </summary>
-public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog activity, TimeProvider time) : PageModel
+public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog activity, StaffAudit audit, TimeProvider time) : PageModel
 {
     public const int MaxChildren = 200;
 
@@ -71,6 +72,7 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog a
             account.PortalEnabled = enabled;
             account.UpdatedAt = time.GetUtcNow().UtcDateTime;
             activity.Record(enabled ? "account.portal-enabled" : "account.portal-disabled", StaffId, account.Id, $"Account {account.Number}", StaffEmail);
+            audit.Record("account.portal_changed", "account", account.Number, new { PortalEnabled = !enabled }, new { PortalEnabled = enabled });
             await db.SaveChangesAsync(ct);
         }
 
@@ -103,6 +105,7 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog a
             var before = membership.Permissions;
             membership.Permissions = granted;
             activity.Record("membership.permissions-changed", StaffId, membership.AccountId, $"{membership.User!.Email}: {before} -> {granted}", StaffEmail);
+            audit.Record("account.permissions_changed", "membership", $"{number}/{membership.User.Email}", new { Permissions = before.ToString() }, new { Permissions = granted.ToString() });
             await db.SaveChangesAsync(ct);
         }
 
@@ -119,6 +122,7 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog a
 
         db.Memberships.Remove(membership);
         activity.Record("membership.removed", StaffId, membership.AccountId, membership.User!.Email, StaffEmail);
+        audit.Record("account.membership_removed", "membership", $"{number}/{membership.User.Email}", new { Permissions = membership.Permissions.ToString() }, null);
         await db.SaveChangesAsync(ct);
         return Redirect(Back(number, "removed"));
     }

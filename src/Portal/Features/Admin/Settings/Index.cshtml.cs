@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Admin.Audit;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Activity;
@@ -20,6 +21,7 @@ public sealed partial class IndexModel(
     PortalDb db,
     OperatorSettingsCache cache,
     ActivityLog activity,
+    StaffAudit audit,
     TimeProvider time,
     IStringLocalizer<SharedResource> l) : PageModel
 {
@@ -96,6 +98,7 @@ public sealed partial class IndexModel(
         }
 
         var before = SettingsInput.From(settings);
+        var hadLogo = settings.Logo is not null;
         Input.ApplyTo(settings);
         var changed = before.Differences(Input).ToList();
         if (logo is not null)
@@ -118,6 +121,7 @@ public sealed partial class IndexModel(
         }
 
         activity.Record("settings.changed", User.FindFirstValue(ClaimTypes.NameIdentifier), detail: Truncate(string.Join(", ", changed), 500), subject: User.Identity?.Name);
+        audit.Record("settings.changed", "settings", null, before.Audited(changed, hadLogo), SettingsInput.From(settings).Audited(changed, settings.Logo is not null));
         await db.SaveChangesAsync(ct);
         cache.Invalidate();
         return Redirect("/admin/settings?saved=true");
@@ -372,6 +376,24 @@ public sealed partial class IndexModel(
             if (UsageExportLimit != after.UsageExportLimit) yield return nameof(UsageExportLimit);
             if (AutopayReminderDays != after.AutopayReminderDays) yield return nameof(AutopayReminderDays);
             if (AutopayRetryDays != after.AutopayRetryDays) yield return nameof(AutopayRetryDays);
+        }
+
+        /// <summary>The changed fields and their values here, for the audit log (the logo only as present or not).</summary>
+        public SortedDictionary<string, object?> Audited(IEnumerable<string> changed, bool hasLogo)
+        {
+            var values = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var name in changed)
+            {
+                values[name] = name switch
+                {
+                    "Logo" => hasLogo,
+                    nameof(Languages) => string.Join(',', Languages),
+                    _ when IndexModel.Switches.Any(p => p.Name == name) => Switches.Contains(name, StringComparer.Ordinal),
+                    _ => typeof(SettingsInput).GetProperty(name)?.GetValue(this),
+                };
+            }
+
+            return values;
         }
 
         private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -58,6 +58,11 @@ public sealed class IndexTests(SettingsPortal fixture) : IClassFixture<SettingsP
         Assert.Contains("#112233", await customer.GetStringAsync("/brand.css", ct), StringComparison.Ordinal);
         var logged = await Portal.WithDbAsync(db => db.ActivityEntries.AnyAsync(a => a.Action == "settings.changed" && a.Detail!.Contains("WelcomeMessage"), ct));
         Assert.True(logged);
+        var audited = await Portal.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Action == "settings.changed").OrderByDescending(a => a.Id).FirstAsync(ct));
+        Assert.Equal(DemoData.StaffEmail, audited.ActorEmail);
+        Assert.Contains("\"PaymentsEnabled\":true", audited.Before, StringComparison.Ordinal);
+        Assert.Contains("\"PaymentsEnabled\":false", audited.After, StringComparison.Ordinal);
+        Assert.Contains("Hello from the settings test.", audited.After, StringComparison.Ordinal);
 
         fields["switch:PaymentsEnabled"] = "PaymentsEnabled";
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(staff, fields)).StatusCode);

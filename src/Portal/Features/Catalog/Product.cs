@@ -63,6 +63,8 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         b.Property(p => p.Currency).HasMaxLength(3);
         b.HasIndex(p => p.Code).IsUnique();
         b.HasIndex(p => new { p.Active, p.Category, p.Name });
+        // The order pad's keyset page over every active product, in name order, without sorting the catalogue.
+        b.HasIndex(p => new { p.Active, p.Name, p.Id });
     }
 }
 

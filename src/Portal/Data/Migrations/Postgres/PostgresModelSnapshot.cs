@@ -632,6 +632,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("Active", "Category", "Name");
 
+                    b.HasIndex("Active", "Name", "Id");
+
                     b.ToTable("Products");
                 });
 

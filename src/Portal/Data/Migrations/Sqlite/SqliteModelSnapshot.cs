@@ -607,6 +607,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("Active", "Category", "Name");
 
+                    b.HasIndex("Active", "Name", "Id");
+
                     b.ToTable("Products");
                 });
 

@@ -48,7 +48,14 @@ public sealed partial class DemoData
     {
         var products = Products.Select(p => new Product
         {
-            Code = p.Code, Name = p.Name, Category = p.Category, Unit = p.Unit, ListPrice = p.Price, Currency = "USD", Active = true, UpdatedAt = now,
+            Code = p.Code,
+            Name = p.Name,
+            Category = p.Category,
+            Unit = p.Unit,
+            ListPrice = p.Price,
+            Currency = "USD",
+            Active = true,
+            UpdatedAt = now,
         }).ToList();
         // Withdrawn: kept for the history that names it, gone from the pad.
         products.Add(new Product { Code = "GEN-25KW-OLD", Name = "25 kW generator (retired model)", Category = "Power", Unit = "day", ListPrice = 120.00m, Currency = "USD", Active = false, UpdatedAt = now });
@@ -120,8 +127,14 @@ public sealed partial class DemoData
                     };
                     order.Lines.Add(new OrderLine
                     {
-                        LineNumber = number++, ProductCode = code, Description = product.Name, Quantity = quantity, Unit = product.Unit,
-                        UnitPrice = product.ListPrice, Amount = PricedLines.Amount(quantity, product.ListPrice, account.Currency), QuantityShipped = shipped,
+                        LineNumber = number++,
+                        ProductCode = code,
+                        Description = product.Name,
+                        Quantity = quantity,
+                        Unit = product.Unit,
+                        UnitPrice = product.ListPrice,
+                        Amount = PricedLines.Amount(quantity, product.ListPrice, account.Currency),
+                        QuantityShipped = shipped,
                     });
                 }
 
@@ -190,8 +203,13 @@ public sealed partial class DemoData
                     var price = requested ? 0m : decimal.Round(product.ListPrice * 0.92m, 2);
                     quote.Lines.Add(new QuoteLine
                     {
-                        LineNumber = line++, ProductCode = code, Description = product.Name, Quantity = quantity, Unit = product.Unit,
-                        UnitPrice = price, Amount = PricedLines.Amount(quantity, price, account.Currency),
+                        LineNumber = line++,
+                        ProductCode = code,
+                        Description = product.Name,
+                        Quantity = quantity,
+                        Unit = product.Unit,
+                        UnitPrice = price,
+                        Amount = PricedLines.Amount(quantity, price, account.Currency),
                     });
                 }
 

@@ -37,12 +37,28 @@ public static class Currencies
     // here is refused at the boundary rather than guessed at.
     private static readonly Dictionary<string, (int Exponent, string Symbol)> Known = new(StringComparer.Ordinal)
     {
-        ["USD"] = (2, "$"), ["CAD"] = (2, "CA$"), ["EUR"] = (2, "€"), ["GBP"] = (2, "£"),
-        ["AUD"] = (2, "A$"), ["NZD"] = (2, "NZ$"), ["CHF"] = (2, "CHF"), ["SEK"] = (2, "kr"),
-        ["NOK"] = (2, "kr"), ["DKK"] = (2, "kr."), ["MXN"] = (2, "MX$"), ["BRL"] = (2, "R$"),
-        ["ZAR"] = (2, "R"), ["INR"] = (2, "₹"), ["SGD"] = (2, "S$"), ["HKD"] = (2, "HK$"),
-        ["PLN"] = (2, "zł"), ["CZK"] = (2, "Kč"), ["JPY"] = (0, "¥"), ["KRW"] = (0, "₩"),
-        ["BHD"] = (3, "BD"), ["KWD"] = (3, "KD"),
+        ["USD"] = (2, "$"),
+        ["CAD"] = (2, "CA$"),
+        ["EUR"] = (2, "€"),
+        ["GBP"] = (2, "£"),
+        ["AUD"] = (2, "A$"),
+        ["NZD"] = (2, "NZ$"),
+        ["CHF"] = (2, "CHF"),
+        ["SEK"] = (2, "kr"),
+        ["NOK"] = (2, "kr"),
+        ["DKK"] = (2, "kr."),
+        ["MXN"] = (2, "MX$"),
+        ["BRL"] = (2, "R$"),
+        ["ZAR"] = (2, "R"),
+        ["INR"] = (2, "₹"),
+        ["SGD"] = (2, "S$"),
+        ["HKD"] = (2, "HK$"),
+        ["PLN"] = (2, "zł"),
+        ["CZK"] = (2, "Kč"),
+        ["JPY"] = (0, "¥"),
+        ["KRW"] = (0, "₩"),
+        ["BHD"] = (3, "BD"),
+        ["KWD"] = (3, "KD"),
     };
 
     public static bool IsKnown(string? code) => code is not null && Known.ContainsKey(code);

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Accounts;
-using Portal.Infrastructure.Api;
 using Portal.Features.Invoices;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Credits;
 

@@ -11,8 +11,8 @@ using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
-using Portal.Resources;
 using Portal.Infrastructure.Security;
+using Portal.Resources;
 
 namespace Portal.Features.Identity;
 

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
+using Portal.Infrastructure.Security;
 using Portal.Resources;
 using SignInResult = Microsoft.AspNetCore.Identity.SignInResult;
-using Portal.Infrastructure.Security;
 
 namespace Portal.Features.Identity;
 

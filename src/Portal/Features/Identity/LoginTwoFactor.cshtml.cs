@@ -6,8 +6,8 @@ using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
-using Portal.Resources;
 using Portal.Infrastructure.Security;
+using Portal.Resources;
 
 namespace Portal.Features.Identity;
 

@@ -22,10 +22,23 @@ public static class CoreCsvImport
             var r = rows[0];
             var request = new AccountsApi.AccountRequest
             {
-                Number = r.Text("number"), Name = r.Text("name"), Email = r.Text("email"), Phone = r.Text("phone"), PostalCode = r.Text("postalCode"),
-                AddressLine1 = r.Text("addressLine1"), AddressLine2 = r.Text("addressLine2"), City = r.Text("city"), Region = r.Text("region"), Country = r.Text("country"),
-                Currency = r.Text("currency"), BillDay = r.Int("billDay"), Parent = r.Text("parent"), BillToParent = r.Bool("billToParent") ?? false,
-                Type = r.Enum<AccountType>("type"), PortalEnabled = r.Bool("portalEnabled"), Branch = r.Text("branch"),
+                Number = r.Text("number"),
+                Name = r.Text("name"),
+                Email = r.Text("email"),
+                Phone = r.Text("phone"),
+                PostalCode = r.Text("postalCode"),
+                AddressLine1 = r.Text("addressLine1"),
+                AddressLine2 = r.Text("addressLine2"),
+                City = r.Text("city"),
+                Region = r.Text("region"),
+                Country = r.Text("country"),
+                Currency = r.Text("currency"),
+                BillDay = r.Int("billDay"),
+                Parent = r.Text("parent"),
+                BillToParent = r.Bool("billToParent") ?? false,
+                Type = r.Enum<AccountType>("type"),
+                PortalEnabled = r.Bool("portalEnabled"),
+                Branch = r.Text("branch"),
             };
             return sp => AccountsApi.UpsertAsync(UpsertServices.From(sp), r.Text("externalId") ?? "", request, ct);
         }));
@@ -34,13 +47,26 @@ public static class CoreCsvImport
             var r = rows[0];
             var request = new InvoicesApi.InvoiceRequest
             {
-                Account = r.Text("account"), Number = r.Text("number"), IssueDate = r.Date("issueDate"), DueDate = r.Date("dueDate"), Currency = r.Text("currency"),
-                PurchaseOrder = r.Text("purchaseOrder"), Memo = r.Text("memo"), Branch = r.Text("branch"), PeriodStart = r.Date("periodStart"), PeriodEnd = r.Date("periodEnd"),
-                Total = r.Decimal("total"), Void = r.Bool("void") ?? false,
+                Account = r.Text("account"),
+                Number = r.Text("number"),
+                IssueDate = r.Date("issueDate"),
+                DueDate = r.Date("dueDate"),
+                Currency = r.Text("currency"),
+                PurchaseOrder = r.Text("purchaseOrder"),
+                Memo = r.Text("memo"),
+                Branch = r.Text("branch"),
+                PeriodStart = r.Date("periodStart"),
+                PeriodEnd = r.Date("periodEnd"),
+                Total = r.Decimal("total"),
+                Void = r.Bool("void") ?? false,
                 Lines = rows.Select(l => (InvoicesApi.InvoiceLineRequest?)new InvoicesApi.InvoiceLineRequest
                 {
-                    ProductCode = l.Text("productCode"), Description = l.Text("description"), Quantity = l.Decimal("quantity"), Unit = l.Text("unit"),
-                    UnitPrice = l.Decimal("unitPrice"), TaxAmount = l.Decimal("taxAmount"),
+                    ProductCode = l.Text("productCode"),
+                    Description = l.Text("description"),
+                    Quantity = l.Decimal("quantity"),
+                    Unit = l.Text("unit"),
+                    UnitPrice = l.Decimal("unitPrice"),
+                    TaxAmount = l.Decimal("taxAmount"),
                 }).ToList(),
             };
             return sp => InvoicesApi.UpsertAsync(UpsertServices.From(sp), sp.GetRequiredService<OperatorClock>(), r.Text("externalId") ?? "", request, ct);
@@ -50,8 +76,15 @@ public static class CoreCsvImport
             var r = rows[0];
             var request = new CreditsApi.CreditRequest
             {
-                Account = r.Text("account"), Number = r.Text("number"), Date = r.Date("date"), Amount = r.Decimal("amount"), Currency = r.Text("currency"),
-                Reference = r.Text("reference"), Reason = r.Text("reason"), Branch = r.Text("branch"), Void = r.Bool("void") ?? false,
+                Account = r.Text("account"),
+                Number = r.Text("number"),
+                Date = r.Date("date"),
+                Amount = r.Decimal("amount"),
+                Currency = r.Text("currency"),
+                Reference = r.Text("reference"),
+                Reason = r.Text("reason"),
+                Branch = r.Text("branch"),
+                Void = r.Bool("void") ?? false,
                 Applications = Allocations(rows),
             };
             return sp => CreditsApi.UpsertAsync(UpsertServices.From(sp), sp.GetRequiredService<Ledger.Ledger>(), r.Text("externalId") ?? "", request, ct);
@@ -61,9 +94,16 @@ public static class CoreCsvImport
             var r = rows[0];
             var request = new PaymentsApi.PaymentRequest
             {
-                Account = r.Text("account"), Number = r.Text("number"), ReceivedAt = r.Timestamp("receivedAt"), Method = r.Enum<PaymentMethodKind>("method"),
-                MethodDetail = r.Text("methodDetail"), Amount = r.Decimal("amount"), Currency = r.Text("currency"), Status = r.Enum<PaymentStatus>("status"),
-                FailureReason = r.Text("failureReason"), Allocations = Allocations(rows),
+                Account = r.Text("account"),
+                Number = r.Text("number"),
+                ReceivedAt = r.Timestamp("receivedAt"),
+                Method = r.Enum<PaymentMethodKind>("method"),
+                MethodDetail = r.Text("methodDetail"),
+                Amount = r.Decimal("amount"),
+                Currency = r.Text("currency"),
+                Status = r.Enum<PaymentStatus>("status"),
+                FailureReason = r.Text("failureReason"),
+                Allocations = Allocations(rows),
             };
             return sp => PaymentsApi.UpsertAsync(UpsertServices.From(sp), sp.GetRequiredService<Ledger.Ledger>(), r.Text("externalId") ?? "", request, ct);
         }));

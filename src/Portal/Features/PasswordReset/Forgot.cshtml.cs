@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
-using Portal.Features.Operator;
 using Portal.Features.Identity;
+using Portal.Features.Operator;
 using Portal.Infrastructure;
-using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.Email;
 using Portal.Resources;
 

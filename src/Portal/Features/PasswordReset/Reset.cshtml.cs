@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
-using Portal.Features.Operator;
 using Portal.Features.Identity;
+using Portal.Features.Operator;
 using Portal.Features.Sessions;
 using Portal.Infrastructure;
-using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.Email;
 using Portal.Resources;
 

@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
-using Portal.Features.Operator;
 using Portal.Features.Accounts;
 using Portal.Features.Identity;
-using Portal.Infrastructure.Activity;
+using Portal.Features.Operator;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Activity;
 using Portal.Infrastructure.Events;
 using Portal.Resources;
 

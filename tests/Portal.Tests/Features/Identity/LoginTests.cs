@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Features.Identity;
 using Portal.Data;
+using Portal.Features.Identity;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Identity;

@@ -75,7 +75,12 @@ public sealed class UpsertContractTests(UpsertContractPortal fixture) : IClassFi
             (_, id) => Task.FromResult($"/api/v1/invoices/{id}"),
             (f, id) => new JsonObject
             {
-                ["account"] = f.Account, ["number"] = id, ["issueDate"] = "2026-10-01", ["dueDate"] = "2026-10-31", ["currency"] = Usd, ["memo"] = "Line one\nLine two",
+                ["account"] = f.Account,
+                ["number"] = id,
+                ["issueDate"] = "2026-10-01",
+                ["dueDate"] = "2026-10-31",
+                ["currency"] = Usd,
+                ["memo"] = "Line one\nLine two",
                 ["lines"] = new JsonArray(Line("Service", 2m, 10.5m), Line("Parts", 1m, 3.25m)),
             }),
         ["/api/v1/credits/{externalId}"] = new(
@@ -103,7 +108,11 @@ public sealed class UpsertContractTests(UpsertContractPortal fixture) : IClassFi
             (_, id) => Task.FromResult($"/api/v1/contracts/{id}"),
             (f, id) => new JsonObject
             {
-                ["account"] = f.Account, ["number"] = id, ["status"] = "open", ["startDate"] = "2026-10-01", ["jobSite"] = "Main St",
+                ["account"] = f.Account,
+                ["number"] = id,
+                ["status"] = "open",
+                ["startDate"] = "2026-10-01",
+                ["jobSite"] = "Main St",
                 ["items"] = new JsonArray(new JsonObject { ["productCode"] = "LIFT", ["description"] = "Boom lift", ["quantityOut"] = 2m, ["quantityReturned"] = 1m, ["dateOut"] = "2026-10-01", ["rate"] = 100m, ["ratePeriod"] = "day" }),
             },
             EnumField: "status"),
@@ -111,7 +120,11 @@ public sealed class UpsertContractTests(UpsertContractPortal fixture) : IClassFi
             (_, id) => Task.FromResult($"/api/v1/orders/{id}"),
             (f, id) => new JsonObject
             {
-                ["account"] = f.Account, ["number"] = id, ["orderedAt"] = "2026-10-01T10:00:00Z", ["status"] = "partlyShipped", ["currency"] = Usd,
+                ["account"] = f.Account,
+                ["number"] = id,
+                ["orderedAt"] = "2026-10-01T10:00:00Z",
+                ["status"] = "partlyShipped",
+                ["currency"] = Usd,
                 ["lines"] = new JsonArray(PricedLine("PPE-KIT", 3m, 42.755m), PricedLine("GLOVES", 10m, 1.5m)),
             },
             EnumField: "status"),
@@ -122,7 +135,12 @@ public sealed class UpsertContractTests(UpsertContractPortal fixture) : IClassFi
             (_, id) => Task.FromResult($"/api/v1/quotes/{id}"),
             (f, id) => new JsonObject
             {
-                ["account"] = f.Account, ["number"] = id, ["status"] = "sent", ["issuedOn"] = "2026-10-01", ["validUntil"] = "2026-10-31", ["currency"] = Usd,
+                ["account"] = f.Account,
+                ["number"] = id,
+                ["status"] = "sent",
+                ["issuedOn"] = "2026-10-01",
+                ["validUntil"] = "2026-10-31",
+                ["currency"] = Usd,
                 ["lines"] = new JsonArray(PricedLine("PPE-KIT", 1m, 42.5m)),
             },
             EnumField: "status"),

@@ -77,7 +77,11 @@ public sealed class DetailsTests(PortalFactory portal)
             await db.SaveChangesAsync(ct);
             var attachment = new InvoiceAttachment
             {
-                InvoiceId = a.Id, FileName = "timesheet.csv", ContentType = "text/csv", Length = 9, CreatedAt = DateTime.UtcNow,
+                InvoiceId = a.Id,
+                FileName = "timesheet.csv",
+                ContentType = "text/csv",
+                Length = 9,
+                CreatedAt = DateTime.UtcNow,
                 Content = new InvoiceAttachmentContent { Bytes = Encoding.UTF8.GetBytes("day,hours") },
             };
             db.InvoiceAttachments.Add(attachment);
@@ -112,7 +116,11 @@ public sealed class DetailsTests(PortalFactory portal)
             await db.SaveChangesAsync(ct);
             var attachment = new InvoiceAttachment
             {
-                InvoiceId = invoice.Id, FileName = "billing-copy.pdf", ContentType = "application/pdf", Length = 8, CreatedAt = DateTime.UtcNow,
+                InvoiceId = invoice.Id,
+                FileName = "billing-copy.pdf",
+                ContentType = "application/pdf",
+                Length = 8,
+                CreatedAt = DateTime.UtcNow,
                 Content = new InvoiceAttachmentContent { Bytes = Encoding.UTF8.GetBytes("%PDF-1.4") },
             };
             db.InvoiceAttachments.Add(attachment);

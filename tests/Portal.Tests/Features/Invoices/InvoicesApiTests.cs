@@ -200,7 +200,12 @@ public sealed class InvoicesApiTests(PortalFactory portal)
         var paid = await client.NewInvoiceAsync(account, 80m);
         var payment = await client.PutJsonAsync($"/api/v1/payments/{ApiClient.NewId("PAY")}", new
         {
-            account, number = ApiClient.NewId("PAY"), receivedAt = "2026-10-05T12:00:00Z", method = "check", amount = 30m, currency = "USD",
+            account,
+            number = ApiClient.NewId("PAY"),
+            receivedAt = "2026-10-05T12:00:00Z",
+            method = "check",
+            amount = 30m,
+            currency = "USD",
             allocations = new[] { new { invoice = paid, amount = 30m } },
         });
         Assert.Equal(HttpStatusCode.Created, payment.StatusCode);

@@ -115,7 +115,13 @@ public sealed class PdfTests(PortalFactory portal)
             {
                 invoice.Lines.Add(new InvoiceLine
                 {
-                    LineNumber = n, ProductCode = $"P-{n}", Quantity = 2, Unit = "day", UnitPrice = 10m, Amount = 20m, TaxAmount = 1.25m,
+                    LineNumber = n,
+                    ProductCode = $"P-{n}",
+                    Quantity = 2,
+                    Unit = "day",
+                    UnitPrice = 10m,
+                    Amount = 20m,
+                    TaxAmount = 1.25m,
                     Description = $"Line {n}: a deliberately long description of rental equipment, delivery, fuel and cleaning that must wrap onto a second line in the table",
                 });
             }

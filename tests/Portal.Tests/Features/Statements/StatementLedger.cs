@@ -86,8 +86,16 @@ public sealed class StatementLedger
             var applyOn = day.AddDays(random.Next(0, 60));
             var entry = (Credit: new CreditMemo
             {
-                AccountId = account.Id, ExternalId = $"X-{account.Prefix}C{number}", Number = $"{account.Prefix}C{number}", Date = day,
-                Currency = "USD", Amount = amount, RemainingAmount = amount, IsVoid = isVoid, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                AccountId = account.Id,
+                ExternalId = $"X-{account.Prefix}C{number}",
+                Number = $"{account.Prefix}C{number}",
+                Date = day,
+                Currency = "USD",
+                Amount = amount,
+                RemainingAmount = amount,
+                IsVoid = isVoid,
+                CreatedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow,
             }, Applications: new List<(Invoice, decimal, DateOnly)>());
             events.Add((day, 2, () => ledger._credits.Add(entry)));
             if (!isVoid && applyOn <= ledger.Today)
@@ -110,8 +118,15 @@ public sealed class StatementLedger
         var utc = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(time, DateTimeKind.Unspecified), Zone);
         var payment = new Payment
         {
-            AccountId = Account.Id, Number = $"{Account.Prefix}P{number}", ReceivedAt = utc, Method = PaymentMethodKind.Check, Currency = "USD",
-            Amount = amount, UnappliedAmount = amount, Status = PaymentStatus.Succeeded, CreatedAt = DateTime.UtcNow,
+            AccountId = Account.Id,
+            Number = $"{Account.Prefix}P{number}",
+            ReceivedAt = utc,
+            Method = PaymentMethodKind.Check,
+            Currency = "USD",
+            Amount = amount,
+            UnappliedAmount = amount,
+            Status = PaymentStatus.Succeeded,
+            CreatedAt = DateTime.UtcNow,
         };
         var (parts, _) = Portal.Features.Ledger.Ledger.OldestFirst(_invoices, amount);
         Assert.IsType<LedgerResult.Applied>(new Portal.Features.Ledger.Ledger(TimeProvider.System).AllocatePayment(payment, parts));
@@ -143,7 +158,9 @@ public sealed class StatementLedger
             {
                 db.CreditApplications.Add(new CreditApplication
                 {
-                    CreditMemoId = credit.Id, InvoiceId = invoice.Id, Amount = amount,
+                    CreditMemoId = credit.Id,
+                    InvoiceId = invoice.Id,
+                    Amount = amount,
                     AppliedAt = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(new TimeOnly(9, 0), DateTimeKind.Unspecified), Zone),
                 });
             }

@@ -97,8 +97,15 @@ public sealed class StatementTests(PortalFactory portal)
             var invoice = InvoiceTestData.NewInvoice(account, 1, closing.AddDays(-40), 500m, 350m);
             var credit = new CreditMemo
             {
-                AccountId = account.Id, ExternalId = "X-" + account.Prefix + "CM", Number = account.Prefix + "CM", Date = closing.AddDays(-5),
-                Currency = "USD", Amount = 150m, RemainingAmount = 0m, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                AccountId = account.Id,
+                ExternalId = "X-" + account.Prefix + "CM",
+                Number = account.Prefix + "CM",
+                Date = closing.AddDays(-5),
+                Currency = "USD",
+                Amount = 150m,
+                RemainingAmount = 0m,
+                CreatedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow,
             };
             db.Invoices.Add(invoice);
             db.CreditMemos.Add(credit);
@@ -245,8 +252,14 @@ public sealed class StatementTests(PortalFactory portal)
         invoice.OpenAmount -= amount;
         return new Payment
         {
-            AccountId = account.Id, Number = account.Prefix + "P" + suffix, ReceivedAt = receivedAt, Method = PaymentMethodKind.Check, Currency = "USD",
-            Amount = amount, Status = PaymentStatus.Succeeded, CreatedAt = DateTime.UtcNow,
+            AccountId = account.Id,
+            Number = account.Prefix + "P" + suffix,
+            ReceivedAt = receivedAt,
+            Method = PaymentMethodKind.Check,
+            Currency = "USD",
+            Amount = amount,
+            Status = PaymentStatus.Succeeded,
+            CreatedAt = DateTime.UtcNow,
             Allocations = { new PaymentAllocation { Invoice = invoice, Amount = amount } },
         };
     }

@@ -3,9 +3,9 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Accounts;
 using Portal.Features.Usage;
-using UsagePage = Portal.Features.Usage.IndexModel;
 using Portal.Tests.Features.Invoices;
 using Portal.Tests.Infrastructure;
+using UsagePage = Portal.Features.Usage.IndexModel;
 
 namespace Portal.Tests.Features.Usage;
 

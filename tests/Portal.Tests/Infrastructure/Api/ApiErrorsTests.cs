@@ -1,5 +1,5 @@
-using Portal.Infrastructure.Api;
 using Portal.Features.ServiceCalls;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Tests.Infrastructure.Api;
 

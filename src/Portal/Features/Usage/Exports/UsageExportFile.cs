@@ -130,7 +130,8 @@ public static class UsageExportFile
         new CellFormats(
             new CellFormat(),
             new CellFormat { FontId = 1, ApplyFont = true },
-            new CellFormat { NumberFormatId = 164, ApplyNumberFormat = true }) { Count = 3 });
+            new CellFormat { NumberFormatId = 164, ApplyNumberFormat = true })
+        { Count = 3 });
 
     private static DateTime Local(DateTime utc, TimeZoneInfo zone) => Infrastructure.OperatorClock.ToLocal(utc, zone);
 }

@@ -15,8 +15,15 @@ public sealed class IndexTests(PortalFactory portal)
         var now = DateTime.UtcNow;
         var message = new EmailMessage
         {
-            To = to, Subject = "Your invoice is ready", TextBody = "Line one\n<b>not html</b>", Kind = "invoice-issued",
-            Status = EmailStatus.Failed, Attempts = 10, CreatedAt = now.AddDays(-1), NextAttemptAt = now.AddHours(8), LastError = "Failure sending mail. Connection refused",
+            To = to,
+            Subject = "Your invoice is ready",
+            TextBody = "Line one\n<b>not html</b>",
+            Kind = "invoice-issued",
+            Status = EmailStatus.Failed,
+            Attempts = 10,
+            CreatedAt = now.AddDays(-1),
+            NextAttemptAt = now.AddHours(8),
+            LastError = "Failure sending mail. Connection refused",
         };
         db.Add(message);
         await db.SaveChangesAsync();

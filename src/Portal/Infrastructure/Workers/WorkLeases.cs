@@ -58,6 +58,23 @@ public sealed class WorkLeases(TimeProvider time, ILogger<WorkLeases> logger)
             // The due query as EF writes it (joins, head-of-line subqueries and its parameters), wrapped
             // in the claiming UPDATE.
             await using var command = due.CreateDbCommand();
+            if (db.Database.IsNpgsql())
+            {
+                // PostgreSQL re-checks only the updated row's own condition (NextAttemptAt <= now) when a row it waited
+                // for changed, never the subquery's state filter: a row another instance claimed, sent and finished
+                // (NextAttemptAt = its "now") could pass again when the two clocks differ, and be sent twice. Locking
+                // the due rows in the subquery, skipping those another claim holds, re-checks the state filter on
+                // the newest version of each row instead.
+                var alias = System.Text.RegularExpressions.Regex.Match(
+                    command.CommandText, "FROM " + System.Text.RegularExpressions.Regex.Escape(sql.DelimitIdentifier(table.Name, table.Schema)) + @" AS (\w+)");
+                if (!alias.Success)
+                {
+                    throw new InvalidOperationException($"The due query of {typeof(T).Name} does not name its table's alias: {command.CommandText}");
+                }
+
+                command.CommandText += $" FOR UPDATE OF {alias.Groups[1].Value} SKIP LOCKED";
+            }
+
             command.CommandText =
                 $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {next} = {sql.GenerateParameterNamePlaceholder("lease_until")} " +
                 $"WHERE {id} IN ({command.CommandText}) AND {next} <= {sql.GenerateParameterNamePlaceholder("lease_now")} RETURNING {id}";

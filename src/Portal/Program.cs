@@ -8,6 +8,8 @@ using Portal.Features.Operator;
 using Portal.Features.Orders;
 using Portal.Features.Passkeys;
 using Portal.Features.Payments;
+using Portal.Features.Requests;
+using Portal.Features.ServiceCalls;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
@@ -42,6 +44,8 @@ builder.AddOrdersAndQuotes();
 builder.AddUsage();
 builder.AddAccountUsers();
 builder.AddStaffAudit();
+builder.AddCustomerRequests();
+builder.AddServiceCalls();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

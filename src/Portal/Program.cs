@@ -1,6 +1,7 @@
 using Portal.Data;
 using Portal.Features.Admin.Audit;
 using Portal.Features.Autopay;
+using Portal.Features.Disputes;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Ledger;
@@ -46,6 +47,7 @@ builder.AddAccountUsers();
 builder.AddStaffAudit();
 builder.AddCustomerRequests();
 builder.AddServiceCalls();
+builder.AddDisputes();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -127,6 +127,7 @@ internal sealed class CustomerRequestConfiguration : IEntityTypeConfiguration<Cu
         b.HasIndex(r => new { r.CreatedAt, r.Id });
         b.HasIndex(r => new { r.Kind, r.Status, r.CreatedAt, r.Id });
         b.HasIndex(r => new { r.IsOpen, r.CreatedAt, r.Id });
+        b.HasIndex(r => new { r.Status, r.CreatedAt, r.Id });
         b.HasIndex(r => new { r.AssignedStaffUserId, r.CreatedAt, r.Id });
         b.HasOne<Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -65,6 +65,14 @@ public static class RequestFiles
                 continue;
             }
 
+            // A name that claims another type than the content is a file that lies about itself: it
+            // would open in the wrong program on the reader's side.
+            if (TypeOfName(name) != type)
+            {
+                error(field, l["{0} is named as another type than it is; name a PNG .png, a JPEG .jpg and a PDF .pdf.", name]);
+                continue;
+            }
+
             result.Add(new Checked(name, type, bytes));
         }
 
@@ -88,6 +96,14 @@ public static class RequestFiles
             });
         }
     }
+
+    private static string? TypeOfName(string name) => Path.GetExtension(name).ToLowerInvariant() switch
+    {
+        ".png" => "image/png",
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".pdf" => "application/pdf",
+        _ => null,
+    };
 
     // The name as shown and offered on download: no path, no control characters, at most 200 characters.
     private static string SafeName(string? name)

@@ -2366,6 +2366,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("IsOpen", "CreatedAt", "Id");
 
+                    b.HasIndex("Status", "CreatedAt", "Id");
+
                     b.HasIndex("AccountId", "Kind", "CreatedAt", "Id");
 
                     b.HasIndex("Kind", "Status", "CreatedAt", "Id");

@@ -2295,6 +2295,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("IsOpen", "CreatedAt", "Id");
 
+                    b.HasIndex("Status", "CreatedAt", "Id");
+
                     b.HasIndex("AccountId", "Kind", "CreatedAt", "Id");
 
                     b.HasIndex("Kind", "Status", "CreatedAt", "Id");

@@ -12,7 +12,6 @@ namespace Portal.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-
             migrationBuilder.AddColumn<string>(
                 name: "DisputeReasons",
                 table: "OperatorSettings",
@@ -216,6 +215,11 @@ namespace Portal.Data.Migrations.Postgres
                 table: "CustomerRequests",
                 columns: new[] { "Kind", "SubjectId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerRequests_Status_CreatedAt_Id",
+                table: "CustomerRequests",
+                columns: new[] { "Status", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_InvoiceDisputes_AccountId_OpenedAt_Id",

@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PortalDb))]
-    [Migration("20261130090327_RequestsHubAndDisputes")]
+    [Migration("20261130095649_RequestsHubAndDisputes")]
     partial class RequestsHubAndDisputes
     {
         /// <inheritdoc />
@@ -2368,6 +2368,8 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("AssignedStaffUserId", "CreatedAt", "Id");
 
                     b.HasIndex("IsOpen", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "CreatedAt", "Id");
 
                     b.HasIndex("AccountId", "Kind", "CreatedAt", "Id");
 

@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PortalDb))]
-    [Migration("20261130090309_RequestsHubAndDisputes")]
+    [Migration("20261130095625_RequestsHubAndDisputes")]
     partial class RequestsHubAndDisputes
     {
         /// <inheritdoc />
@@ -2297,6 +2297,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("AssignedStaffUserId", "CreatedAt", "Id");
 
                     b.HasIndex("IsOpen", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "CreatedAt", "Id");
 
                     b.HasIndex("AccountId", "Kind", "CreatedAt", "Id");
 

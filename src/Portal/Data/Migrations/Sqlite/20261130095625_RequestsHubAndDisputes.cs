@@ -11,7 +11,6 @@ namespace Portal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-
             migrationBuilder.AddColumn<string>(
                 name: "DisputeReasons",
                 table: "OperatorSettings",
@@ -215,6 +214,11 @@ namespace Portal.Data.Migrations.Sqlite
                 table: "CustomerRequests",
                 columns: new[] { "Kind", "SubjectId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CustomerRequests_Status_CreatedAt_Id",
+                table: "CustomerRequests",
+                columns: new[] { "Status", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_InvoiceDisputes_AccountId_OpenedAt_Id",

@@ -23,7 +23,7 @@ public enum MessageSide
 }
 
 /// <summary>
-/// One entry of the requests hub (docs/decisions/0014): every kind of customer request, with the
+/// One entry of the requests hub (docs/decisions/0015): every kind of customer request, with the
 /// status the kind gives it, so that the customer's /requests and the console's inbox read one table.
 /// </summary>
 public sealed class CustomerRequest

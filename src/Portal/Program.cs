@@ -1,6 +1,7 @@
 using Portal.Data;
 using Portal.Features.Admin.Audit;
 using Portal.Features.Autopay;
+using Portal.Features.Disputes;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
 using Portal.Features.Ledger;
@@ -8,6 +9,8 @@ using Portal.Features.Operator;
 using Portal.Features.Orders;
 using Portal.Features.Passkeys;
 using Portal.Features.Payments;
+using Portal.Features.Requests;
+using Portal.Features.ServiceCalls;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
 using Portal.Features.TwoFactor;
@@ -42,6 +45,9 @@ builder.AddOrdersAndQuotes();
 builder.AddUsage();
 builder.AddAccountUsers();
 builder.AddStaffAudit();
+builder.AddCustomerRequests();
+builder.AddServiceCalls();
+builder.AddDisputes();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -110,6 +110,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         AddAutopay(bayside, demo.Id, today, now);
         await db.SaveChangesAsync(ct);
         await AddOrdersAndQuotesAsync(bayside, greenleaf, northwind, demo.Id, other.Id, today, now, ct);
+        await AddRequestsAsync(bayside, northwind, demo.Id, other.Id, now, ct);
         await AddYearOfUsageAsync([bayside, harbor, greenleaf, northwind], today, now, new Random(12), ct);
         await AddAccountUsersAsync(bayside, demo.Id, now, ct);
         await AddAuditEntriesAsync(staff, bayside, now, ct);

@@ -86,8 +86,6 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<ServiceCall> ServiceCalls => Set<ServiceCall>();
 
-    public DbSet<ServiceCallComment> ServiceCallComments => Set<ServiceCallComment>();
-
     public DbSet<License> Licenses => Set<License>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
@@ -128,6 +126,14 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<Features.Usage.UsageDay> UsageDays => Set<Features.Usage.UsageDay>();
 
     public DbSet<Features.Usage.UsageRollupAccount> UsageRollupAccounts => Set<Features.Usage.UsageRollupAccount>();
+
+    public DbSet<Features.Requests.CustomerRequest> CustomerRequests => Set<Features.Requests.CustomerRequest>();
+
+    public DbSet<Features.Requests.RequestMessage> RequestMessages => Set<Features.Requests.RequestMessage>();
+
+    public DbSet<Features.Requests.RequestAttachment> RequestAttachments => Set<Features.Requests.RequestAttachment>();
+
+    public DbSet<Features.Disputes.InvoiceDispute> InvoiceDisputes => Set<Features.Disputes.InvoiceDispute>();
 
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

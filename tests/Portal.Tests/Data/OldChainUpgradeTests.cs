@@ -58,8 +58,11 @@ public sealed class OldChainUpgradeTests
             Assert.Equal((1234.5m, 1000m, new DateOnly(2026, 12, 22)), (invoice.Total, invoice.OpenAmount, invoice.DueDate));
         }
 
-        var after = await ReadRowsAsync(database, before, ct);
-        foreach (var (table, rows) in before)
+        // ServiceCallComments is dropped on purpose by RequestsHubAndDisputes, which moves its rows into
+        // the requests hub's thread (RequestMessages); every other table keeps every row.
+        var kept = before.Where(t => t.Key != "ServiceCallComments").ToDictionary();
+        var after = await ReadRowsAsync(database, kept, ct);
+        foreach (var (table, rows) in kept)
         {
             var lost = rows.Rows.Except(after[table].Rows).ToList();
             Assert.True(lost.Count == 0, $"{table} lost {lost.Count} row(s): {string.Join(" | ", lost)}");

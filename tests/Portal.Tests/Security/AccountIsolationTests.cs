@@ -558,6 +558,8 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 "lines" or "line" or "invoicelines" or "invoiceline" => "line",
                 "orders" or "order" => "order",
                 "quotes" or "quote" => "quote",
+                "servicecalls" or "servicecall" => "servicecall",
+                "disputes" or "dispute" => "dispute",
                 _ => r,
             };
         }
@@ -618,6 +620,10 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 // Passkeys belong to a user, not an account: the user of each side's account gets one.
                 ("attempt", "id") => await db.PaymentAttempts.AsNoTracking().Where(a => a.AccountId == account.Id).OrderBy(a => a.CreatedAt).Select(a => a.Id).FirstAsync(ct) is var attempt ? attempt.ToString("N") : null,
                 ("method", "id") => Text(await db.SavedPaymentMethods.AsNoTracking().Where(m => m.AccountId == account.Id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct)),
+                ("servicecall", "number") => await db.ServiceCalls.AsNoTracking().Where(c => c.AccountId == account.Id).OrderBy(c => c.Id).Select(c => c.Number).FirstAsync(ct),
+                ("dispute", "number") => await db.InvoiceDisputes.AsNoTracking().Where(d => d.AccountId == account.Id).OrderBy(d => d.Id).Select(d => d.Number).FirstAsync(ct),
+                // A file attached to one of the account's requests (the demo gives each side a photo).
+                ("file", "id") => Text(await db.RequestAttachments.AsNoTracking().Where(f => db.CustomerRequests.Any(r => r.Id == f.RequestId && r.AccountId == account.Id)).OrderBy(f => f.Id).Select(f => f.Id).FirstAsync(ct)),
                 ("passkeys", "id") => await PasskeyAsync(accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail),
                 ("sessions", "id") => await SessionAsync(db, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
                 ("exports", "id") => await UsageExportAsync(db, account.Id, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),

@@ -172,6 +172,12 @@ public sealed class AutopayWorker(
                 return;
             }
 
+            if (await db.InvoiceDisputes.AnyAsync(d => d.InvoiceId == invoice.Id && d.Status == Disputes.DisputeStatus.Open, ct))
+            {
+                await FinishAsync(services, row, lease, AutopayChargeState.Skipped, "The invoice is disputed.", ct);
+                return;
+            }
+
             if (invoice.ReservedAmount > 0m)
             {
                 await FinishAsync(services, row, lease, AutopayChargeState.Skipped, "A payment of the invoice is in progress.", ct);
@@ -338,11 +344,14 @@ public sealed class AutopayWorker(
             return Task.CompletedTask;
         });
 
-    /// <summary>Open, payable invoices of accounts whose autopay is on, with the day it was turned on.</summary>
+    /// <summary>
+    /// Open, payable invoices of accounts whose autopay is on, with the day it was turned on. An invoice
+    /// with an open dispute is not payable by autopay: the customer questions what it asks for.
+    /// </summary>
     private static IQueryable<EnrolledInvoice> OpenInvoicesOfEnrolled(PortalDb db) =>
         db.AutopayEnrollments.AsNoTracking()
             .Where(e => e.State == AutopayState.On)
-            .Join(db.Invoices.Where(i => i.OpenAmount > 0m && !i.IsVoid), e => e.AccountId, i => i.AccountId, (e, i) => new EnrolledInvoice { Invoice = i, Since = e.Since });
+            .Join(db.Invoices.Where(i => i.OpenAmount > 0m && !i.IsVoid && !db.InvoiceDisputes.Any(d => d.InvoiceId == i.Id && d.Status == Disputes.DisputeStatus.Open)), e => e.AccountId, i => i.AccountId, (e, i) => new EnrolledInvoice { Invoice = i, Since = e.Since });
 
     /// <summary>Saves one planned row; the unique index turns a row another instance wrote first into nothing.</summary>
     private async Task<int> SaveOnceAsync(PortalDb db, CancellationToken ct)

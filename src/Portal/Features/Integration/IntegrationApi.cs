@@ -4,6 +4,7 @@ using Portal.Features.Accounts;
 using Portal.Features.Catalog;
 using Portal.Features.Contracts;
 using Portal.Features.Credits;
+using Portal.Features.Disputes;
 using Portal.Features.Invitations;
 using Portal.Features.Invoices;
 using Portal.Features.Licenses;
@@ -65,6 +66,7 @@ public static class IntegrationApi
         group.MapOrdersApi();
         group.MapQuotesApi();
         group.MapServiceCallsApi();
+        group.MapDisputesApi();
         group.MapLicensesApi();
         group.MapWebhooksApi();
         return group;

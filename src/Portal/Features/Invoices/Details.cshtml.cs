@@ -20,6 +20,11 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock) : PageModel
 
     public bool CanPay { get; private set; }
 
+    /// <summary>The number of the invoice's open dispute, if any (the invoice reads "disputed").</summary>
+    public string? OpenDispute { get; private set; }
+
+    public bool DisputesOn { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string number, CancellationToken ct)
     {
         var account = Account;
@@ -34,6 +39,12 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock) : PageModel
         var settings = HttpContext.Items[typeof(OperatorSettings)] as OperatorSettings;
         CanPay = account.Can(Permissions.Pay) && account.SeesMoney && !account.BilledToParent && !invoice.IsVoid
             && invoice.Open > 0m && settings?.PaymentsEnabled != false;
+        DisputesOn = settings?.IsOn(PortalFeature.Disputes) == true;
+        if (DisputesOn)
+        {
+            OpenDispute = await db.InvoiceDisputes.AsNoTracking().Where(d => d.InvoiceId == invoice.Id && d.Status == Disputes.DisputeStatus.Open).Select(d => d.Number).FirstOrDefaultAsync(ct);
+        }
+
         return Page();
     }
 }

@@ -74,6 +74,17 @@ public sealed class OperatorSettings
 
     public bool BankPaymentsEnabled { get; set; } = true;
 
+    /// <summary>Customers may dispute invoices from the invoice's page.</summary>
+    public bool DisputesEnabled { get; set; } = true;
+
+    /// <summary>A fully paid invoice may still be disputed (otherwise only an invoice with something open).</summary>
+    public bool PaidInvoicesDisputable { get; set; }
+
+    /// <summary>The reasons a customer picks from when disputing an invoice, one a line.</summary>
+    public string DisputeReasons { get; set; } = DefaultDisputeReasons;
+
+    public const string DefaultDisputeReasons = "Price differs from the quote or contract\nWrong quantity or hours\nNot received or not ordered\nDamage or cleaning charge\nBilled twice\nOther";
+
     public int InvitationLifetimeHours { get; set; } = 72;
 
     public int UsageExportLimit { get; set; } = 100_000;
@@ -105,5 +116,6 @@ internal sealed class OperatorSettingsConfiguration : IEntityTypeConfiguration<O
         b.Property(s => s.SupportPhone).HasMaxLength(30);
         b.Property(s => s.Address).HasMaxLength(500);
         b.Property(s => s.AutopayRetryDays).HasMaxLength(50);
+        b.Property(s => s.DisputeReasons).HasMaxLength(2000);
     }
 }

@@ -20,6 +20,7 @@ public enum PortalFeature
     RegistrationByPhone,
     ForgotPassword,
     Branches,
+    Disputes,
 }
 
 public static class PortalFeatures
@@ -41,6 +42,7 @@ public static class PortalFeatures
         PortalFeature.RegistrationByPhone => settings.RegistrationByPhoneEnabled,
         PortalFeature.ForgotPassword => settings.ForgotPasswordEnabled,
         PortalFeature.Branches => settings.BranchesEnabled,
+        PortalFeature.Disputes => settings.DisputesEnabled,
         _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, null),
     };
 
@@ -62,6 +64,7 @@ public static class PortalFeatures
             case PortalFeature.RegistrationByPhone: settings.RegistrationByPhoneEnabled = on; break;
             case PortalFeature.ForgotPassword: settings.ForgotPasswordEnabled = on; break;
             case PortalFeature.Branches: settings.BranchesEnabled = on; break;
+            case PortalFeature.Disputes: settings.DisputesEnabled = on; break;
             default: throw new ArgumentOutOfRangeException(nameof(feature), feature, null);
         }
     }

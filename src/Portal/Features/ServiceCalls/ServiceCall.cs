@@ -23,7 +23,7 @@ public enum ServiceCallPriority
     Urgent = 3,
 }
 
-/// <summary>A request for service on a piece of equipment, opened in the portal or by the back office.</summary>
+/// <summary>A request for service on a piece of equipment, opened in the portal or by the back office; its thread and files live in the requests hub.</summary>
 public sealed class ServiceCall
 {
     public long Id { get; set; }
@@ -54,26 +54,8 @@ public sealed class ServiceCall
 
     public DateTime UpdatedAt { get; set; }
 
-    public List<ServiceCallComment> Comments { get; set; } = [];
-}
-
-public sealed class ServiceCallComment
-{
-    public long Id { get; set; }
-
-    public long ServiceCallId { get; set; }
-
-    /// <summary>The name shown with the comment: the customer's user or the operator's technician.</summary>
-    public required string Author { get; set; }
-
-    public bool FromCustomer { get; set; }
-
-    public required string Body { get; set; }
-
-    /// <summary>The billing system's id of a comment it sent, so re-sending it adds nothing.</summary>
-    public string? ExternalId { get; set; }
-
-    public DateTime CreatedAt { get; set; }
+    /// <summary>Whether anyone still has to act on the call (its thread takes comments).</summary>
+    public static bool IsOpenStatus(ServiceCallStatus status) => status is not (ServiceCallStatus.Resolved or ServiceCallStatus.Closed or ServiceCallStatus.Cancelled);
 }
 
 internal sealed class ServiceCallConfiguration : IEntityTypeConfiguration<ServiceCall>
@@ -90,18 +72,7 @@ internal sealed class ServiceCallConfiguration : IEntityTypeConfiguration<Servic
         b.HasIndex(s => s.Number).IsUnique();
         b.HasIndex(s => new { s.AccountId, s.OpenedAt, s.Id });
         b.HasOne<Account>().WithMany().HasForeignKey(s => s.AccountId).OnDelete(DeleteBehavior.Restrict);
-        b.HasMany(s => s.Comments).WithOne().HasForeignKey(c => c.ServiceCallId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class ServiceCallCommentConfiguration : IEntityTypeConfiguration<ServiceCallComment>
-{
-    public void Configure(EntityTypeBuilder<ServiceCallComment> b)
-    {
-        b.Property(c => c.Author).HasMaxLength(200);
-        b.Property(c => c.Body).HasMaxLength(4000);
-        b.Property(c => c.ExternalId).HasMaxLength(100);
-        b.HasIndex(c => new { c.ServiceCallId, c.CreatedAt });
-        b.HasIndex(c => c.ExternalId).IsUnique();
+        // The account's /service-calls filtered by status, newest first.
+        b.HasIndex(s => new { s.AccountId, s.Status, s.OpenedAt, s.Id });
     }
 }

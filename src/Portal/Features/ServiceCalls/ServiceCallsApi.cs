@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Requests;
 using Portal.Infrastructure.Api;
 
 namespace Portal.Features.ServiceCalls;
@@ -23,9 +24,9 @@ public static class ServiceCallsApi
         api.MapPut("/service-calls/{number}", (string number, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
                 UpsertEndpoint.HandleAsync<ServiceCallInput, ServiceCallResponse>(request, $"/api/v1/service-calls/{Uri.EscapeDataString(number)}", input => UpsertAsync(services, number, input, ct), ct))
             .WithName("UpsertServiceCall").WithSummary("Updates a service call's status and schedule, or records one opened outside the portal.").Accepts<ServiceCallInput>("application/json").ProducesUpsertProblems();
-        api.MapPost("/service-calls/{number}/comments", (string number, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
-                UpsertEndpoint.HandleAsync<CommentInput, CommentResponse>(request, $"/api/v1/service-calls/{Uri.EscapeDataString(number)}/comments", input => AddCommentAsync(services, number, input, ct), ct))
-            .WithName("AddServiceCallComment").WithSummary("Adds a comment from the operator to a service call; re-sending the same externalId adds nothing.").Accepts<CommentInput>("application/json").ProducesUpsertProblems(notFound: true);
+        api.MapPost("/service-calls/{number}/comments", (string number, HttpRequest request, [AsParameters] UpsertServices services, RequestMail mail, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<CommentInput, CommentResponse>(request, $"/api/v1/service-calls/{Uri.EscapeDataString(number)}/comments", input => AddCommentAsync(services, mail, number, input, ct), ct))
+            .WithName("AddServiceCallComment").WithSummary("Adds a comment from the operator to a service call's thread (e-mailed to the people following it); re-sending the same externalId adds nothing.").Accepts<CommentInput>("application/json").ProducesUpsertProblems(notFound: true);
         return api;
     }
 
@@ -62,35 +63,53 @@ public static class ServiceCallsApi
 
         var now = ApiWrites.Now(time);
         var created = call is null;
-        call ??= db.ServiceCalls.Add(new ServiceCall { Number = number, Subject = subject!, Description = description!, AccountId = account!.Id, OpenedAt = now, UpdatedAt = now }).Entity;
-        call.ExternalId = externalId ?? call.ExternalId;
-        call.Subject = subject ?? call.Subject;
-        call.Description = description ?? call.Description;
-        call.Equipment = equipment ?? call.Equipment;
-        call.Priority = priority ?? call.Priority;
-        call.Status = status ?? call.Status;
-        call.PreferredDate = input.PreferredDate ?? call.PreferredDate;
-        call.ScheduledFor = input.ScheduledFor?.ToUniversalTime() ?? call.ScheduledFor;
-        var changed = !created && ApiWrites.HasChanges(db);
-        if (changed)
+        var changed = false;
+        var refusal = await ApiWrites.CommitAsync<ServiceCallResponse>(db, services.Log, async () =>
         {
-            call.UpdatedAt = now;
+            call ??= db.ServiceCalls.Add(new ServiceCall { Number = number, Subject = subject!, Description = description!, AccountId = account!.Id, OpenedAt = now, UpdatedAt = now }).Entity;
+            call.ExternalId = externalId ?? call.ExternalId;
+            call.Subject = subject ?? call.Subject;
+            call.Description = description ?? call.Description;
+            call.Equipment = equipment ?? call.Equipment;
+            call.Priority = priority ?? call.Priority;
+            call.Status = status ?? call.Status;
+            call.PreferredDate = input.PreferredDate ?? call.PreferredDate;
+            call.ScheduledFor = input.ScheduledFor?.ToUniversalTime() ?? call.ScheduledFor;
+            changed = !created && ApiWrites.HasChanges(db);
+            if (changed)
+            {
+                call.UpdatedAt = now;
+            }
+
+            await db.SaveChangesAsync(ct);
+
+            // The hub's entry follows the call's status (a call opened by phone gets one too).
+            var entry = await CustomerRequestHub.FindAsync(db, RequestKind.ServiceCall, call.Id, ct)
+                ?? CustomerRequestHub.Open(db, call.AccountId, RequestKind.ServiceCall, call.Number, call.Subject, CustomerRequestHub.StatusName(call.Status), call.Id, call.OpenedByUserId, call.OpenedAt);
+            var statusName = CustomerRequestHub.StatusName(call.Status);
+            if (entry.Status != statusName || entry.Subject != call.Subject)
+            {
+                CustomerRequestHub.Move(entry, statusName, ServiceCall.IsOpenStatus(call.Status), now);
+                entry.Subject = call.Subject;
+            }
+
+            await db.SaveChangesAsync(ct);
+        }, ct);
+        if (refusal is not null)
+        {
+            return refusal;
         }
 
-        if (await ApiWrites.SaveAsync<ServiceCallResponse>(db, services.Log, ct) is { } conflict)
-        {
-            return conflict;
-        }
-
-        var response = new ServiceCallResponse(call.Number, call.ExternalId, input.Account!.Trim(), call.Subject, call.Status, call.Priority, call.Equipment, call.PreferredDate, call.ScheduledFor, call.OpenedAt);
+        var stored = call!;
+        var response = new ServiceCallResponse(stored.Number, stored.ExternalId, input.Account!.Trim(), stored.Subject, stored.Status, stored.Priority, stored.Equipment, stored.PreferredDate, stored.ScheduledFor, stored.OpenedAt);
         return created ? new UpsertOutcome<ServiceCallResponse>.Created(response) : new UpsertOutcome<ServiceCallResponse>.Updated(response, changed);
     }
 
     /// <summary>Idempotent by the comment's externalId: sent again, it is answered as stored and nothing is added.</summary>
-    public static async Task<UpsertOutcome<CommentResponse>> AddCommentAsync(UpsertServices services, string number, CommentInput input, CancellationToken ct)
+    public static async Task<UpsertOutcome<CommentResponse>> AddCommentAsync(UpsertServices services, RequestMail mail, string number, CommentInput input, CancellationToken ct)
     {
         var (db, time, _) = services;
-        var call = await db.ServiceCalls.Where(s => s.Number == number).Select(s => new { s.Id }).FirstOrDefaultAsync(ct);
+        var call = await db.ServiceCalls.AsNoTracking().Where(s => s.Number == number).Select(s => new { s.Id, s.AccountId, s.Number, s.Subject, s.Status, s.OpenedByUserId, s.OpenedAt }).FirstOrDefaultAsync(ct);
         if (call is null)
         {
             return new UpsertOutcome<CommentResponse>.Missing("Service call", $"No service call has number '{number}'.");
@@ -99,35 +118,42 @@ public static class ServiceCallsApi
         var e = new ApiErrors();
         var externalId = e.Text("externalId", input.ExternalId, 100, required: true);
         var author = e.Text("author", input.Author, 200, required: true);
-        var body = e.Text("body", input.Body, 4000, required: true, multiline: true);
+        var body = e.Text("body", input.Body, CustomerRequestHub.MaxBodyLength, required: true, multiline: true);
         if (e.Any)
         {
             return new UpsertOutcome<CommentResponse>.Invalid(e);
         }
 
-        var existing = await db.ServiceCallComments.AsNoTracking().FirstOrDefaultAsync(c => c.ExternalId == externalId, ct);
+        var existing = await db.RequestMessages.AsNoTracking().Where(m => m.ExternalId == externalId)
+            .Join(db.CustomerRequests, m => m.RequestId, r => r.Id, (m, r) => new { m.ExternalId, m.AuthorName, m.Body, m.CreatedAt, m.Side, r.Kind, r.SubjectId })
+            .FirstOrDefaultAsync(ct);
         if (existing is not null)
         {
-            return existing.ServiceCallId == call.Id
-                ? new UpsertOutcome<CommentResponse>.Updated(new CommentResponse(existing.ExternalId, existing.Author, existing.Body, existing.CreatedAt, existing.FromCustomer), Changed: false)
+            return existing.Kind == RequestKind.ServiceCall && existing.SubjectId == call.Id
+                ? new UpsertOutcome<CommentResponse>.Updated(new CommentResponse(existing.ExternalId, existing.AuthorName, existing.Body, existing.CreatedAt, existing.Side == MessageSide.Customer), Changed: false)
                 : new UpsertOutcome<CommentResponse>.Conflict("Comment id in use", $"Comment '{externalId}' belongs to another service call.");
         }
 
-        var comment = new ServiceCallComment
+        var now = ApiWrites.Now(time);
+        RequestMessage? message = null;
+        var refusal = await ApiWrites.CommitAsync<CommentResponse>(db, services.Log, async () =>
         {
-            ServiceCallId = call.Id,
-            ExternalId = externalId,
-            Author = author!,
-            Body = body!,
-            FromCustomer = false,
-            CreatedAt = input.CreatedAt?.ToUniversalTime() ?? ApiWrites.Now(time),
-        };
-        db.ServiceCallComments.Add(comment);
-        if (await ApiWrites.SaveAsync<CommentResponse>(db, services.Log, ct) is { } conflict)
+            var entry = await CustomerRequestHub.FindAsync(db, RequestKind.ServiceCall, call.Id, ct);
+            if (entry is null)
+            {
+                entry = CustomerRequestHub.Open(db, call.AccountId, RequestKind.ServiceCall, call.Number, call.Subject, CustomerRequestHub.StatusName(call.Status), call.Id, call.OpenedByUserId, call.OpenedAt);
+                await db.SaveChangesAsync(ct);
+            }
+
+            message = CustomerRequestHub.Post(db, entry, MessageSide.BillingSystem, null, author!, body!, input.CreatedAt?.ToUniversalTime() ?? now, externalId);
+            await mail.NotifyFollowersAsync(entry, message, null, ct);
+            await db.SaveChangesAsync(ct);
+        }, ct);
+        if (refusal is not null)
         {
-            return conflict;
+            return refusal;
         }
 
-        return new UpsertOutcome<CommentResponse>.Created(new CommentResponse(comment.ExternalId, comment.Author, comment.Body, comment.CreatedAt, false));
+        return new UpsertOutcome<CommentResponse>.Created(new CommentResponse(message!.ExternalId, message.AuthorName, message.Body, message.CreatedAt, false));
     }
 }

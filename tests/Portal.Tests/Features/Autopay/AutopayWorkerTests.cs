@@ -161,6 +161,59 @@ public sealed class AutopayWorkerTests
     }
 
     [Fact]
+    public async Task An_invoice_with_an_open_dispute_is_neither_planned_nor_charged()
+    {
+        await using var portal = WorkerPortal.Start();
+        var (account, _) = await ArrangeAsync(portal, PayTestData.Succeeds, 0, 0);
+        var worker = portal.Get<AutopayWorker>();
+        await worker.PlanAsync(Ct);
+        Assert.Equal(2, (await ChargesAsync(portal, account)).Count);
+        // Disputed after planning: the charge of the second invoice is skipped when its turn comes; the
+        // first one (disputed before planning in a fresh account below) is never planned.
+        await portal.WithDbAsync(db =>
+        {
+            db.InvoiceDisputes.Add(new Portal.Features.Disputes.InvoiceDispute
+            {
+                AccountId = account.Account.Id,
+                InvoiceId = account.Invoices[1],
+                Number = "D-" + Guid.NewGuid().ToString("N")[..10],
+                Reason = "Billed twice",
+                Details = "Twice",
+                Currency = "USD",
+                Amount = 10m,
+                OpenedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow,
+            });
+            return db.SaveChangesAsync(Ct);
+        });
+        await worker.ChargeDueAsync(Ct);
+
+        var charges = await ChargesAsync(portal, account);
+        Assert.Equal(AutopayChargeState.Succeeded, charges.Single(c => c.InvoiceId == account.Invoices[0]).State);
+        Assert.Equal(AutopayChargeState.Skipped, charges.Single(c => c.InvoiceId == account.Invoices[1]).State);
+
+        var (fresh, _) = await ArrangeAsync(portal, PayTestData.Succeeds, 0);
+        await portal.WithDbAsync(db =>
+        {
+            db.InvoiceDisputes.Add(new Portal.Features.Disputes.InvoiceDispute
+            {
+                AccountId = fresh.Account.Id,
+                InvoiceId = fresh.Invoices[0],
+                Number = "D-" + Guid.NewGuid().ToString("N")[..10],
+                Reason = "Billed twice",
+                Details = "Twice",
+                Currency = "USD",
+                Amount = 10m,
+                OpenedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow,
+            });
+            return db.SaveChangesAsync(Ct);
+        });
+        await worker.PlanAsync(Ct);
+        Assert.Empty(await ChargesAsync(portal, fresh));
+    }
+
+    [Fact]
     public async Task An_invoice_paid_between_planning_and_charging_is_skipped()
     {
         await using var portal = WorkerPortal.Start();

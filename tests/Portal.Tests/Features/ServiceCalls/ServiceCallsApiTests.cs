@@ -25,8 +25,10 @@ public sealed class ServiceCallsApiTests(PortalFactory portal)
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var (status, comments) = await portal.WithDbAsync(async db =>
         {
-            var call = await db.ServiceCalls.Include(s => s.Comments).AsNoTracking().SingleAsync(s => s.Number == number, TestContext.Current.CancellationToken);
-            return (call.Status, call.Comments.Count);
+            var call = await db.ServiceCalls.AsNoTracking().SingleAsync(s => s.Number == number, TestContext.Current.CancellationToken);
+            var request = await db.CustomerRequests.AsNoTracking().SingleAsync(r => r.Kind == Portal.Features.Requests.RequestKind.ServiceCall && r.SubjectId == call.Id, TestContext.Current.CancellationToken);
+            Assert.Equal("scheduled", request.Status);
+            return (call.Status, await db.RequestMessages.CountAsync(m => m.RequestId == request.Id, TestContext.Current.CancellationToken));
         });
         Assert.Equal(Portal.Features.ServiceCalls.ServiceCallStatus.Scheduled, status);
         Assert.Equal(1, comments);

@@ -866,6 +866,88 @@ namespace Portal.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Portal.Features.Disputes.InvoiceDispute", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("InvoiceId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LineNumbers")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OpenedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Resolution")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_InvoiceDisputes_InvoiceId_Open")
+                        .HasFilter("\"Status\" = 0");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("InvoiceId", "OpenedAt");
+
+                    b.HasIndex("AccountId", "OpenedAt", "Id");
+
+                    b.ToTable("InvoiceDisputes");
+                });
+
             modelBuilder.Entity("Portal.Features.Identity.PortalUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1374,6 +1456,14 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<string>("DisputeReasons")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("DisputesEnabled")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("ForgotPasswordEnabled")
                         .HasColumnType("boolean");
 
@@ -1405,6 +1495,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.Property<bool>("OrdersEnabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("PaidInvoicesDisputable")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("PaymentsEnabled")
@@ -2208,6 +2301,177 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("QuoteLines");
                 });
 
+            modelBuilder.Entity("Portal.Features.Requests.CustomerRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AssignedStaffUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsOpen")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("OpenedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("SubjectId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("Kind", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("Kind", "SubjectId")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "CreatedAt", "Id");
+
+                    b.HasIndex("AssignedStaffUserId", "CreatedAt", "Id");
+
+                    b.HasIndex("IsOpen", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "CreatedAt", "Id");
+
+                    b.HasIndex("AccountId", "Kind", "CreatedAt", "Id");
+
+                    b.HasIndex("Kind", "Status", "CreatedAt", "Id");
+
+                    b.ToTable("CustomerRequests");
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UploadedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("RequestAttachments");
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachmentContent", b =>
+                {
+                    b.Property<long>("AttachmentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("AttachmentId");
+
+                    b.ToTable("RequestAttachmentContent");
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("AuthorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Side")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("RequestId", "CreatedAt", "Id");
+
+                    b.ToTable("RequestMessages");
+                });
+
             modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCall", b =>
                 {
                     b.Property<long>("Id")
@@ -2274,48 +2538,9 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("AccountId", "OpenedAt", "Id");
 
+                    b.HasIndex("AccountId", "Status", "OpenedAt", "Id");
+
                     b.ToTable("ServiceCalls");
-                });
-
-            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCallComment", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Author")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ExternalId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<bool>("FromCustomer")
-                        .HasColumnType("boolean");
-
-                    b.Property<long>("ServiceCallId")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExternalId")
-                        .IsUnique();
-
-                    b.HasIndex("ServiceCallId", "CreatedAt");
-
-                    b.ToTable("ServiceCallComments");
                 });
 
             modelBuilder.Entity("Portal.Features.Sessions.UserSession", b =>
@@ -3234,6 +3459,21 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Features.Disputes.InvoiceDispute", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Features.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.Invitations.Invitation", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", "Account")
@@ -3431,7 +3671,7 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCall", b =>
+            modelBuilder.Entity("Portal.Features.Requests.CustomerRequest", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
                         .WithMany()
@@ -3440,12 +3680,39 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCallComment", b =>
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachment", b =>
                 {
-                    b.HasOne("Portal.Features.ServiceCalls.ServiceCall", null)
-                        .WithMany("Comments")
-                        .HasForeignKey("ServiceCallId")
+                    b.HasOne("Portal.Features.Requests.CustomerRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachmentContent", b =>
+                {
+                    b.HasOne("Portal.Features.Requests.RequestAttachment", null)
+                        .WithOne("Content")
+                        .HasForeignKey("Portal.Features.Requests.RequestAttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestMessage", b =>
+                {
+                    b.HasOne("Portal.Features.Requests.CustomerRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCall", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -3584,9 +3851,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Navigation("Lines");
                 });
 
-            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCall", b =>
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachment", b =>
                 {
-                    b.Navigation("Comments");
+                    b.Navigation("Content");
                 });
 #pragma warning restore 612, 618
         }

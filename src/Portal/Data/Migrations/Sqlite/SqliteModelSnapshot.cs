@@ -833,6 +833,86 @@ namespace Portal.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Portal.Features.Disputes.InvoiceDispute", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InvoiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LineNumbers")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Resolution")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_InvoiceDisputes_InvoiceId_Open")
+                        .HasFilter("\"Status\" = 0");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("InvoiceId", "OpenedAt");
+
+                    b.HasIndex("AccountId", "OpenedAt", "Id");
+
+                    b.ToTable("InvoiceDisputes");
+                });
+
             modelBuilder.Entity("Portal.Features.Identity.PortalUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1329,6 +1409,14 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DisputeReasons")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DisputesEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("ForgotPasswordEnabled")
                         .HasColumnType("INTEGER");
 
@@ -1360,6 +1448,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("OrdersEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PaidInvoicesDisputable")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("PaymentsEnabled")
@@ -2141,6 +2232,171 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("QuoteLines");
                 });
 
+            modelBuilder.Entity("Portal.Features.Requests.CustomerRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssignedStaffUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastActivityAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SubjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("Kind", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("Kind", "SubjectId")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "CreatedAt", "Id");
+
+                    b.HasIndex("AssignedStaffUserId", "CreatedAt", "Id");
+
+                    b.HasIndex("IsOpen", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "CreatedAt", "Id");
+
+                    b.HasIndex("AccountId", "Kind", "CreatedAt", "Id");
+
+                    b.HasIndex("Kind", "Status", "CreatedAt", "Id");
+
+                    b.ToTable("CustomerRequests");
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId");
+
+                    b.ToTable("RequestAttachments");
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachmentContent", b =>
+                {
+                    b.Property<long>("AttachmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("AttachmentId");
+
+                    b.ToTable("RequestAttachmentContent");
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Side")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("RequestId", "CreatedAt", "Id");
+
+                    b.ToTable("RequestMessages");
+                });
+
             modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCall", b =>
                 {
                     b.Property<long>("Id")
@@ -2205,46 +2461,9 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("AccountId", "OpenedAt", "Id");
 
+                    b.HasIndex("AccountId", "Status", "OpenedAt", "Id");
+
                     b.ToTable("ServiceCalls");
-                });
-
-            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCallComment", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Author")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ExternalId")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("FromCustomer")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ServiceCallId")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExternalId")
-                        .IsUnique();
-
-                    b.HasIndex("ServiceCallId", "CreatedAt");
-
-                    b.ToTable("ServiceCallComments");
                 });
 
             modelBuilder.Entity("Portal.Features.Sessions.UserSession", b =>
@@ -3145,6 +3364,21 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Features.Disputes.InvoiceDispute", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Features.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.Invitations.Invitation", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", "Account")
@@ -3342,7 +3576,7 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCall", b =>
+            modelBuilder.Entity("Portal.Features.Requests.CustomerRequest", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
                         .WithMany()
@@ -3351,12 +3585,39 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCallComment", b =>
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachment", b =>
                 {
-                    b.HasOne("Portal.Features.ServiceCalls.ServiceCall", null)
-                        .WithMany("Comments")
-                        .HasForeignKey("ServiceCallId")
+                    b.HasOne("Portal.Features.Requests.CustomerRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachmentContent", b =>
+                {
+                    b.HasOne("Portal.Features.Requests.RequestAttachment", null)
+                        .WithOne("Content")
+                        .HasForeignKey("Portal.Features.Requests.RequestAttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Requests.RequestMessage", b =>
+                {
+                    b.HasOne("Portal.Features.Requests.CustomerRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCall", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -3495,9 +3756,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Navigation("Lines");
                 });
 
-            modelBuilder.Entity("Portal.Features.ServiceCalls.ServiceCall", b =>
+            modelBuilder.Entity("Portal.Features.Requests.RequestAttachment", b =>
                 {
-                    b.Navigation("Comments");
+                    b.Navigation("Content");
                 });
 #pragma warning restore 612, 618
         }

@@ -145,6 +145,8 @@ public sealed partial class IndexModel(
         nameof(OperatorSettings.RequireTwoFactorForPayers) => "Users who may pay must use two-factor authentication",
         nameof(OperatorSettings.CardPaymentsEnabled) => "Cards",
         nameof(OperatorSettings.BankPaymentsEnabled) => "Bank accounts",
+        nameof(OperatorSettings.DisputesEnabled) => "Invoice disputes",
+        nameof(OperatorSettings.PaidInvoicesDisputable) => "Paid invoices may be disputed",
         _ => Words().Replace(name.EndsWith("Enabled", StringComparison.Ordinal) ? name[..^"Enabled".Length] : name, " $1").Trim(),
     };
 
@@ -232,6 +234,16 @@ public sealed partial class IndexModel(
             ModelState.AddModelError("Input.AutopayReminderDays", l["Enter a number of days from 0 to 30."]);
         }
 
+        var reasons = (i.DisputeReasons ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (reasons.Count == 0 || reasons.Count > 20 || reasons.Any(r => r.Length > 200) || string.Join('\n', reasons).Length > 2000)
+        {
+            ModelState.AddModelError("Input.DisputeReasons", l["Enter one to twenty reasons, one a line, each at most 200 characters."]);
+        }
+        else
+        {
+            i.DisputeReasons = string.Join('\n', reasons);
+        }
+
         if (Autopay.AutopaySchedule.ParseRetryDays(i.AutopayRetryDays) is { } retries)
         {
             i.AutopayRetryDays = string.Join(',', retries);
@@ -307,6 +319,9 @@ public sealed partial class IndexModel(
 
         public string? AutopayRetryDays { get; set; }
 
+        /// <summary>The reasons a customer picks from to dispute an invoice, one a line.</summary>
+        public string? DisputeReasons { get; set; }
+
         public bool RemoveLogo { get; set; }
 
         public static SettingsInput From(OperatorSettings s) => new()
@@ -327,6 +342,7 @@ public sealed partial class IndexModel(
             UsageExportLimit = s.UsageExportLimit,
             AutopayReminderDays = s.AutopayReminderDays,
             AutopayRetryDays = s.AutopayRetryDays,
+            DisputeReasons = string.IsNullOrWhiteSpace(s.DisputeReasons) ? OperatorSettings.DefaultDisputeReasons : s.DisputeReasons,
         };
 
         public void ApplyTo(OperatorSettings s)
@@ -351,6 +367,7 @@ public sealed partial class IndexModel(
             s.UsageExportLimit = UsageExportLimit;
             s.AutopayReminderDays = AutopayReminderDays;
             s.AutopayRetryDays = AutopayRetryDays ?? "";
+            s.DisputeReasons = DisputeReasons ?? OperatorSettings.DefaultDisputeReasons;
         }
 
         /// <summary>The names of the fields that differ, for the activity trail (never the values).</summary>
@@ -376,6 +393,7 @@ public sealed partial class IndexModel(
             if (UsageExportLimit != after.UsageExportLimit) yield return nameof(UsageExportLimit);
             if (AutopayReminderDays != after.AutopayReminderDays) yield return nameof(AutopayReminderDays);
             if (AutopayRetryDays != after.AutopayRetryDays) yield return nameof(AutopayRetryDays);
+            if (DisputeReasons != after.DisputeReasons) yield return nameof(DisputeReasons);
         }
 
         /// <summary>The changed fields and their values here, for the audit log (the logo only as present or not).</summary>

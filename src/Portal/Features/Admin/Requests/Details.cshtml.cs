@@ -1,0 +1,181 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Admin.Audit;
+using Portal.Features.Disputes;
+using Portal.Features.Requests;
+using Portal.Features.ServiceCalls;
+
+namespace Portal.Features.Admin.Requests;
+
+/// <summary>
+/// One customer request in the console: its thread and files; reply (the customer sees it and is
+/// e-mailed), change its status (service calls and disputes; the others move in their own feature),
+/// assign it. Each action is one transaction with its staff audit entry.
+/// </summary>
+public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mail, DisputeService disputes, StaffAudit audit) : PageModel
+{
+    public CustomerRequest Item { get; private set; } = null!;
+
+    public string AccountLabel { get; private set; } = "";
+
+    public RequestThread Thread { get; private set; } = RequestThread.Empty;
+
+    public IReadOnlyList<(string Id, string Name)> Staff { get; private set; } = [];
+
+    /// <summary>The statuses staff may move this request to (empty when its kind moves elsewhere).</summary>
+    public IReadOnlyList<string> Statuses { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    [TempData]
+    public string? Done { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostReplyAsync(long id, string? body, CancellationToken ct)
+    {
+        var request = await db.CustomerRequests.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null)
+        {
+            return NotFound();
+        }
+
+        body = body?.Trim();
+        if (string.IsNullOrEmpty(body) || body.Length > CustomerRequestHub.MaxBodyLength)
+        {
+            return await RefuseAsync(id, $"Write a reply of at most {CustomerRequestHub.MaxBodyLength} characters.", ct);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var (userId, name) = await MeAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var message = CustomerRequestHub.Post(db, request, MessageSide.Staff, userId, name, body, now);
+        await db.SaveChangesAsync(ct);
+        await mail.NotifyFollowersAsync(request, message, null, ct);
+        audit.Record("request.replied", "request", request.Number, null, new { kind = request.Kind.ToString(), messageId = message.Id, length = body.Length });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        Done = "Reply sent; the customer was e-mailed.";
+        return Redirect($"/admin/requests/{id}");
+    }
+
+    public async Task<IActionResult> OnPostStatusAsync(long id, string? status, string? note, CancellationToken ct)
+    {
+        var request = await db.CustomerRequests.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null)
+        {
+            return NotFound();
+        }
+
+        if (status is null || !StatusesOf(request).Contains(status))
+        {
+            return await RefuseAsync(id, "Choose a status from the list.", ct);
+        }
+
+        if (note is { Length: > 2000 })
+        {
+            return await RefuseAsync(id, "The note can be at most 2000 characters.", ct);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var before = request.Status;
+        var (userId, name) = await MeAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        switch (request.Kind)
+        {
+            case RequestKind.ServiceCall:
+                var call = await db.ServiceCalls.FirstAsync(s => s.Id == request.SubjectId, ct);
+                call.Status = Enum.GetValues<ServiceCallStatus>().First(s => CustomerRequestHub.StatusName(s) == status);
+                call.UpdatedAt = now;
+                CustomerRequestHub.Move(request, status, ServiceCall.IsOpenStatus(call.Status), now);
+                break;
+            case RequestKind.Dispute:
+                var dispute = await db.InvoiceDisputes.FirstAsync(d => d.Id == request.SubjectId, ct);
+                if (dispute.Status != DisputeStatus.Open)
+                {
+                    return await RefuseAsync(id, "This dispute is already resolved.", ct);
+                }
+
+                var resolution = Enum.GetValues<DisputeResolution>().First(r => CustomerRequestHub.StatusName(r) == status);
+                await disputes.ResolveAsync(dispute, request, resolution, note, MessageSide.Staff, userId, name, now, ct);
+                break;
+        }
+
+        audit.Record("request.status_changed", "request", request.Number, new { status = before }, new { status, note });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        Done = "Status changed.";
+        return Redirect($"/admin/requests/{id}");
+    }
+
+    public async Task<IActionResult> OnPostAssignAsync(long id, string? staffUserId, CancellationToken ct)
+    {
+        var request = await db.CustomerRequests.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null)
+        {
+            return NotFound();
+        }
+
+        staffUserId = string.IsNullOrEmpty(staffUserId) ? null : staffUserId;
+        if (staffUserId is not null && !await db.Users.AnyAsync(u => u.Id == staffUserId && u.IsStaff, ct))
+        {
+            return await RefuseAsync(id, "Choose a staff member from the list.", ct);
+        }
+
+        var before = request.AssignedStaffUserId;
+        request.AssignedStaffUserId = staffUserId;
+        audit.Record("request.assigned", "request", request.Number, new { assignedTo = before }, new { assignedTo = staffUserId });
+        await db.SaveChangesAsync(ct);
+        Done = staffUserId is null ? "Unassigned." : "Assigned.";
+        return Redirect($"/admin/requests/{id}");
+    }
+
+    public string Status(string status) => RequestMail.StatusName(status, HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Resources.SharedResource>>());
+
+    private static IReadOnlyList<string> StatusesOf(CustomerRequest request) => request.Kind switch
+    {
+        RequestKind.ServiceCall => Enum.GetValues<ServiceCallStatus>().Select(CustomerRequestHub.StatusName).ToList(),
+        RequestKind.Dispute when request.IsOpen => new[] { DisputeResolution.Credited, DisputeResolution.Explained, DisputeResolution.Rejected }.Select(CustomerRequestHub.StatusName).ToList(),
+        _ => [],
+    };
+
+    private async Task<IActionResult> RefuseAsync(long id, string error, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        Error = error;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task<(string UserId, string Name)> MeAsync(CancellationToken ct)
+    {
+        var userId = User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).FirstOrDefaultAsync(ct);
+        return (userId, name ?? "Staff");
+    }
+
+    private async Task<bool> LoadAsync(long id, CancellationToken ct)
+    {
+        var request = await db.CustomerRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null)
+        {
+            return false;
+        }
+
+        Item = request;
+        AccountLabel = await db.Accounts.AsNoTracking().Where(a => a.Id == request.AccountId).Select(a => a.Number + " " + a.Name).FirstAsync(ct);
+        Thread = await RequestThread.ReadAsync(db, id, "/admin/requests/files/", ct);
+        Staff = (await db.Users.AsNoTracking().Where(u => u.IsStaff).OrderBy(u => u.Email).Take(200).Select(u => new { u.Id, Name = u.DisplayName ?? u.Email ?? u.Id }).ToListAsync(ct))
+            .Select(u => (u.Id, u.Name)).ToList();
+        Statuses = StatusesOf(request);
+        return true;
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Features.Operator;
+using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Paging;
+using Portal.Resources;
+
+namespace Portal.Features.ServiceCalls;
+
+/// <summary>The account's service calls, newest first, filtered by status; keyset-paged over (AccountId[, Status], OpenedAt, Id).</summary>
+[RequiresFeature(PortalFeature.ServiceCalls)]
+[RequiresPermission(Permissions.ServiceCalls)]
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+{
+    public const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public CurrentAccount Account => HttpContext.CurrentAccount();
+
+    public IReadOnlyList<CallRow> Rows { get; private set; } = [];
+
+    public List<string> Notices { get; } = [];
+
+    public string? NextCursor { get; private set; }
+
+    public string? PreviousCursor { get; private set; }
+
+    public bool IsFirstPage => After is null;
+
+    public static IEnumerable<ServiceCallStatus> Statuses => Enum.GetValues<ServiceCallStatus>();
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var account = Account;
+        var query = db.ServiceCalls.AsNoTracking().Where(s => s.AccountId == account.Id);
+        Status = Status?.Trim().ToLowerInvariant();
+        if (!string.IsNullOrEmpty(Status))
+        {
+            var status = Statuses.Where(s => Requests.CustomerRequestHub.StatusName(s) == Status).Select(s => (ServiceCallStatus?)s).FirstOrDefault();
+            if (status is null)
+            {
+                Notices.Add(l["Unknown status filter; showing all service calls."]);
+                Status = null;
+            }
+            else
+            {
+                query = query.Where(s => s.Status == status.Value);
+            }
+        }
+
+        var page = await Keyset.ReadAsync(query, "opened.desc", s => s.OpenedAt, s => s.Id, true, After,
+            s => new CallRow(s.Id, s.Number, s.Subject, s.Equipment, s.Priority, s.Status, s.OpenedAt, s.ScheduledFor),
+            r => (r.OpenedAt, r.Id), PageSize, ct);
+        After = ListPaging.CursorShown(page, After, Notices, l);
+        Rows = page.Rows;
+        NextCursor = page.Next;
+        PreviousCursor = page.Previous;
+    }
+
+    public string Link(string? after = null) => ListPaging.Link("/service-calls", new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["status"] = Status,
+        ["after"] = after,
+    });
+
+    public sealed record CallRow(long Id, string Number, string Subject, string? Equipment, ServiceCallPriority Priority, ServiceCallStatus Status, DateTime OpenedAt, DateTime? ScheduledFor);
+}

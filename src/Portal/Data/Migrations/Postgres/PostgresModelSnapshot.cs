@@ -1816,7 +1816,11 @@ namespace Portal.Data.Migrations.Postgres
                         .HasDatabaseName("IX_Payments_Unapplied")
                         .HasFilter("\"UnappliedAmount\" > 0");
 
+                    b.HasIndex("ReceivedAt", "Id");
+
                     b.HasIndex("AccountId", "ReceivedAt", "Id");
+
+                    b.HasIndex("Status", "ReceivedAt", "Id");
 
                     b.ToTable("Payments", t =>
                         {

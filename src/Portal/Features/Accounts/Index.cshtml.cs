@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Operator;
 using Portal.Infrastructure.AccountScope;
 
 namespace Portal.Features.Accounts;
 
 /// <summary>The searchable account picker: every account the user may act for, through the guard.</summary>
 [WithoutAccountScope]
-public sealed class IndexModel(AccountScope scope) : PageModel
+public sealed class IndexModel(AccountScope scope, Data.PortalDb db) : PageModel
 {
     public const int Limit = 100;
 
@@ -20,9 +21,15 @@ public sealed class IndexModel(AccountScope scope) : PageModel
 
     public long? CurrentId { get; private set; }
 
+    /// <summary>What the accounts the user may see money for owe together, per currency (two or more accounts).</summary>
+    public CombinedBalance? Combined { get; private set; }
+
+    public bool PaymentsOn => (HttpContext.Items[typeof(OperatorSettings)] as OperatorSettings)?.IsOn(PortalFeature.Payments) == true;
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         CurrentId = (await scope.GetCurrentAsync(ct))?.Id;
+        Combined = await UserAccounts.CombinedAsync(db, scope.UserId!, ct);
         var query = scope.Accessible(scope.UserId!);
         var q = Q?.Trim();
         if (!string.IsNullOrEmpty(q))

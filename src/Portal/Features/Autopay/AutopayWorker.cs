@@ -287,7 +287,7 @@ public sealed class AutopayWorker(
                 {
                     mail.Send(to, "autopay-paused", row.AccountId, (l, _) =>
                         (l["Autopay is paused: please pay invoice {0}", number],
-                         l["Autopay could not pay invoice {0}: {1}", number, l[reason]] + "\n\n"
+                         l["Autopay could not pay invoice {0}: {1}", number, PaymentText.Failure(reason, l)] + "\n\n"
                             + l["Autopay is paused until you turn it on again. Pay the invoice here: {0}", pay] + "\n"
                             + l["Payment methods and autopay: {0}", mail.Link("/settings/payment-methods")] + "\n"));
                 }

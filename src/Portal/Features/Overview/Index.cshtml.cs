@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -125,6 +126,11 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
 
     public IReadOnlyList<RecentCredit> Credits { get; private set; } = [];
 
+    /// <summary>What every account the user may see money for owes together (two or more accounts).</summary>
+    public CombinedBalance? Combined { get; private set; }
+
+    public bool CanPayAcross => CanPay && Combined is { Payable: > 1 };
+
     public bool CanPay => Account.SeesMoney
         && Account.Can(Permissions.Pay)
         && Settings.PaymentsEnabled
@@ -140,6 +146,10 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
         Branch = branch;
 
         Figures = await AccountFigures.LoadAsync(db, Account.Id, Today, ct);
+        if (Account.CanSwitch && Account.SeesMoney)
+        {
+            Combined = await UserAccounts.CombinedAsync(db, HttpContext.User.FindFirstValue(ClaimTypes.NameIdentifier)!, ct);
+        }
         BillDay = await BillDayQuery(db, Account.Id);
         if (Settings.IsOn(PortalFeature.Usage))
         {

@@ -21,7 +21,9 @@ namespace Portal.Features.Pay;
 /// <c>/pay</c>: choose invoices (a partial amount allowed) or an amount for the oldest first, choose a
 /// saved method or add one at the gateway (coming back to the same selection), review exactly what
 /// each invoice receives, confirm. The review page carries a confirm key minted when it is drawn; the
-/// attempt claims it, so a double click or a replay charges once.
+/// attempt claims it, so a double click or a replay charges once. <c>/pay?scope=all</c> lists the open
+/// invoices of every account the user may pay for, per account, and makes one charge that becomes one
+/// payment per account (the method is one of the current account's).
 /// </summary>
 [RequiresPermission(Permissions.Pay)]
 [RequiresPermission(Permissions.SeeMoney)]
@@ -59,6 +61,12 @@ public sealed class IndexModel(
     [BindProperty(SupportsGet = true)]
     public string? Setup { get; set; }
 
+    /// <summary>"all": every account the user may pay for, together.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Scope { get; set; }
+
+    public bool AllAccounts => Scope == "all";
+
     [BindProperty]
     public List<long> Pick { get; set; } = [];
 
@@ -85,6 +93,17 @@ public sealed class IndexModel(
     public bool TooMany { get; private set; }
 
     public string? Notice { get; private set; }
+
+    /// <summary>The accounts whose invoices are listed (only the current one unless <see cref="AllAccounts"/>).</summary>
+    public IReadOnlyList<UserAccount> Accounts { get; private set; } = [];
+
+    /// <summary>What is left to pay on the listed accounts, one figure per currency.</summary>
+    public IReadOnlyList<CurrencyAmount> OpenTotals { get; private set; } = [];
+
+    /// <summary>The user may pay for other accounts too: offer paying them together.</summary>
+    public bool OthersPayable { get; private set; }
+
+    public string AccountName(long id) => Accounts.FirstOrDefault(a => a.Id == id) is { } a ? $"{a.Name} ({a.Number})" : "";
 
     public MethodOption? ChosenMethod => Methods.FirstOrDefault(m => m.Id == MethodId);
 
@@ -135,6 +154,7 @@ public sealed class IndexModel(
 
         var back = QueryHelpers.AddQueryString("/pay", new Dictionary<string, string?>
         {
+            ["scope"] = AllAccounts ? "all" : null,
             ["mode"] = Mode == "amount" ? "amount" : "invoices",
             ["sel"] = SelectionFromForm(),
             ["total"] = Total,
@@ -186,9 +206,11 @@ public sealed class IndexModel(
             return Page();
         }
 
-        // The parts must be the current account's open invoices (checked again, with the reservations, in StartAsync).
+        // The parts must be open invoices of the accounts the user may pay for here (the current one, or
+        // with scope=all every payable one); checked again, with the reservations, in StartAsync.
+        var allowed = await PayableAccountIdsAsync(ct);
         var ids = parts.Select(p => p.InvoiceId).ToList();
-        var own = await db.Invoices.AsNoTracking().CountAsync(i => ids.Contains(i.Id) && i.AccountId == account.Id, ct);
+        var own = await db.Invoices.AsNoTracking().CountAsync(i => ids.Contains(i.Id) && allowed.Contains(i.AccountId), ct);
         if (own != ids.Count)
         {
             await LoadAsync(ct);
@@ -196,8 +218,10 @@ public sealed class IndexModel(
             return Page();
         }
 
+        var others = allowed.Where(id => id != account.Id).ToHashSet();
         var start = await attempts.StartAsync(
-            new PaymentPlan(ConfirmKey, AttemptOrigin.Customer, User.FindFirstValue(ClaimTypes.NameIdentifier), account.Id, MethodId.Value, parts), ct);
+            new PaymentPlan(ConfirmKey, AttemptOrigin.Customer, User.FindFirstValue(ClaimTypes.NameIdentifier), account.Id, MethodId.Value, parts,
+                OtherAccounts: others.Count > 0 ? others : null), ct);
         switch (start)
         {
             case AttemptStart.Refused refused:
@@ -213,6 +237,19 @@ public sealed class IndexModel(
             default:
                 throw new InvalidOperationException("Unknown start result.");
         }
+    }
+
+    /// <summary>The accounts whose invoices this request may pay: the current one, or with scope=all every payable one.</summary>
+    private async Task<List<long>> PayableAccountIdsAsync(CancellationToken ct)
+    {
+        var account = HttpContext.CurrentAccount();
+        if (!AllAccounts)
+        {
+            return [account.Id];
+        }
+
+        var payable = (await UserAccounts.ListAsync(db, User.FindFirstValue(ClaimTypes.NameIdentifier)!, ct)).Where(a => a.Payable).Select(a => a.Id).ToList();
+        return payable.Contains(account.Id) ? payable : [account.Id, .. payable];
     }
 
     /// <summary>A method id that is not one of this account's: as if the page did not exist for it.</summary>
@@ -300,34 +337,42 @@ public sealed class IndexModel(
                 continue;
             }
 
-            if (AmountProblem(amount, key, invoice.Number))
+            if (AmountProblem(amount, key, invoice.Number, invoice.Currency))
             {
                 continue;
             }
 
             if (amount > invoice.Available)
             {
-                ModelState.AddModelError(key, l["Invoice {0} has {1} left to pay; pay at most that.", invoice.Number, Money(invoice.Available)]);
+                ModelState.AddModelError(key, l["Invoice {0} has {1} left to pay; pay at most that.", invoice.Number, MoneyIn(invoice.Available, invoice.Currency)]);
                 continue;
             }
 
             parts.Add((invoice, amount));
         }
 
+        // One charge is in one currency; the combined totals stay per currency.
+        if (parts.Select(p => p.Item1.Currency).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            ModelState.AddModelError(nameof(Pick), l["One payment is in one currency: choose invoices in {0} only, and pay the others in a second payment.", parts[0].Item1.Currency]);
+            return null;
+        }
+
         return ModelState.IsValid ? parts : null;
     }
 
-    private bool AmountProblem(decimal amount, string key, string? invoice = null)
+    private bool AmountProblem(decimal amount, string key, string? invoice = null, string? currency = null)
     {
+        currency ??= Currency;
         if (amount <= 0m)
         {
             ModelState.AddModelError(key, invoice is null ? l["Enter an amount greater than zero."] : l["Invoice {0}: enter an amount greater than zero.", invoice]);
             return true;
         }
 
-        if (!Currencies.FitsMinorUnit(amount, Currency))
+        if (!Currencies.FitsMinorUnit(amount, currency))
         {
-            ModelState.AddModelError(key, l["{0} amounts have at most {1} decimals.", Currency, Currencies.Exponent(Currency)]);
+            ModelState.AddModelError(key, l["{0} amounts have at most {1} decimals.", currency, Currencies.Exponent(currency)]);
             return true;
         }
 
@@ -375,16 +420,37 @@ public sealed class IndexModel(
     {
         var account = HttpContext.CurrentAccount();
         Currency = account.Currency;
-        Mode = Mode == "amount" ? "amount" : "invoices";
-        // Oldest first from the small open-invoice index; the open amount less what attempts in progress hold.
+        // Paying several accounts together is by invoice: "an amount, oldest first" stays per account.
+        Mode = Mode == "amount" && !AllAccounts ? "amount" : "invoices";
+        var userId = User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        var mine = account.CanSwitch ? await UserAccounts.ListAsync(db, userId, ct) : [];
+        var current = mine.FirstOrDefault(a => a.Id == account.Id)
+            ?? new UserAccount(account.Id, account.Number, account.Name, account.Currency, account.BilledToParent, account.Permissions);
+        var others = mine.Where(a => a.Payable && a.Id != account.Id).ToList();
+        OthersPayable = others.Count > 0;
+        Accounts = AllAccounts ? [current, .. others] : [current];
+        var ids = Accounts.Select(a => a.Id).ToList();
+        // Oldest first from the small open-invoice index (one seek per account); the open amount less what
+        // attempts in progress hold.
         var rows = await db.Invoices.AsNoTracking()
-            .Where(i => i.AccountId == account.Id && i.OpenAmount > 0m && !i.IsVoid)
+            .Where(i => ids.Contains(i.AccountId) && i.OpenAmount > 0m && !i.IsVoid)
             .OrderBy(i => i.DueDate).ThenBy(i => i.Id)
-            .Select(i => new OpenInvoice(i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.Total, i.OpenAmount, i.OpenAmount - i.ReservedAmount, i.Version))
+            .Select(i => new OpenInvoice(i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.Total, i.OpenAmount, i.OpenAmount - i.ReservedAmount, i.Version, i.AccountId))
             .Take(ListLimit + 1)
             .ToListAsync(ct);
         TooMany = rows.Count > ListLimit;
         Invoices = rows.Take(ListLimit).ToList();
+        if (AllAccounts)
+        {
+            // The combined total counts every open invoice of these accounts, listed or not, per currency.
+            var totals = await db.Invoices.AsNoTracking()
+                .Where(i => ids.Contains(i.AccountId) && i.OpenAmount > 0m && !i.IsVoid)
+                .GroupBy(i => i.Currency)
+                .Select(g => new { Currency = g.Key, Open = g.Sum(i => i.OpenAmount), Reserved = g.Sum(i => i.ReservedAmount) })
+                .ToListAsync(ct);
+            OpenTotals = totals.OrderBy(t => t.Currency, StringComparer.Ordinal).Select(t => new CurrencyAmount(t.Currency, t.Open - t.Reserved)).ToList();
+        }
+
         await LoadMethodsAsync(ct);
     }
 
@@ -414,6 +480,8 @@ public sealed class IndexModel(
 
     public string Money(decimal amount) => Currencies.Format(amount, Currency, CultureInfo.CurrentCulture);
 
+    public static string MoneyIn(decimal amount, string currency) => Currencies.Format(amount, currency, CultureInfo.CurrentCulture);
+
     /// <summary>The amount prefilled for an invoice: what the selection says, else everything left to pay.</summary>
     public string AmountFor(OpenInvoice invoice) =>
         ParseSelection(Sel).Where(s => s.Id == invoice.Id).Select(s => s.Text).FirstOrDefault() is { Length: > 0 } typed
@@ -422,7 +490,7 @@ public sealed class IndexModel(
 
     public bool IsPicked(OpenInvoice invoice) => ParseSelection(Sel).Any(s => s.Id == invoice.Id);
 
-    public sealed record OpenInvoice(long Id, string Number, DateOnly IssueDate, DateOnly DueDate, string Currency, decimal Total, decimal Open, decimal Available, long Version);
+    public sealed record OpenInvoice(long Id, string Number, DateOnly IssueDate, DateOnly DueDate, string Currency, decimal Total, decimal Open, decimal Available, long Version, long AccountId);
 
     public sealed record MethodOption(long Id, PaymentMethodKind Kind, string Detail, int? ExpiryMonth, int? ExpiryYear, bool IsDefault, bool Expired);
 

@@ -115,6 +115,9 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         b.HasIndex(p => p.Number).IsUnique();
         b.HasIndex(p => p.IdempotencyKey).IsUnique();
         b.HasIndex(p => new { p.AccountId, p.ReceivedAt, p.Id });
+        // The console's list (/admin/payments), newest first, whole or by state.
+        b.HasIndex(p => new { p.ReceivedAt, p.Id });
+        b.HasIndex(p => new { p.Status, p.ReceivedAt, p.Id });
         b.HasIndex(p => p.AttemptId).HasFilter("\"AttemptId\" IS NOT NULL");
         // Money received but not yet applied: small, and what the balance subtracts.
         b.HasIndex(p => new { p.AccountId, p.UnappliedAmount })

@@ -181,7 +181,7 @@ public sealed class PaymentOutcomes(
                         ? (l["Payment receipt {0}", payment.Number],
                             l["Thank you: we received your payment of {0} ({1}).", amount, payment.MethodDetail ?? ""] + "\n\n" + l["Receipt {0}: {1}", payment.Number, receipt] + "\n")
                         : (l["Payment {0} did not go through", payment.Number],
-                            l["Your payment of {0} ({1}) did not go through: {2}", amount, payment.MethodDetail ?? "", l[attempt.FailureReason ?? "The card was declined."]] + "\n\n"
+                            l["Your payment of {0} ({1}) did not go through: {2}", amount, payment.MethodDetail ?? "", PaymentText.Failure(attempt.FailureReason, l)] + "\n\n"
                             + l["Nothing was charged. Pay again: {0}", pay] + "\n");
                 });
             }
@@ -198,6 +198,9 @@ public sealed class PaymentOutcomes(
             "authentication_required" => "The card needs you to confirm each payment; pay it yourself from the Pay page.",
             "authentication_failed" => "The payment was not confirmed at the card issuer.",
             "debit_failed" => "The bank refused the debit.",
+            "fraudulent" or "stolen_card" or "lost_card" => "The card issuer refused the payment as suspected fraud.",
+            "incorrect_number" or "invalid_number" or "incorrect_cvc" or "invalid_cvc" => "The card number or security code is not valid.",
+            "resource_missing" or "payment_method_unavailable" => "The payment method is no longer available; add it again.",
             _ => "The card was declined.",
         };
 }

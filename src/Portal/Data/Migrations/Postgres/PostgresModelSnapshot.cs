@@ -1909,7 +1909,11 @@ namespace Portal.Data.Migrations.Postgres
                         .HasDatabaseName("IX_Payments_Unapplied")
                         .HasFilter("\"UnappliedAmount\" > 0");
 
+                    b.HasIndex("ReceivedAt", "Id");
+
                     b.HasIndex("AccountId", "ReceivedAt", "Id");
+
+                    b.HasIndex("Status", "ReceivedAt", "Id");
 
                     b.ToTable("Payments", t =>
                         {

@@ -1850,7 +1850,11 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_Payments_Unapplied")
                         .HasFilter("\"UnappliedAmount\" > 0");
 
+                    b.HasIndex("ReceivedAt", "Id");
+
                     b.HasIndex("AccountId", "ReceivedAt", "Id");
+
+                    b.HasIndex("Status", "ReceivedAt", "Id");
 
                     b.ToTable("Payments", t =>
                         {

@@ -35,10 +35,10 @@ public sealed class ExportModel(PortalDb db, OperatorClock clock, IStringLocaliz
     {
         var filter = LicenseList.Filters.Contains(Filter?.Trim().ToLowerInvariant()) ? Filter!.Trim().ToLowerInvariant() : "all";
         var today = await clock.TodayAsync(ct);
-        var query = LicenseList.Rows(LicenseList.Query(db, HttpContext.CurrentAccount().Id, filter, today));
-        query = Sort?.Trim().ToLowerInvariant() == "expires"
-            ? query.OrderBy(r => r.SortExpires).ThenBy(r => r.Id)
-            : query.OrderBy(r => r.ProductName).ThenBy(r => r.Id);
+        var licenses = LicenseList.Query(db, HttpContext.CurrentAccount().Id, filter, today);
+        var query = LicenseList.Rows(Sort?.Trim().ToLowerInvariant() == "expires"
+            ? licenses.OrderBy(x => x.ExpiresOn ?? LicenseList.NoExpiry).ThenBy(x => x.Id)
+            : licenses.OrderBy(x => x.ProductName).ThenBy(x => x.Id));
 
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = string.Create(CultureInfo.InvariantCulture, $"attachment; filename=\"licenses-{today:yyyy-MM-dd}.csv\"");

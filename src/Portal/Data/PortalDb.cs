@@ -125,6 +125,10 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Admin.Audit.AuditEntry> AuditEntries => Set<Features.Admin.Audit.AuditEntry>();
 
+    public DbSet<Features.Usage.UsageDay> UsageDays => Set<Features.Usage.UsageDay>();
+
+    public DbSet<Features.Usage.UsageRollupAccount> UsageRollupAccounts => Set<Features.Usage.UsageRollupAccount>();
+
     public DbSet<Features.CallOffs.CallOff> CallOffs => Set<Features.CallOffs.CallOff>();
 
     public DbSet<Features.CallOffs.CallOffLine> CallOffLines => Set<Features.CallOffs.CallOffLine>();

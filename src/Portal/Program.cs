@@ -1,6 +1,7 @@
 using Portal.Data;
 using Portal.Features.Admin.Audit;
 using Portal.Features.Autopay;
+using Portal.Features.Contracts;
 using Portal.Features.Disputes;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
@@ -42,6 +43,7 @@ builder.AddPortalTelemetry();
 builder.AddPayments();
 builder.AddAutopay();
 builder.AddOrdersAndQuotes();
+builder.AddContracts();
 builder.AddUsage();
 builder.AddAccountUsers();
 builder.AddStaffAudit();

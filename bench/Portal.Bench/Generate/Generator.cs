@@ -13,6 +13,8 @@ using Portal.Features.Credits;
 using Portal.Features.Identity;
 using Portal.Features.Invoices;
 using Portal.Features.Operator;
+using Portal.Features.Contracts;
+using Portal.Features.Licenses;
 using Portal.Features.Orders;
 using Portal.Features.Payments;
 using Portal.Features.Usage;
@@ -105,6 +107,7 @@ internal sealed class Generator(GenerateOptions options)
         Console.WriteLine(string.Create(Inv, $"accounts, users, memberships: {counts.Accounts:N0} / {counts.Users:N0} / {counts.Memberships:N0} in {load.Elapsed.TotalSeconds:F1} s"));
         WriteLedger(sink, model, accounts, counts, load);
         WriteCatalogAndOrders(sink, model, accounts, counts);
+        WriteRentalsAndLicenses(sink, model, accounts);
         if (options.Usage > 0)
         {
             WriteUsage(sink, model, accounts, counts);
@@ -592,6 +595,90 @@ internal sealed class Generator(GenerateOptions options)
     /// three largest accounts have one on every other product, the rest on a handful), and order history:
     /// an order for every fourth invoice, two or three lines, a delivery for each shipped one.
     /// </summary>
+    /// <summary>
+    /// Rental contracts (one per 20 invoices, 1-4 items, the newest still on rent) and 0-6 licenses per
+    /// account: what /contracts, /items-out and /licenses read.
+    /// </summary>
+    private void WriteRentalsAndLicenses(BulkSink sink, PortalDb model, AccountPlan[] accounts)
+    {
+        var step = Stopwatch.StartNew();
+        var contracts = Writer<Contract>(sink, model);
+        var items = Writer<ContractItem>(sink, model);
+        var licenses = Writer<License>(sink, model);
+        var now = Utc(options.AsOf, 6);
+        long contractId = 0, itemId = 0, licenseId = 0;
+        foreach (var plan in accounts.Where(a => a.InvoiceCount > 0))
+        {
+            var count = Math.Max(1, plan.InvoiceCount / 20);
+            for (var n = 0; n < count; n++)
+            {
+                var id = ++contractId;
+                var start = options.AsOf.AddDays(-_random.Next(3 * 365));
+                var recent = start > options.AsOf.AddDays(-60);
+                var status = start > options.AsOf ? ContractStatus.Reserved : recent ? ContractStatus.Open : ContractStatus.Closed;
+                contracts.Add(new Contract
+                {
+                    Id = id,
+                    AccountId = plan.Id,
+                    ExternalId = string.Create(Inv, $"BILL-RC-{id:D9}"),
+                    Number = string.Create(Inv, $"RC-{id:D9}"),
+                    Status = status,
+                    StartDate = start,
+                    EndDate = recent ? null : start.AddDays(7 + _random.Next(60)),
+                    JobSite = string.Create(Inv, $"Site {_random.Next(1, 9)}"),
+                    PurchaseOrder = string.Create(Inv, $"PO-{_random.Next(1000, 99999)}"),
+                    UpdatedAt = now,
+                });
+                var itemCount = 1 + _random.Next(4);
+                for (var l = 1; l <= itemCount; l++)
+                {
+                    var quantity = 1 + _random.Next(3);
+                    items.Add(new ContractItem
+                    {
+                        Id = ++itemId,
+                        ContractId = id,
+                        AccountId = plan.Id,
+                        LineNumber = l,
+                        ProductCode = string.Create(Inv, $"P{1 + _random.Next(5000):D5}"),
+                        Description = Catalogue[_random.Next(Catalogue.Length)].Description,
+                        AssetNumber = string.Create(Inv, $"AS-{itemId:D8}"),
+                        QuantityOut = quantity,
+                        QuantityReturned = status == ContractStatus.Open ? 0 : quantity,
+                        DateOut = start,
+                        ExpectedReturn = start.AddDays(14 + _random.Next(60)),
+                        Rate = Math.Round(50m + ((decimal)_random.NextDouble() * 2_000m), 2),
+                        RatePeriod = _random.Next(2) == 0 ? "day" : "week",
+                    });
+                }
+            }
+
+            for (var n = _random.Next(7); n > 0; n--)
+            {
+                var id = ++licenseId;
+                var issued = options.AsOf.AddDays(-_random.Next(3 * 365));
+                var expires = _random.Next(4) == 0 ? (DateOnly?)null : issued.AddDays(365 + _random.Next(730));
+                licenses.Add(new License
+                {
+                    Id = id,
+                    AccountId = plan.Id,
+                    ExternalId = string.Create(Inv, $"BILL-LIC-{id:D9}"),
+                    ProductCode = string.Create(Inv, $"SW-{_random.Next(1, 40):D2}"),
+                    ProductName = string.Create(Inv, $"Software product {_random.Next(1, 40):D2}"),
+                    LicenseCode = Guid.NewGuid().ToString("N").ToUpperInvariant(),
+                    Seats = 1 + _random.Next(100),
+                    Version = string.Create(Inv, $"{_random.Next(1, 9)}.{_random.Next(10)}"),
+                    IssuedOn = issued,
+                    ExpiresOn = expires,
+                    Maintenance = expires < options.AsOf ? MaintenanceStatus.Lapsed : MaintenanceStatus.Active,
+                    MaintenanceEndsOn = expires,
+                    UpdatedAt = now,
+                });
+            }
+        }
+
+        Console.WriteLine(string.Create(Inv, $"rentals and licenses: {contractId:N0} contracts, {itemId:N0} items, {licenseId:N0} licenses in {step.Elapsed.TotalSeconds:F1} s"));
+    }
+
     private void WriteCatalogAndOrders(BulkSink sink, PortalDb model, AccountPlan[] accounts, Counts counts)
     {
         const int productCount = 5_000;

@@ -54,6 +54,10 @@ internal sealed partial class LoadTest(LoadOptions options)
         new("order pad search `/orders/new?q=model 12`", (_, r) => "/orders/new?q=model%20" + r.Next(10, 50).ToString(CultureInfo.InvariantCulture)),
         new("deliveries `/deliveries`", (_, _) => "/deliveries"),
         new("quotes `/quotes`", (_, _) => "/quotes"),
+        new("contracts `/contracts`", (_, _) => "/contracts"),
+        new("items on rent `/items-out`", (_, _) => "/items-out"),
+        new("licenses `/licenses`", (_, _) => "/licenses"),
+        new("licenses by expiry `/licenses?sort=expires`", (_, _) => "/licenses?sort=expires"),
     ];
 
     private static readonly PageSpec Health = new("health `/healthz`", (_, _) => "/healthz");

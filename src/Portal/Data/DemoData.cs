@@ -114,6 +114,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         await AddYearOfUsageAsync([bayside, harbor, greenleaf, northwind], today, now, new Random(12), ct);
         await AddAccountUsersAsync(bayside, demo.Id, now, ct);
         await AddAuditEntriesAsync(staff, bayside, now, ct);
+        await AddRentalsAndLicensesAsync(bayside, northwind, demo.Id, other.Id, today, now, ct);
         await tx.CommitAsync(ct);
         log.LogInformation("Demo data seeded: {Accounts} accounts; log in as {Customer} or {Staff}.", accounts.Length, CustomerEmail, StaffEmail);
     }

@@ -135,6 +135,10 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Disputes.InvoiceDispute> InvoiceDisputes => Set<Features.Disputes.InvoiceDispute>();
 
+    public DbSet<Features.CallOffs.CallOff> CallOffs => Set<Features.CallOffs.CallOff>();
+
+    public DbSet<Features.CallOffs.CallOffLine> CallOffLines => Set<Features.CallOffs.CallOffLine>();
+
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -614,6 +614,9 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 ("contact", "externalid") => await contacts.Select(c => c.ExternalId).FirstAsync(ct),
                 ("line", "id") => Text(await db.InvoiceLines.AsNoTracking().Where(l => invoices.Select(i => i.Id).Contains(l.InvoiceId)).OrderBy(l => l.Id).Select(l => l.Id).FirstAsync(ct)),
                 ("attachment", "id") => Text(await AttachmentAsync(db, invoices, ct)),
+                ("contracts" or "contract", "number") => await db.Contracts.AsNoTracking().Where(c => c.AccountId == account.Id).OrderBy(c => c.Id).Select(c => c.Number).FirstAsync(ct),
+                ("calloffs" or "calloff", "number") => await db.CallOffs.AsNoTracking().Where(c => c.AccountId == account.Id).OrderBy(c => c.Id).Select(c => c.Number).FirstAsync(ct),
+                ("licenses" or "license", "id") => Text(await db.Licenses.AsNoTracking().Where(x => x.AccountId == account.Id).OrderBy(x => x.Id).Select(x => x.Id).FirstAsync(ct)),
                 ("order", "number") => await db.Orders.AsNoTracking().Where(o => o.AccountId == account.Id).OrderBy(o => o.Id).Select(o => o.Number).FirstAsync(ct),
                 // A priced quote (the PDF route shares the parameter): the demo gives each account an accepted one first.
                 ("quote", "number") => await db.Quotes.AsNoTracking().Where(q => q.AccountId == account.Id && q.Status != Portal.Features.Quotes.QuoteStatus.Requested).OrderBy(q => q.Id).Select(q => q.Number).FirstAsync(ct),

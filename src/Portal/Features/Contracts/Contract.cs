@@ -10,6 +10,9 @@ public enum ContractStatus
     Open = 0,
     Closed = 1,
     Cancelled = 2,
+
+    /// <summary>A reservation: equipment booked for a start date, not yet out.</summary>
+    Reserved = 3,
 }
 
 /// <summary>A rental contract: what went out, to which job site, and what is still on rent.</summary>
@@ -48,6 +51,9 @@ public sealed class ContractItem
 
     public long ContractId { get; set; }
 
+    /// <summary>The contract's account, copied here so that "everything on rent" is one index range per account.</summary>
+    public long AccountId { get; set; }
+
     public int LineNumber { get; set; }
 
     public required string ProductCode { get; set; }
@@ -69,6 +75,15 @@ public sealed class ContractItem
 
     /// <summary>The period the rate is for: day, week, month.</summary>
     public string? RatePeriod { get; set; }
+
+    /// <summary>
+    /// How much of what is on rent the customer has called off and is waiting to be picked up. Only
+    /// conditional updates change it (Features/CallOffs/CallOffService), so two call-offs of the same
+    /// item can never together exceed what is out; the integration API never writes it.
+    /// </summary>
+    public decimal QuantityCalledOff { get; set; }
+
+    public decimal QuantityOnRent => QuantityOut - QuantityReturned;
 }
 
 internal sealed class ContractConfiguration : IEntityTypeConfiguration<Contract>
@@ -83,6 +98,8 @@ internal sealed class ContractConfiguration : IEntityTypeConfiguration<Contract>
         b.HasIndex(c => c.ExternalId).IsUnique();
         b.HasIndex(c => c.Number).IsUnique();
         b.HasIndex(c => new { c.AccountId, c.Status, c.StartDate, c.Id });
+        // The contract list, newest first, all statuses (/contracts).
+        b.HasIndex(c => new { c.AccountId, c.StartDate, c.Id });
         b.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(c => c.Items).WithOne().HasForeignKey(i => i.ContractId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -97,6 +114,9 @@ internal sealed class ContractItemConfiguration : IEntityTypeConfiguration<Contr
         b.Property(i => i.Description).HasMaxLength(500);
         b.Property(i => i.AssetNumber).HasMaxLength(100);
         b.Property(i => i.RatePeriod).HasMaxLength(20);
+        b.Ignore(i => i.QuantityOnRent);
         b.HasIndex(i => new { i.ContractId, i.LineNumber }).IsUnique();
+        // /items-out: what is on rent now, per account, by date out. Partial, so returned lines cost nothing.
+        b.HasIndex(i => new { i.AccountId, i.DateOut, i.Id }).HasDatabaseName("IX_ContractItems_OnRent").HasFilter("\"QuantityOut\" > \"QuantityReturned\"");
     }
 }

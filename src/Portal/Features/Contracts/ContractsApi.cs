@@ -87,6 +87,14 @@ public static class ContractsApi
         contract.JobSite = jobSite;
         contract.PurchaseOrder = purchaseOrder;
         contract.Branch = branch;
+        // What the customer has called off stays with its line: the billing system does not send it.
+        var stored = contract.Items.ToDictionary(i => i.LineNumber);
+        foreach (var item in items)
+        {
+            item.AccountId = account.Id;
+            item.QuantityCalledOff = stored.TryGetValue(item.LineNumber, out var current) ? current.QuantityCalledOff : 0m;
+        }
+
         ApiWrites.SyncLines(db, contract.Items, items, i => i.LineNumber);
         var changed = !created && ApiWrites.HasChanges(db);
         if (changed)

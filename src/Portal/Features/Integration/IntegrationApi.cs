@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Portal.Features.Accounts;
 using Portal.Features.Catalog;
+using Portal.Features.CallOffs;
 using Portal.Features.Contracts;
 using Portal.Features.Credits;
 using Portal.Features.Disputes;
@@ -68,6 +69,7 @@ public static class IntegrationApi
         group.MapServiceCallsApi();
         group.MapDisputesApi();
         group.MapLicensesApi();
+        group.MapCallOffsApi();
         group.MapWebhooksApi();
         return group;
     }

@@ -54,6 +54,8 @@ internal sealed class LicenseConfiguration : IEntityTypeConfiguration<License>
         b.Property(l => l.Version).HasMaxLength(50);
         b.HasIndex(l => l.ExternalId).IsUnique();
         b.HasIndex(l => new { l.AccountId, l.ProductName, l.Id });
+        // /licenses by expiry and its expiring-within filters.
+        b.HasIndex(l => new { l.AccountId, l.ExpiresOn, l.Id });
         b.HasOne<Account>().WithMany().HasForeignKey(l => l.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -46,6 +46,8 @@ public static class ActivityText
         "statement.downloaded" => l["Downloaded a statement"],
         "account.portal-enabled" => l["Account enabled for the portal"],
         "account.portal-disabled" => l["Account disabled for the portal"],
+        "calloff.requested" => l["Called items off rent"],
+        "license.code_revealed" => l["Revealed a license code"],
         _ => action,
     };
 

@@ -539,6 +539,115 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("AutopayReminders");
                 });
 
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ContactName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ContactPhone")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateOnly>("PickupDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("RequestedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StatusNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "CreatedAt", "Id");
+
+                    b.ToTable("CallOffs");
+                });
+
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOffLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AssetNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("CallOffId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ContractItemId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ContractNumber")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ProductCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallOffId");
+
+                    b.HasIndex("ContractItemId");
+
+                    b.ToTable("CallOffLines", t =>
+                        {
+                            t.HasCheckConstraint("CK_CallOffLines_Quantity", "\"Quantity\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("Portal.Features.Catalog.CustomerPrice", b =>
                 {
                     b.Property<long>("Id")
@@ -690,6 +799,8 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("AccountId", "StartDate", "Id");
+
                     b.HasIndex("AccountId", "Status", "StartDate", "Id");
 
                     b.ToTable("Contracts");
@@ -702,6 +813,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("AssetNumber")
                         .HasMaxLength(100)
@@ -729,6 +843,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<long>("QuantityCalledOff")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("QuantityOut")
                         .HasColumnType("bigint");
 
@@ -746,6 +863,10 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("ContractId", "LineNumber")
                         .IsUnique();
+
+                    b.HasIndex("AccountId", "DateOut", "Id")
+                        .HasDatabaseName("IX_ContractItems_OnRent")
+                        .HasFilter("\"QuantityOut\" > \"QuantityReturned\"");
 
                     b.ToTable("ContractItems", t =>
                         {
@@ -1405,6 +1526,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("ExternalId")
                         .IsUnique();
+
+                    b.HasIndex("AccountId", "ExpiresOn", "Id");
 
                     b.HasIndex("AccountId", "ProductName", "Id");
 
@@ -3402,6 +3525,24 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOffLine", b =>
+                {
+                    b.HasOne("Portal.Features.CallOffs.CallOff", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("CallOffId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.Catalog.CustomerPrice", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
@@ -3813,6 +3954,11 @@ namespace Portal.Data.Migrations.Postgres
                     b.Navigation("Event");
 
                     b.Navigation("Subscription");
+                });
+
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Portal.Features.Contracts.Contract", b =>

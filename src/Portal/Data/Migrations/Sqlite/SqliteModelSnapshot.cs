@@ -518,6 +518,111 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("AutopayReminders");
                 });
 
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContactName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContactPhone")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PickupDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StatusNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "CreatedAt", "Id");
+
+                    b.ToTable("CallOffs");
+                });
+
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOffLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssetNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CallOffId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ContractItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContractNumber")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CallOffId");
+
+                    b.HasIndex("ContractItemId");
+
+                    b.ToTable("CallOffLines", t =>
+                        {
+                            t.HasCheckConstraint("CK_CallOffLines_Quantity", "\"Quantity\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("Portal.Features.Catalog.CustomerPrice", b =>
                 {
                     b.Property<long>("Id")
@@ -663,6 +768,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("AccountId", "StartDate", "Id");
+
                     b.HasIndex("AccountId", "Status", "StartDate", "Id");
 
                     b.ToTable("Contracts");
@@ -672,6 +779,9 @@ namespace Portal.Data.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("AssetNumber")
@@ -700,6 +810,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("QuantityCalledOff")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("QuantityOut")
                         .HasColumnType("INTEGER");
 
@@ -717,6 +830,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("ContractId", "LineNumber")
                         .IsUnique();
+
+                    b.HasIndex("AccountId", "DateOut", "Id")
+                        .HasDatabaseName("IX_ContractItems_OnRent")
+                        .HasFilter("\"QuantityOut\" > \"QuantityReturned\"");
 
                     b.ToTable("ContractItems", t =>
                         {
@@ -1358,6 +1475,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("ExternalId")
                         .IsUnique();
+
+                    b.HasIndex("AccountId", "ExpiresOn", "Id");
 
                     b.HasIndex("AccountId", "ProductName", "Id");
 
@@ -3307,6 +3426,24 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOffLine", b =>
+                {
+                    b.HasOne("Portal.Features.CallOffs.CallOff", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("CallOffId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.Catalog.CustomerPrice", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
@@ -3718,6 +3855,11 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Navigation("Event");
 
                     b.Navigation("Subscription");
+                });
+
+            modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Portal.Features.Contracts.Contract", b =>

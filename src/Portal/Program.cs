@@ -1,5 +1,6 @@
 using Portal.Data;
 using Portal.Features.Admin.Audit;
+using Portal.Features.Admin.Staff;
 using Portal.Features.Autopay;
 using Portal.Features.Identity;
 using Portal.Features.Integration;
@@ -42,6 +43,7 @@ builder.AddOrdersAndQuotes();
 builder.AddUsage();
 builder.AddAccountUsers();
 builder.AddStaffAudit();
+builder.AddStaffAdministration();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -24,6 +24,8 @@ internal sealed class PortalClaimsFactory(
         if (user.IsStaff)
         {
             identity.AddClaim(new Claim(IdentitySetup.StaffClaim, "true"));
+            // Staff from before roles existed keep what they could do: everything.
+            identity.AddClaim(new Claim(Admin.Staff.StaffRoles.Claim, (user.StaffRole ?? Admin.Staff.StaffRole.Administrator).ToString()));
         }
 
         if (!string.IsNullOrEmpty(user.DisplayName))

@@ -881,6 +881,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("DisplayName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -934,6 +937,9 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
+
+                    b.Property<int?>("StaffRole")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
@@ -1422,6 +1428,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<bool>("RequireTwoFactorForPayers")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RequireTwoFactorForStaff")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("ServiceCallsEnabled")

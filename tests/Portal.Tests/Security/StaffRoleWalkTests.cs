@@ -81,7 +81,7 @@ public sealed class StaffRoleWalkTests(PortalFactory portal)
         }
 
         Assert.Empty(problems);
-        Assert.True(forbidden >= 5, $"Only {forbidden} administrator routes were found.");
+        Assert.True(forbidden >= 12, $"Only {forbidden} administrator routes were found.");
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public static class IdentitySetup
             })
             .AddEntityFrameworkStores<PortalDb>()
             .AddDefaultTokenProviders()
+            .AddSignInManager<PortalSignInManager>()
             .AddClaimsPrincipalFactory<PortalClaimsFactory>();
 
         var secureCookies = builder.Configuration.GetValue("Security:SecureCookies", true);

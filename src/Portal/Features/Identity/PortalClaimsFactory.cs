@@ -39,6 +39,10 @@ internal sealed class PortalClaimsFactory(
         {
             identity.AddClaim(new Claim(TwoFactorSetup.EnabledClaim, "true"));
         }
+        else if (user.MustSetUpTwoFactor)
+        {
+            identity.AddClaim(new Claim(TwoFactorSetup.ResetClaim, "true"));
+        }
         else if (!user.IsStaff && (await settings.GetAsync()).RequireTwoFactorForPayers
             && await db.Memberships.AnyAsync(m => m.UserId == user.Id && (m.Permissions & Permissions.Pay) == Permissions.Pay))
         {

@@ -18,6 +18,9 @@ public sealed class PortalUser : IdentityUser
     /// <summary>Set while staff have disabled the login: no sign-in, and every session ended when it was set.</summary>
     public DateTime? DisabledAt { get; set; }
 
+    /// <summary>Staff reset the user's two-factor: they set it up again before any other page.</summary>
+    public bool MustSetUpTwoFactor { get; set; }
+
     /// <summary>The culture the user chose (en, es, fr); null follows the browser.</summary>
     public string? PreferredCulture { get; set; }
 

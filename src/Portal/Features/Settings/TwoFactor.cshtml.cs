@@ -38,6 +38,9 @@ public sealed class TwoFactorModel(
 
     public bool Required { get; private set; }
 
+    /// <summary>Staff reset the user's two-factor: it must be set up again.</summary>
+    public bool WasReset { get; private set; }
+
     public string SharedKey { get; private set; } = "";
 
     public string AuthenticatorUri { get; private set; } = "";
@@ -86,6 +89,7 @@ public sealed class TwoFactorModel(
         }
 
         await ((IUserTwoFactorStore<PortalUser>)store).SetTwoFactorEnabledAsync(user, true, ct);
+        user.MustSetUpTwoFactor = false;
         var codes = RecoveryCodes.Generate();
         await ((IUserTwoFactorRecoveryCodeStore<PortalUser>)store).ReplaceCodesAsync(user, codes, ct);
         activity.Record("two_factor.enabled", user.Id);
@@ -185,7 +189,8 @@ public sealed class TwoFactorModel(
     {
         Enabled = user.TwoFactorEnabled;
         var settings = await settingsCache.GetAsync(ct);
-        Required = !Enabled && ((User.HasClaim(TwoFactorSetup.PayerClaim, "true") && settings.RequireTwoFactorForPayers)
+        WasReset = !Enabled && user.MustSetUpTwoFactor;
+        Required = !Enabled && (user.MustSetUpTwoFactor || (User.HasClaim(TwoFactorSetup.PayerClaim, "true") && settings.RequireTwoFactorForPayers)
             || (User.HasClaim(IdentitySetup.StaffClaim, "true") && settings.RequireTwoFactorForStaff));
         if (Enabled)
         {

@@ -48,6 +48,8 @@ public static class StaffRoles
     /// <summary>Staff roles on console pages, and the two-factor requirement for staff.</summary>
     public static WebApplicationBuilder AddStaffAdministration(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<StaffInvitations>();
+        builder.Services.AddScoped<Users.UserAdministration>();
         builder.Services.Configure<MvcOptions>(o =>
         {
             o.Filters.Add<StaffRoleFilter>();

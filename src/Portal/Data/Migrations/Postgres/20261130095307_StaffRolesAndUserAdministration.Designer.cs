@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PortalDb))]
-    [Migration("20261130084853_StaffRolesAndUserAdministration")]
+    [Migration("20261130095307_StaffRolesAndUserAdministration")]
     partial class StaffRolesAndUserAdministration
     {
         /// <inheritdoc />
@@ -912,6 +912,9 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("MustSetUpTwoFactor")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)

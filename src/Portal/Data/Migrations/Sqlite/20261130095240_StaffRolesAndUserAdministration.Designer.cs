@@ -11,7 +11,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(PortalDb))]
-    [Migration("20261130084842_StaffRolesAndUserAdministration")]
+    [Migration("20261130095240_StaffRolesAndUserAdministration")]
     partial class StaffRolesAndUserAdministration
     {
         /// <inheritdoc />
@@ -879,6 +879,9 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("MustSetUpTwoFactor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)

@@ -24,6 +24,13 @@ namespace Portal.Data.Migrations.Postgres
                 type: "timestamp with time zone",
                 nullable: true);
 
+            migrationBuilder.AddColumn<bool>(
+                name: "MustSetUpTwoFactor",
+                table: "AspNetUsers",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.AddColumn<int>(
                 name: "StaffRole",
                 table: "AspNetUsers",
@@ -43,6 +50,10 @@ namespace Portal.Data.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "DisabledAt",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "MustSetUpTwoFactor",
                 table: "AspNetUsers");
 
             migrationBuilder.DropColumn(

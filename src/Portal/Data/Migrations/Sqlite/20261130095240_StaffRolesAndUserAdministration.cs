@@ -24,6 +24,13 @@ namespace Portal.Data.Migrations.Sqlite
                 type: "TEXT",
                 nullable: true);
 
+            migrationBuilder.AddColumn<bool>(
+                name: "MustSetUpTwoFactor",
+                table: "AspNetUsers",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.AddColumn<int>(
                 name: "StaffRole",
                 table: "AspNetUsers",
@@ -31,7 +38,7 @@ namespace Portal.Data.Migrations.Sqlite
                 nullable: true);
 
             // Staff from before roles could do everything: they stay administrators.
-            migrationBuilder.Sql("""UPDATE "AspNetUsers" SET "StaffRole" = 2 WHERE "IsStaff" = 1""");
+            migrationBuilder.Sql("UPDATE \"AspNetUsers\" SET \"StaffRole\" = 2 WHERE \"IsStaff\" = 1");
         }
 
         /// <inheritdoc />
@@ -43,6 +50,10 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "DisabledAt",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "MustSetUpTwoFactor",
                 table: "AspNetUsers");
 
             migrationBuilder.DropColumn(

@@ -125,6 +125,10 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Admin.Audit.AuditEntry> AuditEntries => Set<Features.Admin.Audit.AuditEntry>();
 
+    public DbSet<Features.Usage.UsageDay> UsageDays => Set<Features.Usage.UsageDay>();
+
+    public DbSet<Features.Usage.UsageRollupAccount> UsageRollupAccounts => Set<Features.Usage.UsageRollupAccount>();
+
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -129,9 +129,27 @@ public sealed class NewModel(PortalDb db, OrderPadService pads, OperatorClock cl
         Products = priced.OrderBy(p => ids.IndexOf(p.Id)).ToList();
         NextCursor = page.Next;
         PreviousCursor = page.Previous;
-        Categories = await db.Products.AsNoTracking().Where(p => p.Active && p.Category != null).Select(p => p.Category!).Distinct().OrderBy(c => c).Take(200).ToListAsync(ct);
+        Categories = await CategoriesAsync(db, ct);
         Pad = await pads.ViewAsync(account, UserId, ct);
     }
+
+    public const int MaxCategories = 200;
+
+    /// <summary>
+    /// The active catalogue's categories, by a loose index scan over (Active, Category, Name): one index
+    /// seek per category, so 5,000 products in 40 categories cost 40 seeks on every pad request instead
+    /// of a walk over every product and a sort for DISTINCT. Both databases run this recursive CTE as written.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> CategoriesAsync(PortalDb db, CancellationToken ct) =>
+        await db.Database.SqlQuery<string>($"""
+            WITH RECURSIVE c(category, n) AS (
+                SELECT (SELECT MIN("Category") FROM "Products" WHERE "Active" = TRUE), 1
+                UNION ALL
+                SELECT (SELECT MIN("Category") FROM "Products" WHERE "Active" = TRUE AND "Category" > c.category), c.n + 1
+                FROM c WHERE c.category IS NOT NULL AND c.n < {MaxCategories}
+            )
+            SELECT category AS "Value" FROM c WHERE category IS NOT NULL
+            """).ToListAsync(ct);
 
     public string Link(string? after = null, string? handler = null)
     {

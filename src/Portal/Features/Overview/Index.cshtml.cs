@@ -143,8 +143,9 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
         BillDay = await BillDayQuery(db, Account.Id);
         if (Settings.IsOn(PortalFeature.Usage))
         {
-            UsagePeriod = Usage.BillingPeriods.Containing(Today, BillDay, await clock.ZoneAsync(ct));
-            UsageTotals = await Usage.UsageSummary.ProductTotalsAsync(db, Account.Id, UsagePeriod, ct);
+            var zone = await clock.ZoneAsync(ct);
+            UsagePeriod = Usage.BillingPeriods.Containing(Today, BillDay, zone);
+            UsageTotals = await Usage.UsageSummary.ProductTotalsAsync(db, Account.Id, UsagePeriod, zone, ct);
         }
 
         var invoices = new List<RecentInvoice>(RecentCount);

@@ -143,9 +143,17 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
         var inserted = await strategy.ExecuteAsync(async () =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var count = db.Database.IsNpgsql() ? await InsertPostgresAsync(rows, ct) : InsertSqlite(rows);
+            // The accounts' daily rollup is kept in the same transaction (UsageRollup): locked first, so a
+            // rebuild of one of these accounts either sees this batch or waits for it.
+            var zones = await UsageRollup.LockAccountsAsync(db, rows.Select(r => r.AccountId), ct);
+            var inserted = db.Database.IsNpgsql() ? await InsertPostgresAsync(rows, ct) : InsertSqlite(rows);
+            await UsageRollup.AddAsync(
+                db,
+                inserted.Select(r => new UsageRollup.Contribution(r.AccountId, r.OccurredAt, r.ProductCode, r.Unit, r.Identifier, r.InvoiceId is not null, r.Quantity)),
+                zones,
+                ct);
             await tx.CommitAsync(ct);
-            return count;
+            return inserted.Count;
         });
         return new UsageIngestResult.Ingested(inserted, rows.Count - inserted);
     }
@@ -162,7 +170,8 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
     // of the last month or two stay in memory between batches instead of being read again.
     private const string SqliteIngestCache = "PRAGMA cache_size=-65536;";
 
-    private int InsertSqlite(List<Row> rows)
+    /// <summary>Inserts the rows not already known by external id; returns those it inserted.</summary>
+    private List<Row> InsertSqlite(List<Row> rows)
     {
         var connection = db.Database.GetDbConnection();
         using (var pragma = connection.CreateCommand())
@@ -183,7 +192,7 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
         }
 
         command.Prepare();
-        var inserted = 0;
+        var inserted = new List<Row>(rows.Count);
         foreach (var row in rows)
         {
             // In the order of Columns.
@@ -198,18 +207,21 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
             p[8].Value = row.Unit;
             p[9].Value = (object?)row.InvoiceId ?? DBNull.Value;
             p[10].Value = SqliteTimestamp(row.CreatedAt);
-            inserted += command.ExecuteNonQuery();
+            if (command.ExecuteNonQuery() == 1)
+            {
+                inserted.Add(row);
+            }
         }
 
         return inserted;
     }
 
     // One statement per batch: the rows travel as arrays and unnest() turns them back into rows.
-    private async Task<int> InsertPostgresAsync(List<Row> rows, CancellationToken ct)
+    private async Task<List<Row>> InsertPostgresAsync(List<Row> rows, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var command = new NpgsqlCommand(
-            InsertInto + "SELECT * FROM unnest(@m, @a, @e, @p, @i, @d, @o, @q, @u, @inv, @c) ON CONFLICT (\"ExternalId\") DO NOTHING",
+            InsertInto + "SELECT * FROM unnest(@m, @a, @e, @p, @i, @d, @o, @q, @u, @inv, @c) ON CONFLICT (\"ExternalId\") DO NOTHING RETURNING \"ExternalId\"",
             connection,
             (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
         command.Parameters.Add(new NpgsqlParameter("m", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => UsageRecord.MonthOf(r.OccurredAt)).ToArray() });
@@ -223,7 +235,16 @@ public sealed class UsageIngest(PortalDb db, TimeProvider time)
         command.Parameters.Add(new NpgsqlParameter("u", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = rows.Select(r => r.Unit).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("inv", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = rows.Select(r => r.InvoiceId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("c", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.CreatedAt).ToArray() });
-        return await command.ExecuteNonQueryAsync(ct);
+        var insertedIds = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                insertedIds.Add(reader.GetString(0));
+            }
+        }
+
+        return rows.Where(r => insertedIds.Contains(r.ExternalId)).ToList();
     }
 
     // The text form EF Core's SQLite provider writes for DateTime, so that EF reads and compares these rows

@@ -50,6 +50,15 @@ public sealed class UsageSummary
 
     public static async Task<UsageSummary> LoadAsync(PortalDb db, long accountId, UsageFilter filter, TimeZoneInfo zone, CancellationToken ct)
     {
+        // Without a text filter the period's daily rollup has every slice already summed; with one (or while
+        // the account's rollup is being built or recut in a new zone) the records are grouped here.
+        var slices = filter.Text is null ? await UsageRollup.SlicesAsync(db, accountId, filter.Period, zone, ct) : null;
+        return new UsageSummary(filter, slices ?? await RecordSlicesAsync(db, accountId, filter, zone, ct));
+    }
+
+    /// <summary>The period's slices grouped from the records themselves (the text filter applied).</summary>
+    internal static async Task<List<Slice>> RecordSlicesAsync(PortalDb db, long accountId, UsageFilter filter, TimeZoneInfo zone, CancellationToken ct)
+    {
         // The whole period is read (only the text narrows in SQL), so that the product and identifier
         // choices stay complete while one of them is selected.
         var period = filter.Period;
@@ -59,13 +68,23 @@ public sealed class UsageSummary
         var rows = await query.GroupBy(KeyOf(boundaries))
             .Select(g => new { g.Key.Product, g.Key.Unit, g.Key.Identifier, g.Key.Day, g.Key.Invoiced, Quantity = g.Sum(u => u.Quantity), Count = g.Count() })
             .ToListAsync(ct);
-        var slices = rows.Select(r => new Slice(r.Product, r.Identifier, r.Unit, period.Start.AddDays(r.Day), r.Invoiced, r.Quantity, r.Count)).ToList();
-        return new UsageSummary(filter, slices);
+        return rows.Select(r => new Slice(r.Product, r.Identifier, r.Unit, period.Start.AddDays(r.Day), r.Invoiced, r.Quantity, r.Count)).ToList();
     }
 
-    /// <summary>Totals per product and unit for a whole period (the overview's tile): one grouped read of the period's ranges.</summary>
-    public static async Task<IReadOnlyList<Total>> ProductTotalsAsync(PortalDb db, long accountId, BillingPeriod period, CancellationToken ct)
+    /// <summary>
+    /// Totals per product and unit for a whole period (the overview's tile): from the daily rollup when
+    /// the account's is current, else one grouped read of the period's records.
+    /// </summary>
+    public static async Task<IReadOnlyList<Total>> ProductTotalsAsync(PortalDb db, long accountId, BillingPeriod period, TimeZoneInfo zone, CancellationToken ct)
     {
+        var slices = await UsageRollup.SlicesAsync(db, accountId, period, zone, ct);
+        if (slices is not null)
+        {
+            return slices.GroupBy(s => (s.Product, s.Unit))
+                .Select(g => new Total(g.Key.Product, null, g.Key.Unit, g.Sum(s => s.Quantity), g.Sum(s => (long)s.Count)))
+                .OrderBy(t => t.Product, StringComparer.Ordinal).ThenBy(t => t.Unit, StringComparer.Ordinal).ToList();
+        }
+
         var months = period.Months;
         var (from, to) = (period.StartUtc, period.EndUtc);
         var rows = await db.UsageRecords.AsNoTracking()

@@ -2494,6 +2494,40 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("UsageColumnChoices");
                 });
 
+            modelBuilder.Entity("Portal.Features.Usage.UsageDay", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ProductCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Identifier")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("Invoiced")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Day", "ProductCode", "Unit", "Identifier", "Invoiced");
+
+                    b.ToTable("UsageDays");
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -2555,6 +2589,25 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("Month", "AccountId", "OccurredAt", "Id");
 
                     b.ToTable("UsageRecords");
+                });
+
+            modelBuilder.Entity("Portal.Features.Usage.UsageRollupAccount", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("BuiltAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ZoneId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("UsageRollupAccounts");
                 });
 
             modelBuilder.Entity("Portal.Features.Webhooks.WebhookDelivery", b =>
@@ -3452,6 +3505,15 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Features.Usage.UsageDay", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.UsageRecord", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
@@ -3464,6 +3526,15 @@ namespace Portal.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portal.Features.Usage.UsageRollupAccount", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Features.Webhooks.WebhookDelivery", b =>

@@ -2421,6 +2421,40 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("UsageColumnChoices");
                 });
 
+            modelBuilder.Entity("Portal.Features.Usage.UsageDay", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Identifier")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Invoiced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Day", "ProductCode", "Unit", "Identifier", "Invoiced");
+
+                    b.ToTable("UsageDays");
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -2480,6 +2514,25 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("Month", "AccountId", "OccurredAt", "Id");
 
                     b.ToTable("UsageRecords");
+                });
+
+            modelBuilder.Entity("Portal.Features.Usage.UsageRollupAccount", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("BuiltAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ZoneId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId");
+
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("UsageRollupAccounts");
                 });
 
             modelBuilder.Entity("Portal.Features.Webhooks.WebhookDelivery", b =>
@@ -3363,6 +3416,15 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Features.Usage.UsageDay", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.UsageRecord", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
@@ -3375,6 +3437,15 @@ namespace Portal.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Portal.Features.Usage.UsageRollupAccount", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Features.Webhooks.WebhookDelivery", b =>

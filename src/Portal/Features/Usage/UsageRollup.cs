@@ -1,0 +1,380 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using Portal.Data;
+using Portal.Features.Accounts;
+using Portal.Infrastructure;
+
+namespace Portal.Features.Usage;
+
+/// <summary>
+/// One account's usage of one product, in one unit, by one identifier, invoiced or not, on one local day
+/// of the operator's time zone: the sum and count of those records. The usage page's totals, chart and
+/// choices read these (a few thousand rows for the largest account's period) instead of grouping the
+/// period's records (forty thousand) on every request. Kept by the ingest in the same transaction as
+/// the records (<see cref="UsageRollup"/>).
+/// </summary>
+public sealed class UsageDay
+{
+    public long AccountId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public required string ProductCode { get; set; }
+
+    public required string Unit { get; set; }
+
+    /// <summary>The records' identifier, or "" for records without one (a key column cannot be NULL).</summary>
+    public required string Identifier { get; set; }
+
+    public bool Invoiced { get; set; }
+
+    public decimal Quantity { get; set; }
+
+    public long Records { get; set; }
+}
+
+/// <summary>
+/// Which time zone an account's <see cref="UsageDay"/> rows are cut in, or none yet. The page reads the
+/// rollup only when this is the operator's zone now; otherwise it groups the records as before while
+/// <see cref="UsageRollupWorker"/> rebuilds the account. The row is also the lock that orders an ingest
+/// against a rebuild of the same account (<see cref="UsageRollup.LockAccountsAsync"/>).
+/// </summary>
+public sealed class UsageRollupAccount
+{
+    public long AccountId { get; set; }
+
+    public string? ZoneId { get; set; }
+
+    public DateTime? BuiltAt { get; set; }
+}
+
+internal sealed class UsageDayConfiguration : IEntityTypeConfiguration<UsageDay>
+{
+    public void Configure(EntityTypeBuilder<UsageDay> b)
+    {
+        // The key leads with (AccountId, Day): a period of one account is one index range.
+        b.HasKey(d => new { d.AccountId, d.Day, d.ProductCode, d.Unit, d.Identifier, d.Invoiced });
+        b.Property(d => d.ProductCode).HasMaxLength(50);
+        b.Property(d => d.Unit).HasMaxLength(20);
+        b.Property(d => d.Identifier).HasMaxLength(100);
+        b.HasOne<Account>().WithMany().HasForeignKey(d => d.AccountId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class UsageRollupAccountConfiguration : IEntityTypeConfiguration<UsageRollupAccount>
+{
+    public void Configure(EntityTypeBuilder<UsageRollupAccount> b)
+    {
+        b.HasKey(s => s.AccountId);
+        b.Property(s => s.AccountId).ValueGeneratedNever();
+        b.Property(s => s.ZoneId).HasMaxLength(100);
+        b.HasIndex(s => s.ZoneId);
+        b.HasOne<Account>().WithMany().HasForeignKey(s => s.AccountId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>
+/// Keeps <see cref="UsageDay"/>: the ingest adds what it inserted (<see cref="AddAsync"/>) after locking the
+/// accounts' <see cref="UsageRollupAccount"/> rows (<see cref="LockAccountsAsync"/>); a rebuild
+/// (<see cref="RebuildAsync"/>) recuts one account in the operator's current zone. The ordering that
+/// keeps them exact on PostgreSQL: the ingest takes a share lock on each account's row before it
+/// inserts records, and a rebuild takes the row for update before it reads them, so a rebuild either
+/// sees a batch committed or the batch waits and then adds itself in the rebuilt zone. On SQLite every
+/// write transaction is serial, which gives the same.
+/// </summary>
+public static class UsageRollup
+{
+    /// <summary>One record's contribution, as the ingest and the rebuild see it.</summary>
+    public readonly record struct Contribution(long AccountId, DateTime OccurredAt, string ProductCode, string Unit, string? Identifier, bool Invoiced, decimal Quantity);
+
+    private readonly record struct Key(long AccountId, DateOnly Day, string ProductCode, string Unit, string Identifier, bool Invoiced);
+
+    private const string Upsert = """
+        INSERT INTO "UsageDays" ("AccountId", "Day", "ProductCode", "Unit", "Identifier", "Invoiced", "Quantity", "Records")
+        """;
+
+    private const string OnConflict = """
+         ON CONFLICT ("AccountId", "Day", "ProductCode", "Unit", "Identifier", "Invoiced")
+        DO UPDATE SET "Quantity" = "UsageDays"."Quantity" + excluded."Quantity", "Records" = "UsageDays"."Records" + excluded."Records"
+        """;
+
+    /// <summary>
+    /// Inside the ingest's transaction, before its records are inserted: makes sure each account has its
+    /// rollup row, holds it against a concurrent rebuild, and returns the zone each stamped account's
+    /// rollup is cut in (an account without one gets no increments; the worker builds it whole).
+    /// </summary>
+    public static async Task<Dictionary<long, TimeZoneInfo>> LockAccountsAsync(PortalDb db, IEnumerable<long> accountIds, CancellationToken ct)
+    {
+        var ids = accountIds.Distinct().Order().ToArray();
+        var zones = new Dictionary<long, TimeZoneInfo>();
+        if (ids.Length == 0)
+        {
+            return zones;
+        }
+
+        await using var command = await EnsureRowsAsync(db, ids, ct);
+        if (db.Database.IsNpgsql())
+        {
+            // In account order, so two batches over the same accounts wait for each other instead of deadlocking.
+            command.CommandText = """
+                SELECT "AccountId", "ZoneId" FROM "UsageRollupAccounts" WHERE "AccountId" = ANY(@ids) ORDER BY "AccountId" FOR SHARE;
+                """;
+        }
+        else
+        {
+            command.CommandText = $"""
+                SELECT "AccountId", "ZoneId" FROM "UsageRollupAccounts" WHERE "AccountId" IN ({string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)))});
+                """;
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (!reader.IsDBNull(1))
+            {
+                zones[reader.GetInt64(0)] = OperatorClock.FindZone(reader.GetString(1));
+            }
+        }
+
+        return zones;
+    }
+
+    /// <summary>
+    /// Inserts the accounts' rollup rows that do not exist yet (unbuilt), in account order, inside the
+    /// caller's transaction; returns the command, bound to it and carrying the ids as @ids on PostgreSQL.
+    /// </summary>
+    private static async Task<DbCommand> EnsureRowsAsync(PortalDb db, long[] ids, CancellationToken ct)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("The rollup is kept inside the caller's transaction.");
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction;
+        if (db.Database.IsNpgsql())
+        {
+            command.CommandText = """INSERT INTO "UsageRollupAccounts" ("AccountId") SELECT unnest(@ids) ON CONFLICT DO NOTHING""";
+            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = ids });
+        }
+        else
+        {
+            command.CommandText = $"""INSERT INTO "UsageRollupAccounts" ("AccountId") VALUES {string.Join(", ", ids.Select(id => string.Create(CultureInfo.InvariantCulture, $"({id})")))} ON CONFLICT DO NOTHING""";
+        }
+
+        await command.ExecuteNonQueryAsync(ct);
+        return command;
+    }
+
+    /// <summary>Adds newly inserted records to the days of the accounts in <paramref name="zones"/> (the others are not built yet).</summary>
+    public static async Task AddAsync(PortalDb db, IEnumerable<Contribution> inserted, IReadOnlyDictionary<long, TimeZoneInfo> zones, CancellationToken ct)
+    {
+        var sums = Sum(inserted.Where(c => zones.ContainsKey(c.AccountId)), id => zones[id]);
+        await WriteAsync(db, sums, ct);
+    }
+
+    /// <summary>
+    /// Recuts one account's days in <paramref name="zone"/>, in one transaction, unless they already are
+    /// (another instance got there first): false then, and nothing is written.
+    /// </summary>
+    public static async Task<bool> RebuildAsync(PortalDb db, long accountId, TimeZoneInfo zone, DateTime now, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await (await EnsureRowsAsync(db, [accountId], ct)).DisposeAsync();
+
+            // The claim and the lock in one: a concurrent ingest of this account holds a share lock on the
+            // row until it commits, so the records read below include its batch.
+            var claimed = await db.UsageRollupAccounts
+                .Where(s => s.AccountId == accountId && (s.ZoneId == null || s.ZoneId != zone.Id))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.ZoneId, zone.Id).SetProperty(s => s.BuiltAt, now), ct);
+            if (claimed == 0)
+            {
+                return false;
+            }
+
+            await db.UsageDays.Where(d => d.AccountId == accountId).ExecuteDeleteAsync(ct);
+            var first = await db.UsageRecords.MinAsync(u => (int?)u.Month, ct);
+            var last = await db.UsageRecords.MaxAsync(u => (int?)u.Month, ct);
+            if (first is not null && last is not null)
+            {
+                var months = MonthsBetween(first.Value, last.Value);
+                // Streamed and summed as it comes: the largest account has half a million records.
+                var records = db.UsageRecords.AsNoTracking()
+                    .Where(u => months.Contains(u.Month) && u.AccountId == accountId)
+                    .Select(u => new { u.OccurredAt, u.ProductCode, u.Unit, u.Identifier, Invoiced = u.InvoiceId != null, u.Quantity })
+                    .AsAsyncEnumerable();
+                var sums = NewSums();
+                await foreach (var r in records.WithCancellation(ct))
+                {
+                    Accumulate(sums, new Contribution(accountId, r.OccurredAt, r.ProductCode, r.Unit, r.Identifier, r.Invoiced, r.Quantity), zone);
+                }
+
+                await WriteAsync(db, sums, ct);
+            }
+
+            await tx.CommitAsync(ct);
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// The period's slices from the rollup, or null when the account's rollup is not cut in
+    /// <paramref name="zone"/> (not built yet, or the operator changed the zone and it is being rebuilt).
+    /// </summary>
+    public static async Task<List<UsageSummary.Slice>?> SlicesAsync(PortalDb db, long accountId, BillingPeriod period, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var stamped = await db.UsageRollupAccounts.AsNoTracking().Where(s => s.AccountId == accountId).Select(s => s.ZoneId).FirstOrDefaultAsync(ct);
+        if (stamped != zone.Id)
+        {
+            return null;
+        }
+
+        var (first, last) = (period.Start, period.LastDay);
+        return await db.UsageDays.AsNoTracking()
+            .Where(d => d.AccountId == accountId && d.Day >= first && d.Day <= last)
+            .Select(d => new UsageSummary.Slice(d.ProductCode, d.Identifier == "" ? null : d.Identifier, d.Unit, d.Day, d.Invoiced, d.Quantity, (int)d.Records))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The local day a UTC instant falls on, by the same day starts the page's record query uses
+    /// (<see cref="BillingPeriod.DayStartUtc"/>), so that the rollup and a grouping of the records agree
+    /// even on a day whose midnight a daylight-saving change skips.
+    /// </summary>
+    public static DateOnly LocalDay(DateTime utc, TimeZoneInfo zone)
+    {
+        var day = DateOnly.FromDateTime(OperatorClock.ToLocal(utc, zone));
+        if (utc < BillingPeriod.DayStartUtc(day, zone))
+        {
+            return day.AddDays(-1);
+        }
+
+        return utc >= BillingPeriod.DayStartUtc(day.AddDays(1), zone) ? day.AddDays(1) : day;
+    }
+
+    private static int[] MonthsBetween(int first, int last)
+    {
+        var months = new List<int>();
+        for (var month = new DateOnly(first / 100, first % 100, 1); (month.Year * 100) + month.Month <= last; month = month.AddMonths(1))
+        {
+            months.Add((month.Year * 100) + month.Month);
+        }
+
+        return [.. months];
+    }
+
+    private static SortedDictionary<Key, (decimal Quantity, long Records)> Sum(IEnumerable<Contribution> contributions, Func<long, TimeZoneInfo> zoneOf)
+    {
+        var sums = NewSums();
+        foreach (var c in contributions)
+        {
+            Accumulate(sums, c, zoneOf(c.AccountId));
+        }
+
+        return sums;
+    }
+
+    // Sorted by key, so concurrent batches update shared rows in the same order (no deadlock on PostgreSQL).
+    private static SortedDictionary<Key, (decimal Quantity, long Records)> NewSums() => new(KeyOrder.Instance);
+
+    private static void Accumulate(SortedDictionary<Key, (decimal Quantity, long Records)> sums, Contribution c, TimeZoneInfo zone)
+    {
+        var key = new Key(c.AccountId, LocalDay(c.OccurredAt, zone), c.ProductCode, c.Unit, c.Identifier ?? "", c.Invoiced);
+        sums[key] = sums.TryGetValue(key, out var sum) ? (sum.Quantity + c.Quantity, sum.Records + 1) : (c.Quantity, 1);
+    }
+
+    private static async Task WriteAsync(PortalDb db, SortedDictionary<Key, (decimal Quantity, long Records)> sums, CancellationToken ct)
+    {
+        if (sums.Count == 0)
+        {
+            return;
+        }
+
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("The rollup is written inside the caller's transaction.");
+        if (db.Database.IsNpgsql())
+        {
+            var keys = sums.Keys.ToArray();
+            await using var command = new NpgsqlCommand(
+                Upsert + " SELECT * FROM unnest(@a, @d, @p, @u, @i, @v, @q, @r)" + OnConflict,
+                (NpgsqlConnection)connection,
+                (NpgsqlTransaction)transaction);
+            command.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.Select(k => k.AccountId).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = keys.Select(k => k.Day).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.ProductCode).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("u", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.Unit).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("i", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.Identifier).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("v", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = keys.Select(k => k.Invoiced).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = sums.Values.Select(s => FixedPointConverter.ToStored(s.Quantity)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("r", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = sums.Values.Select(s => s.Records).ToArray() });
+            await command.ExecuteNonQueryAsync(ct);
+            return;
+        }
+
+        // SQLite: one prepared statement per day row, executed synchronously (SQLite does no I/O
+        // asynchronously), as the ingest does for records.
+        using var sqlite = connection.CreateCommand();
+        sqlite.Transaction = transaction;
+        sqlite.CommandText = Upsert + " VALUES ($a, $d, $p, $u, $i, $v, $q, $r)" + OnConflict;
+        var parameters = new DbParameter[8];
+        string[] names = ["$a", "$d", "$p", "$u", "$i", "$v", "$q", "$r"];
+        for (var n = 0; n < names.Length; n++)
+        {
+            parameters[n] = sqlite.CreateParameter();
+            parameters[n].ParameterName = names[n];
+            sqlite.Parameters.Add(parameters[n]);
+        }
+
+        sqlite.Prepare();
+        foreach (var (key, sum) in sums)
+        {
+            // As EF Core's SQLite provider stores them: DateOnly as yyyy-MM-dd text, bool as 0/1.
+            parameters[0].Value = key.AccountId;
+            parameters[1].Value = key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            parameters[2].Value = key.ProductCode;
+            parameters[3].Value = key.Unit;
+            parameters[4].Value = key.Identifier;
+            parameters[5].Value = key.Invoiced ? 1 : 0;
+            parameters[6].Value = FixedPointConverter.ToStored(sum.Quantity);
+            parameters[7].Value = sum.Records;
+            sqlite.ExecuteNonQuery();
+        }
+    }
+
+    private sealed class KeyOrder : IComparer<Key>
+    {
+        public static readonly KeyOrder Instance = new();
+
+        public int Compare(Key x, Key y)
+        {
+            var c = x.AccountId.CompareTo(y.AccountId);
+            if (c == 0)
+            {
+                c = x.Day.CompareTo(y.Day);
+            }
+
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(x.ProductCode, y.ProductCode);
+            }
+
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(x.Unit, y.Unit);
+            }
+
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(x.Identifier, y.Identifier);
+            }
+
+            return c == 0 ? x.Invoiced.CompareTo(y.Invoiced) : c;
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using Portal.Data;
 using Portal.Features.Admin.Audit;
+using Portal.Features.Admin.Staff;
 using Portal.Features.Autopay;
 using Portal.Features.Contracts;
 using Portal.Features.Disputes;
@@ -50,6 +51,7 @@ builder.AddStaffAudit();
 builder.AddCustomerRequests();
 builder.AddServiceCalls();
 builder.AddDisputes();
+builder.AddStaffAdministration();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

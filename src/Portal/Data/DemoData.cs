@@ -90,6 +90,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         var demo = await CreateUserAsync(CustomerEmail, "Dana Whitfield", isStaff: false, now);
         var other = await CreateUserAsync(OtherCustomerEmail, "Alice Moreau", isStaff: false, now);
         var staff = await CreateUserAsync(StaffEmail, "Portal Administrator", isStaff: true, now);
+        await AddStaffAsync(staff, now, ct);
         db.Memberships.AddRange(
             new Membership { UserId = demo.Id, AccountId = bayside.Id, Permissions = Permissions.All, CreatedAt = now },
             new Membership { UserId = demo.Id, AccountId = greenleaf.Id, Permissions = Permissions.View | Permissions.Pay | Permissions.SeeMoney, CreatedAt = now },

@@ -51,7 +51,11 @@ public static class WebSetup
                 // (the customer policy excludes staff).
                 o.Conventions.AddFolderApplicationModelConvention("/", page =>
                 {
-                    if (!page.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal))
+                    if (page.HandlerType.IsDefined(typeof(IdentitySetup.AlsoForStaffAttribute), inherit: false))
+                    {
+                        page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute());
+                    }
+                    else if (!page.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal))
                     {
                         page.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(IdentitySetup.CustomerPolicy));
                     }

@@ -44,8 +44,11 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
         var failed = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>() is not null;
         var code = status ?? (failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status404NotFound);
         Response.StatusCode = code;
+        var consolePage = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath
+            .StartsWith("/admin", StringComparison.OrdinalIgnoreCase) == true;
         (Title, Message) = code switch
         {
+            StatusCodes.Status403Forbidden when IsStaff && consolePage => (l["Not allowed"].Value, l["Your staff role does not allow this. Ask a portal administrator."].Value),
             StatusCodes.Status404NotFound => (l["Page not found"].Value, l["We could not find that page. It may have moved, or it belongs to an account you cannot see."].Value),
             StatusCodes.Status403Forbidden when IsStaff => (l["Not allowed"].Value, l["This page is for customers. Staff see customer accounts from the console."].Value),
             StatusCodes.Status403Forbidden => (l["Not allowed"].Value, l["Your user does not have permission for this page. Ask a user administrator at your company."].Value),

@@ -11,6 +11,13 @@ public static class IdentitySetup
     public const string CustomerPolicy = "Customer";
     public const string StaffClaim = "portal:staff";
 
+    /// <summary>
+    /// A signed-in page outside the console that staff use too (their own two-factor setup): it gets the
+    /// signed-in requirement instead of the customer policy.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class)]
+    public sealed class AlsoForStaffAttribute : Attribute;
+
     /// <summary>ASP.NET Core Identity tuned to ASVS 5 level 2 (docs/security.md).</summary>
     public static WebApplicationBuilder AddPortalIdentity(this WebApplicationBuilder builder)
     {
@@ -37,6 +44,7 @@ public static class IdentitySetup
             })
             .AddEntityFrameworkStores<PortalDb>()
             .AddDefaultTokenProviders()
+            .AddSignInManager<PortalSignInManager>()
             .AddClaimsPrincipalFactory<PortalClaimsFactory>();
 
         var secureCookies = builder.Configuration.GetValue("Security:SecureCookies", true);

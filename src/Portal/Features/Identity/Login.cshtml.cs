@@ -90,6 +90,15 @@ public sealed class LoginModel(
             return RedirectToPage("/Identity/LoginTwoFactor", new { ReturnUrl });
         }
 
+        // A disabled login is told so, but only to someone who knows its password: to anyone else it
+        // answers like every other failure, so the message confirms nothing about the login.
+        if (result.IsNotAllowed && user.DisabledAt is not null && await signIn.UserManager.CheckPasswordAsync(user, Input.Password))
+        {
+            await RecordAsync("login.disabled", user.Id, null);
+            Error = l["This login has been disabled. Ask your company's user administrator or contact us to have it enabled again."];
+            return Page();
+        }
+
         if (result.IsLockedOut)
         {
             // Identity refuses a locked-out user before hashing: hash anyway, so that the answer takes as

@@ -24,6 +24,8 @@ internal sealed class PortalClaimsFactory(
         if (user.IsStaff)
         {
             identity.AddClaim(new Claim(IdentitySetup.StaffClaim, "true"));
+            // Staff from before roles existed keep what they could do: everything.
+            identity.AddClaim(new Claim(Admin.Staff.StaffRoles.Claim, (user.StaffRole ?? Admin.Staff.StaffRole.Administrator).ToString()));
         }
 
         if (!string.IsNullOrEmpty(user.DisplayName))
@@ -36,6 +38,10 @@ internal sealed class PortalClaimsFactory(
         if (user.TwoFactorEnabled)
         {
             identity.AddClaim(new Claim(TwoFactorSetup.EnabledClaim, "true"));
+        }
+        else if (user.MustSetUpTwoFactor)
+        {
+            identity.AddClaim(new Claim(TwoFactorSetup.ResetClaim, "true"));
         }
         else if (!user.IsStaff && (await settings.GetAsync()).RequireTwoFactorForPayers
             && await db.Memberships.AnyAsync(m => m.UserId == user.Id && (m.Permissions & Permissions.Pay) == Permissions.Pay))

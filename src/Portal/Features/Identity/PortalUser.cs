@@ -12,6 +12,15 @@ public sealed class PortalUser : IdentityUser
     /// <summary>Operator staff use the admin console; they are members of no customer account.</summary>
     public bool IsStaff { get; set; }
 
+    /// <summary>The staff member's role in the console; null for customers.</summary>
+    public Admin.Staff.StaffRole? StaffRole { get; set; }
+
+    /// <summary>Set while staff have disabled the login: no sign-in, and every session ended when it was set.</summary>
+    public DateTime? DisabledAt { get; set; }
+
+    /// <summary>Staff reset the user's two-factor: they set it up again before any other page.</summary>
+    public bool MustSetUpTwoFactor { get; set; }
+
     /// <summary>The culture the user chose (en, es, fr); null follows the browser.</summary>
     public string? PreferredCulture { get; set; }
 

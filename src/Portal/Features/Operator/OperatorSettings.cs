@@ -70,6 +70,9 @@ public sealed class OperatorSettings
     /// <summary>Users who may pay must use two-factor authentication.</summary>
     public bool RequireTwoFactorForPayers { get; set; }
 
+    /// <summary>Staff must use two-factor authentication before they reach any console page.</summary>
+    public bool RequireTwoFactorForStaff { get; set; }
+
     public bool CardPaymentsEnabled { get; set; } = true;
 
     public bool BankPaymentsEnabled { get; set; } = true;

@@ -18,6 +18,7 @@ namespace Portal.Features.Settings;
 /// it is you again (ASVS 7.5.1).
 /// </summary>
 [WithoutAccountScope]
+[IdentitySetup.AlsoForStaff]
 public sealed class TwoFactorModel(
     SignInManager<PortalUser> signIn,
     IUserStore<PortalUser> store,
@@ -36,6 +37,9 @@ public sealed class TwoFactorModel(
     public bool Enabled { get; private set; }
 
     public bool Required { get; private set; }
+
+    /// <summary>Staff reset the user's two-factor: it must be set up again.</summary>
+    public bool WasReset { get; private set; }
 
     public string SharedKey { get; private set; } = "";
 
@@ -85,6 +89,7 @@ public sealed class TwoFactorModel(
         }
 
         await ((IUserTwoFactorStore<PortalUser>)store).SetTwoFactorEnabledAsync(user, true, ct);
+        user.MustSetUpTwoFactor = false;
         var codes = RecoveryCodes.Generate();
         await ((IUserTwoFactorRecoveryCodeStore<PortalUser>)store).ReplaceCodesAsync(user, codes, ct);
         activity.Record("two_factor.enabled", user.Id);
@@ -183,7 +188,10 @@ public sealed class TwoFactorModel(
     private async Task LoadAsync(PortalUser user, CancellationToken ct)
     {
         Enabled = user.TwoFactorEnabled;
-        Required = !Enabled && User.HasClaim(TwoFactorSetup.PayerClaim, "true") && (await settingsCache.GetAsync(ct)).RequireTwoFactorForPayers;
+        var settings = await settingsCache.GetAsync(ct);
+        WasReset = !Enabled && user.MustSetUpTwoFactor;
+        Required = !Enabled && (user.MustSetUpTwoFactor || (User.HasClaim(TwoFactorSetup.PayerClaim, "true") && settings.RequireTwoFactorForPayers)
+            || (User.HasClaim(IdentitySetup.StaffClaim, "true") && settings.RequireTwoFactorForStaff));
         if (Enabled)
         {
             RecoveryCodesLeft = await Users.CountRecoveryCodesAsync(user);
@@ -200,7 +208,6 @@ public sealed class TwoFactorModel(
         }
 
         SharedKey = string.Join(' ', key.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
-        var settings = await settingsCache.GetAsync(ct);
         var issuer = Uri.EscapeDataString(settings.Name);
         AuthenticatorUri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email ?? user.UserName ?? user.Id)}?secret={key}&issuer={issuer}&digits=6&period=30";
         QrCodeDataUri = AuthenticatorQrCode.DataUri(AuthenticatorUri);

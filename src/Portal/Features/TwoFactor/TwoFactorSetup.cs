@@ -14,6 +14,9 @@ public static class TwoFactorSetup
     /// <summary>Claim, present only while the operator requires two-factor for payers: the user may pay on some account.</summary>
     public const string PayerClaim = "portal:payer";
 
+    /// <summary>Claim: staff reset the user's two-factor, so they set it up again before anything else.</summary>
+    public const string ResetClaim = "portal:2fa-reset";
+
     /// <summary>Where a payer without two-factor is sent while the operator requires it.</summary>
     public const string SetupPath = "/settings/two-factor";
 
@@ -58,10 +61,10 @@ internal sealed class TwoFactorRequirementFilter(OperatorSettingsCache settings)
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var user = context.HttpContext.User;
-        if (user.HasClaim(TwoFactorSetup.PayerClaim, "true")
-            && !user.HasClaim(TwoFactorSetup.EnabledClaim, "true")
+        if (!user.HasClaim(TwoFactorSetup.EnabledClaim, "true")
             && !Allowed.Contains(context.ActionDescriptor.ViewEnginePath)
-            && (await settings.GetAsync(context.HttpContext.RequestAborted)).RequireTwoFactorForPayers)
+            && (user.HasClaim(TwoFactorSetup.ResetClaim, "true")
+                || (user.HasClaim(TwoFactorSetup.PayerClaim, "true") && (await settings.GetAsync(context.HttpContext.RequestAborted)).RequireTwoFactorForPayers)))
         {
             context.Result = new RedirectResult(TwoFactorSetup.SetupPath);
             return;

@@ -1084,6 +1084,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("DisplayName")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -1109,6 +1112,9 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("MustSetUpTwoFactor")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
@@ -1137,6 +1143,9 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
+
+                    b.Property<int?>("StaffRole")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
@@ -1638,6 +1647,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<bool>("RequireTwoFactorForPayers")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RequireTwoFactorForStaff")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("ServiceCallsEnabled")

@@ -1045,6 +1045,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayName")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -1070,6 +1073,9 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("MustSetUpTwoFactor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
@@ -1098,6 +1104,9 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("StaffRole")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
@@ -1587,6 +1596,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequireTwoFactorForPayers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequireTwoFactorForStaff")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("ServiceCallsEnabled")

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.Admin.Audit;
+using Portal.Features.Admin.Staff;
 using Portal.Features.Ledger;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Activity;
@@ -53,12 +54,13 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog a
         Members = await db.Memberships.AsNoTracking()
             .Where(m => m.AccountId == account.Id)
             .OrderBy(m => m.User!.Email)
-            .Select(m => new Member(m.Id, m.User!.Email ?? m.User.UserName ?? "", m.User.DisplayName, m.Permissions, m.User.LastLoginAt, m.User.LockoutEnd))
+            .Select(m => new Member(m.Id, m.UserId, m.User!.Email ?? m.User.UserName ?? "", m.User.DisplayName, m.Permissions, m.User.LastLoginAt, m.User.LockoutEnd))
             .ToListAsync(ct);
         Figures = await AccountFigures.LoadAsync(db, account.Id, await clock.TodayAsync(ct), ct);
         return Page();
     }
 
+    [RequiresStaffRole(StaffRole.Administrator)]
     public async Task<IActionResult> OnPostPortalAsync(string number, bool enabled, CancellationToken ct)
     {
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Number == number, ct);
@@ -79,6 +81,7 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog a
         return Redirect(Back(number, enabled ? "enabled" : "disabled"));
     }
 
+    [RequiresStaffRole(StaffRole.Administrator)]
     public async Task<IActionResult> OnPostPermissionsAsync(string number, long membershipId, List<Permissions> permissions, CancellationToken ct)
     {
         var membership = await FindMembershipAsync(number, membershipId, ct);
@@ -112,6 +115,7 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog a
         return Redirect(Back(number, "permissions"));
     }
 
+    [RequiresStaffRole(StaffRole.Administrator)]
     public async Task<IActionResult> OnPostRemoveAsync(string number, long membershipId, CancellationToken ct)
     {
         var membership = await FindMembershipAsync(number, membershipId, ct);
@@ -141,7 +145,7 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog a
 
     public sealed record AccountLink(string Number, string Name, bool BilledToParent, bool PortalEnabled);
 
-    public sealed record Member(long Id, string Email, string? DisplayName, Permissions Permissions, DateTime? LastLoginAt, DateTimeOffset? LockoutEnd)
+    public sealed record Member(long Id, string UserId, string Email, string? DisplayName, Permissions Permissions, DateTime? LastLoginAt, DateTimeOffset? LockoutEnd)
     {
         public bool Has(Permissions permission) => (Permissions & permission) == permission;
     }

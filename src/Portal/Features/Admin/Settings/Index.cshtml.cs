@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Features.Admin.Audit;
+using Portal.Features.Admin.Staff;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Activity;
@@ -37,6 +38,7 @@ public sealed partial class IndexModel(
     private static readonly HashSet<string> SecuritySwitches = new(StringComparer.Ordinal)
     {
         nameof(OperatorSettings.RequireTwoFactorForPayers),
+        nameof(OperatorSettings.RequireTwoFactorForStaff),
     };
 
     // Every bool of the settings is a switch on this form: one added to OperatorSettings later shows up
@@ -83,6 +85,7 @@ public sealed partial class IndexModel(
         Input = SettingsInput.From(settings);
     }
 
+    [RequiresStaffRole(StaffRole.Administrator)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var settings = await db.OperatorSettings.SingleOrDefaultAsync(ct);
@@ -143,6 +146,7 @@ public sealed partial class IndexModel(
         nameof(OperatorSettings.ForgotPasswordEnabled) => "Forgot password",
         nameof(OperatorSettings.BranchesEnabled) => "Branches (branch selector on the overview)",
         nameof(OperatorSettings.RequireTwoFactorForPayers) => "Users who may pay must use two-factor authentication",
+        nameof(OperatorSettings.RequireTwoFactorForStaff) => "Staff must use two-factor authentication",
         nameof(OperatorSettings.CardPaymentsEnabled) => "Cards",
         nameof(OperatorSettings.BankPaymentsEnabled) => "Bank accounts",
         nameof(OperatorSettings.DisputesEnabled) => "Invoice disputes",

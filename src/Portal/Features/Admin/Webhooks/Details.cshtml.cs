@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Features.Admin.Staff;
 using Portal.Features.Webhooks;
 
 namespace Portal.Features.Admin.Webhooks;
@@ -45,6 +46,7 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time) : PageModel
         return Page();
     }
 
+    [RequiresStaffRole(StaffRole.Administrator)]
     public async Task<IActionResult> OnPostRetryAsync(string name, long id, CancellationToken ct)
     {
         var subscriptionId = await db.WebhookSubscriptions.Where(s => s.Name == name).Select(s => (long?)s.Id).FirstOrDefaultAsync(ct);

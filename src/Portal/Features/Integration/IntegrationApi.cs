@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Portal.Features.Accounts;
-using Portal.Features.Catalog;
 using Portal.Features.CallOffs;
+using Portal.Features.Catalog;
 using Portal.Features.Contracts;
 using Portal.Features.Credits;
 using Portal.Features.Disputes;

@@ -35,6 +35,16 @@ public sealed class PaymentOutcomes(
         {
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.IsNpgsql())
+            {
+                // Two recorders of one attempt (two instances' reconcilers, a webhook and the request) take
+                // turns: without the row lock, under READ COMMITTED the second could read the attempt as it
+                // was before the first committed and the invoices and payments as they are after, and try
+                // to allocate money the first already allocated. The version check would refuse its write,
+                // but only after that torn read. SQLite's write transactions are serial already.
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"PaymentAttempts\" WHERE \"Id\" = {attemptId} FOR UPDATE", ct);
+            }
+
             var attempt = await db.PaymentAttempts.Include(a => a.Parts).SingleAsync(a => a.Id == attemptId, ct);
             if (attempt.IsTerminal)
             {

@@ -153,6 +153,25 @@ public sealed class StaffRoleWalkTests(PortalFactory portal)
             await db.SaveChangesAsync();
             return subscription.Name;
         }),
+        ("admin/payments/{number}", "number") => portal.WithDbAsync(db => db.Payments.OrderBy(p => p.Id).Select(p => p.Number).FirstAsync()),
+        ("admin/requests/{id:long}", "id") => portal.WithDbAsync(async db =>
+            (await db.CustomerRequests.OrderBy(r => r.Id).Select(r => r.Id).FirstAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ("admin/requests/files/{fileId:long}", "fileId") => portal.WithDbAsync(async db =>
+        {
+            var request = await db.CustomerRequests.OrderBy(r => r.Id).Select(r => r.Id).FirstAsync();
+            var file = new Portal.Features.Requests.RequestAttachment
+            {
+                RequestId = request,
+                FileName = "walk.pdf",
+                ContentType = "application/pdf",
+                Length = 8,
+                CreatedAt = DateTime.UtcNow,
+                Content = new Portal.Features.Requests.RequestAttachmentContent { Bytes = "%PDF-1.4"u8.ToArray() },
+            };
+            db.RequestAttachments.Add(file);
+            await db.SaveChangesAsync();
+            return file.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }),
         _ => throw new InvalidOperationException($"The walk cannot fill {{{parameter}}} of /{pattern}: add it to ValueAsync."),
     };
 

@@ -158,6 +158,17 @@ public sealed class UpsertContractTests(UpsertContractPortal fixture) : IClassFi
             HasAccount: false),
     };
 
+    /// <summary>
+    /// PUT routes that move a request the portal itself created (a call-off's or a dispute's status) and
+    /// never create one: an unknown number is a 404, not a 201, so the upsert contract above does not
+    /// apply. Their own tests (CallOffTests, DisputeTests) cover their answers.
+    /// </summary>
+    private static readonly HashSet<string> StateMoves = new(StringComparer.Ordinal)
+    {
+        "/api/v1/calloffs/{number}",
+        "/api/v1/disputes/{number}",
+    };
+
     public static TheoryData<string> Routes => [.. Samples.Keys];
 
     [Fact]
@@ -170,7 +181,7 @@ public sealed class UpsertContractTests(UpsertContractPortal fixture) : IClassFi
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.NotEmpty(routes);
-        var missing = routes.Except(Samples.Keys).Order(StringComparer.Ordinal).ToList();
+        var missing = routes.Except(Samples.Keys).Except(StateMoves).Order(StringComparer.Ordinal).ToList();
         Assert.True(missing.Count == 0, "PUT routes without a sample body in UpsertContractTests.Samples: " + string.Join(", ", missing));
         Assert.Empty(Samples.Keys.Except(routes));
     }

@@ -192,6 +192,7 @@ public sealed class IndexTests(SettingsPortal fixture) : IClassFixture<SettingsP
             ["Input.UsageExportLimit"] = s.UsageExportLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Input.AutopayReminderDays"] = s.AutopayReminderDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Input.AutopayRetryDays"] = s.AutopayRetryDays,
+            ["Input.DisputeReasons"] = s.DisputeReasons,
         };
         foreach (var language in s.Languages.Split(','))
         {

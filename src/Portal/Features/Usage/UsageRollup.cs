@@ -117,21 +117,13 @@ public static class UsageRollup
             return zones;
         }
 
-        await using var command = await EnsureRowsAsync(db, ids, ct);
-        if (db.Database.IsNpgsql())
-        {
-            // In account order, so two batches over the same accounts wait for each other instead of deadlocking.
-            command.CommandText = """
-                SELECT "AccountId", "ZoneId" FROM "UsageRollupAccounts" WHERE "AccountId" = ANY(@ids) ORDER BY "AccountId" FOR SHARE;
-                """;
-        }
-        else
-        {
-            command.CommandText = $"""
-                SELECT "AccountId", "ZoneId" FROM "UsageRollupAccounts" WHERE "AccountId" IN ({string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)))});
-                """;
-        }
-
+        await EnsureRowsAsync(db, ids, ct);
+        // In account order on PostgreSQL, so two batches over the same accounts wait for each other instead of deadlocking.
+        await using var command = Command(
+            db,
+            ids,
+            """SELECT "AccountId", "ZoneId" FROM "UsageRollupAccounts" WHERE "AccountId" = ANY(@ids) ORDER BY "AccountId" FOR SHARE""",
+            $"""SELECT "AccountId", "ZoneId" FROM "UsageRollupAccounts" WHERE "AccountId" IN ({string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)))})""");
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -146,9 +138,20 @@ public static class UsageRollup
 
     /// <summary>
     /// Inserts the accounts' rollup rows that do not exist yet (unbuilt), in account order, inside the
-    /// caller's transaction; returns the command, bound to it and carrying the ids as @ids on PostgreSQL.
+    /// caller's transaction.
     /// </summary>
-    private static async Task<DbCommand> EnsureRowsAsync(PortalDb db, long[] ids, CancellationToken ct)
+    public static async Task EnsureRowsAsync(PortalDb db, long[] ids, CancellationToken ct)
+    {
+        await using var command = Command(
+            db,
+            ids,
+            """INSERT INTO "UsageRollupAccounts" ("AccountId") SELECT unnest(@ids) ON CONFLICT DO NOTHING""",
+            $"""INSERT INTO "UsageRollupAccounts" ("AccountId") VALUES {string.Join(", ", ids.Select(id => string.Create(CultureInfo.InvariantCulture, $"({id})")))} ON CONFLICT DO NOTHING""");
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A command in the caller's transaction: PostgreSQL's text with the ids as the array @ids, or SQLite's with them inlined.</summary>
+    private static DbCommand Command(PortalDb db, long[] ids, string postgres, string sqlite)
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The rollup is kept inside the caller's transaction.");
@@ -156,15 +159,14 @@ public static class UsageRollup
         command.Transaction = transaction;
         if (db.Database.IsNpgsql())
         {
-            command.CommandText = """INSERT INTO "UsageRollupAccounts" ("AccountId") SELECT unnest(@ids) ON CONFLICT DO NOTHING""";
+            command.CommandText = postgres;
             command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = ids });
         }
         else
         {
-            command.CommandText = $"""INSERT INTO "UsageRollupAccounts" ("AccountId") VALUES {string.Join(", ", ids.Select(id => string.Create(CultureInfo.InvariantCulture, $"({id})")))} ON CONFLICT DO NOTHING""";
+            command.CommandText = sqlite;
         }
 
-        await command.ExecuteNonQueryAsync(ct);
         return command;
     }
 
@@ -185,7 +187,7 @@ public static class UsageRollup
         return await strategy.ExecuteAsync(async () =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await (await EnsureRowsAsync(db, [accountId], ct)).DisposeAsync();
+            await EnsureRowsAsync(db, [accountId], ct);
 
             // The claim and the lock in one: a concurrent ingest of this account holds a share lock on the
             // row until it commits, so the records read below include its batch.

@@ -37,7 +37,7 @@ public sealed class UsageRollupWorker(
             await strategy.ExecuteAsync(async () =>
             {
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await UsageRollup.LockAccountsAsync(db, unstamped, ct);
+                await UsageRollup.EnsureRowsAsync(db, [.. unstamped], ct);
                 await tx.CommitAsync(ct);
             });
         }

@@ -15,6 +15,7 @@ using Portal.Features.Requests;
 using Portal.Features.ServiceCalls;
 using Portal.Features.Sessions;
 using Portal.Features.Settings;
+using Portal.Features.Statements;
 using Portal.Features.TwoFactor;
 using Portal.Features.Usage;
 using Portal.Features.Users;
@@ -52,6 +53,7 @@ builder.AddCustomerRequests();
 builder.AddServiceCalls();
 builder.AddDisputes();
 builder.AddStaffAdministration();
+builder.AddStatementMail();
 
 var app = builder.Build();
 await app.MigrateAndSeedAsync();

@@ -109,6 +109,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         AddPaymentsInPortal(bayside, northwind, demo.Id, other.Id, now);
         await db.SaveChangesAsync(ct);
         AddAutopay(bayside, demo.Id, today, now);
+        AddStatementSubscriptions(bayside, northwind, demo.Id, other.Id, today, now);
         await db.SaveChangesAsync(ct);
         await AddOrdersAndQuotesAsync(bayside, greenleaf, northwind, demo.Id, other.Id, today, now, ct);
         await AddRequestsAsync(bayside, northwind, demo.Id, other.Id, now, ct);
@@ -182,6 +183,48 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
             UpdatedAt = now,
             Version = 1,
         });
+
+    /// <summary>
+    /// The demo customer has Bayside's statement e-mailed on the 1st of each month (last month's was
+    /// sent); Northwind's user has theirs weekly on Mondays.
+    /// </summary>
+    private void AddStatementSubscriptions(Account bayside, Account northwind, string demoUserId, string otherUserId, DateOnly today, DateTime now)
+    {
+        var monthly = Portal.Features.Statements.StatementFrequency.Monthly;
+        var subscription = new Portal.Features.Statements.StatementSubscription
+        {
+            AccountId = bayside.Id,
+            UserId = demoUserId,
+            Frequency = monthly,
+            Day = 1,
+            NextSendOn = Portal.Features.Statements.StatementSchedule.NextAfter(monthly, 1, today),
+            CreatedAt = now.AddMonths(-3),
+        };
+        db.StatementSubscriptions.Add(subscription);
+        var weekly = Portal.Features.Statements.StatementFrequency.Weekly;
+        db.StatementSubscriptions.Add(new Portal.Features.Statements.StatementSubscription
+        {
+            AccountId = northwind.Id,
+            UserId = otherUserId,
+            Frequency = weekly,
+            Day = (int)DayOfWeek.Monday,
+            NextSendOn = Portal.Features.Statements.StatementSchedule.NextAfter(weekly, (int)DayOfWeek.Monday, today),
+            CreatedAt = now,
+        });
+        db.SaveChanges();
+        var sent = Portal.Features.Statements.StatementSchedule.LatestOnOrBefore(monthly, 1, today);
+        var (from, to) = Portal.Features.Statements.StatementSchedule.Range(monthly, sent);
+        db.StatementDeliveries.Add(new Portal.Features.Statements.StatementDelivery
+        {
+            SubscriptionId = subscription.Id,
+            SendOn = sent,
+            AccountId = bayside.Id,
+            UserId = demoUserId,
+            From = from,
+            To = to,
+            CreatedAt = now,
+        });
+    }
 
     private void AddAttempt(Account account, Invoice invoice, SavedPaymentMethod card, string userId, decimal amount, bool succeeded, string brand, DateTime at)
     {

@@ -58,6 +58,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
 
+    public DbSet<EmailAttachment> EmailAttachments => Set<EmailAttachment>();
+
     public DbSet<IntegrationEvent> IntegrationEvents => Set<IntegrationEvent>();
 
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
@@ -138,6 +140,10 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
     public DbSet<Features.CallOffs.CallOff> CallOffs => Set<Features.CallOffs.CallOff>();
 
     public DbSet<Features.CallOffs.CallOffLine> CallOffLines => Set<Features.CallOffs.CallOffLine>();
+
+    public DbSet<Features.Statements.StatementSubscription> StatementSubscriptions => Set<Features.Statements.StatementSubscription>();
+
+    public DbSet<Features.Statements.StatementDelivery> StatementDeliveries => Set<Features.Statements.StatementDelivery>();
 
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -48,6 +48,40 @@ public sealed class StatementsTests(BrowserFixture portal)
         }
     }
 
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1280, 900)]
+    public async Task Statement_e_mails_are_set_to_weekly_and_back_to_monthly_under_my_account(int width, int height)
+    {
+        var page = await portal.NewPageAsync(width, height);
+        try
+        {
+            await BrowserFixture.LoginAsync(page);
+            await page.GotoAsync("/settings");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Statement e-mails", Exact = true }).ClickAsync();
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/settings/statements");
+            // The demo customer has Bayside's statement e-mailed monthly, and the last one was sent.
+            Assert.Equal(1, await page.Locator("[data-subscription=ACC-10001]").CountAsync());
+            await AssertAccessibleAsync(page);
+
+            await page.GetByLabel("Weekly").CheckAsync();
+            await page.GetByLabel("Day of the week (weekly)").SelectOptionAsync(new SelectOptionValue { Label = "Friday" });
+            await page.Locator("[data-test=save-schedule]").ClickAsync();
+            await page.Locator("[data-subscription=ACC-10001]", new() { HasText = "weekly on Friday" }).WaitForAsync();
+            Assert.Contains("weekly on Friday", await page.Locator("[data-test=current-schedule]").InnerTextAsync(), StringComparison.Ordinal);
+            await AssertAccessibleAsync(page);
+
+            await page.GetByLabel("Monthly").CheckAsync();
+            await page.GetByLabel("Day of the month (monthly)").SelectOptionAsync("1");
+            await page.Locator("[data-test=save-schedule]").ClickAsync();
+            await page.Locator("[data-subscription=ACC-10001]", new() { HasText = "monthly on day 1" }).WaitForAsync();
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     private static async Task AssertAccessibleAsync(IPage page)
     {
         var result = await page.RunAxe();

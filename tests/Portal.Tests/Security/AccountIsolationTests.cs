@@ -630,6 +630,7 @@ public sealed class AccountIsolationTests(PortalFactory portal)
                 ("passkeys", "id") => await PasskeyAsync(accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail),
                 ("sessions", "id") => await SessionAsync(db, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
                 ("exports", "id") => await UsageExportAsync(db, account.Id, accountNumber == OwnAccountNumber ? DemoData.CustomerEmail : DemoData.OtherCustomerEmail, ct),
+                ("subscription", "id") => Text(await db.StatementSubscriptions.AsNoTracking().Where(x => x.AccountId == account.Id).OrderBy(x => x.Id).Select(x => x.Id).FirstAsync(ct)),
                 ("membership", "id") => Text(await db.Memberships.AsNoTracking().Where(m => m.AccountId == account.Id).OrderBy(m => m.Id).Select(m => m.Id).FirstAsync(ct)),
                 ("invitation", "id") => Text(await PendingInvitationAsync(db, account.Id, ct)),
                 _ => null,

@@ -44,9 +44,7 @@ public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
     {
         var ui = CultureInfo.CurrentUICulture;
         var current = CultureInfo.CurrentCulture;
-        var culture = WebSetup.SupportedCultures.FirstOrDefault(c => to.Culture is not null
-            && (c.Name.Equals(to.Culture, StringComparison.OrdinalIgnoreCase) || c.TwoLetterISOLanguageName.Equals(to.Culture, StringComparison.OrdinalIgnoreCase)))
-            ?? WebSetup.SupportedCultures[0];
+        var culture = WebSetup.Culture(to.Culture);
         try
         {
             CultureInfo.CurrentUICulture = culture;

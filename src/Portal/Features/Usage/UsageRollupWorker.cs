@@ -21,7 +21,29 @@ public sealed class UsageRollupWorker(
     // Accounts stamped per pass: each is its own transaction, a few milliseconds for a small account.
     private const int AccountsPerPass = 50;
 
+    /// <summary>
+    /// After a pass that found every account current, the next look is this much later rather than at
+    /// the workers' 2-second interval: both queries walk every account, and new accounts or a zone change
+    /// are rare (the pages group the records themselves until an account's rollup is current).
+    /// </summary>
+    public static readonly TimeSpan IdleBackOff = TimeSpan.FromSeconds(30);
+
+    // This instance's own polling schedule: nothing another instance needs.
+    private DateTimeOffset _idleUntil = DateTimeOffset.MinValue;
+
     public override async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        if (time.GetUtcNow() < _idleUntil)
+        {
+            return 0;
+        }
+
+        var handled = await PassAsync(ct);
+        _idleUntil = handled == 0 ? time.GetUtcNow() + IdleBackOff : DateTimeOffset.MinValue;
+        return handled;
+    }
+
+    private async Task<int> PassAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDb>();

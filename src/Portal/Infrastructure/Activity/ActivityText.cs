@@ -44,6 +44,11 @@ public static class ActivityText
         "settings.changed" => l["Changed portal settings"],
         "invoice.downloaded" => l["Downloaded an invoice"],
         "statement.downloaded" => l["Downloaded a statement"],
+        "statement.emailed" => l["Statement e-mailed"],
+        "statement.subscribed" => l["Subscribed to statement e-mails"],
+        "statement.subscription-changed" => l["Changed the statement e-mail schedule"],
+        "statement.unsubscribed" => l["Stopped statement e-mails"],
+        "statement.subscription-ended" => l["Statement e-mails ended"],
         "account.portal-enabled" => l["Account enabled for the portal"],
         "account.portal-disabled" => l["Account disabled for the portal"],
         "calloff.requested" => l["Called items off rent"],
@@ -58,6 +63,7 @@ public static class ActivityText
     public static string? Detail(string? detail, IStringLocalizer l) => detail switch
     {
         "wrong password" => l["wrong password"],
+        "membership ended" => l["membership ended"],
         "unknown login" => l["unknown login"],
         "passkey" => l["passkey"],
         "recovery code" => l["Recovery code"],

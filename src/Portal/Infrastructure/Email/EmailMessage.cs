@@ -46,7 +46,29 @@ public sealed class EmailMessage : Workers.ILeasedWork
     public DateTime? SentAt { get; set; }
 
     public string? LastError { get; set; }
+
+    public List<EmailAttachment> Attachments { get; set; } = [];
 }
+
+/// <summary>
+/// A file sent with an e-mail (a statement PDF), kept with its message in the outbox until it is sent:
+/// the sender removes it then, so the outbox does not grow with every statement ever mailed.
+/// </summary>
+public sealed class EmailAttachment
+{
+    public long Id { get; set; }
+
+    public long EmailMessageId { get; set; }
+
+    public required string FileName { get; set; }
+
+    public required string ContentType { get; set; }
+
+    public required byte[] Content { get; set; }
+}
+
+/// <summary>A file to attach, as the caller has it.</summary>
+public sealed record EmailFile(string FileName, string ContentType, byte[] Content);
 
 internal sealed class EmailMessageConfiguration : IEntityTypeConfiguration<EmailMessage>
 {
@@ -61,13 +83,24 @@ internal sealed class EmailMessageConfiguration : IEntityTypeConfiguration<Email
         b.HasIndex(m => m.CreatedAt);
         // The console's outbox, newest first, filtered by status.
         b.HasIndex(m => new { m.Status, m.Id });
+        b.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.EmailMessageId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class EmailAttachmentConfiguration : IEntityTypeConfiguration<EmailAttachment>
+{
+    public void Configure(EntityTypeBuilder<EmailAttachment> b)
+    {
+        b.Property(a => a.FileName).HasMaxLength(200);
+        b.Property(a => a.ContentType).HasMaxLength(100);
+        b.HasIndex(a => a.EmailMessageId);
     }
 }
 
 /// <summary>Queues e-mail in the outbox, inside the caller's unit of work (nothing is saved here).</summary>
 public sealed class EmailOutbox(PortalDb db, TimeProvider time)
 {
-    public EmailMessage Enqueue(string to, string subject, string textBody, string? htmlBody, string kind, long? accountId = null)
+    public EmailMessage Enqueue(string to, string subject, string textBody, string? htmlBody, string kind, long? accountId = null, IReadOnlyList<EmailFile>? files = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var message = new EmailMessage
@@ -83,6 +116,11 @@ public sealed class EmailOutbox(PortalDb db, TimeProvider time)
             // On the workers' millisecond clock, or it is a fraction of a millisecond in their future.
             NextAttemptAt = WorkerTime.Floor(now),
         };
+        foreach (var file in files ?? [])
+        {
+            message.Attachments.Add(new EmailAttachment { FileName = file.FileName, ContentType = file.ContentType, Content = file.Content });
+        }
+
         db.Add(message);
         return message;
     }

@@ -62,7 +62,7 @@ public sealed class EmailSender(
 
     private async Task SendOneAsync(PortalDb db, MailTransport transport, MailboxAddress from, long id, DateTime lease, CancellationToken ct)
     {
-        var message = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.Id == id, ct);
+        var message = await db.EmailMessages.AsNoTracking().Include(m => m.Attachments).AsSplitQuery().SingleAsync(m => m.Id == id, ct);
         string? error = null;
         var permanent = false;
         try
@@ -98,6 +98,12 @@ public sealed class EmailSender(
                     .SetProperty(m => m.Attempts, attempts)
                     .SetProperty(m => m.SentAt, finished)
                     .SetProperty(m => m.LastError, (string?)null), ct);
+            if (message.Attachments.Count > 0)
+            {
+                // Sent: the files have done their work (the statement can be drawn again from the ledger).
+                await db.EmailAttachments.Where(a => a.EmailMessageId == id).ExecuteDeleteAsync(ct);
+            }
+
             PortalMetrics.EmailSent();
             return;
         }
@@ -124,7 +130,25 @@ public sealed class EmailSender(
         mail.Headers.Add("X-Portal-Message-Id", message.Id.ToString(CultureInfo.InvariantCulture));
         var text = Part("plain", message.TextBody);
         // multipart/alternative: plain text first, the richest part last.
-        mail.Body = message.HtmlBody is null ? text : new MultipartAlternative { text, Part("html", message.HtmlBody) };
+        MimeEntity body = message.HtmlBody is null ? text : new MultipartAlternative { text, Part("html", message.HtmlBody) };
+        if (message.Attachments.Count > 0)
+        {
+            var mixed = new Multipart("mixed") { body };
+            foreach (var file in message.Attachments)
+            {
+                mixed.Add(new MimePart(ContentType.Parse(file.ContentType))
+                {
+                    Content = new MimeContent(new MemoryStream(file.Content, writable: false)),
+                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                    ContentTransferEncoding = ContentEncoding.Base64,
+                    FileName = file.FileName,
+                });
+            }
+
+            body = mixed;
+        }
+
+        mail.Body = body;
         return mail;
     }
 

@@ -121,6 +121,36 @@ public sealed class UsageRollupTests(PortalFactory portal)
         await AssertRollupEqualsRecordsAsync(account.Id, period, UsageTestData.Zone, expectedRecords: 40);
     }
 
+    [Fact]
+    public async Task After_a_pass_with_nothing_to_do_the_worker_looks_again_only_after_its_back_off()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var worker = new UsageRollupWorker(
+            portal.Services.GetRequiredService<IServiceScopeFactory>(),
+            clock,
+            Options.Create(new WorkerOptions()),
+            portal.Services.GetRequiredService<ILogger<UsageRollupWorker>>());
+        // Until every account in the shared database is current (other tests add accounts meanwhile).
+        var idle = false;
+        for (var pass = 0; pass < 400 && !idle; pass++)
+        {
+            idle = await worker.RunOnceAsync(ct) == 0;
+        }
+
+        Assert.True(idle);
+        var account = await UsageTestData.NewAccountAsync(portal, Permissions.All, BillDay);
+
+        // Within the back-off the pass reads nothing, so the new account has no stamp yet.
+        clock.Advance(UsageRollupWorker.IdleBackOff - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await worker.RunOnceAsync(ct));
+        Assert.False(await portal.WithDbAsync(db => db.UsageRollupAccounts.AnyAsync(s => s.AccountId == account.Id, ct)));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(await worker.RunOnceAsync(ct) > 0);
+        Assert.True(await portal.WithDbAsync(db => db.UsageRollupAccounts.AnyAsync(s => s.AccountId == account.Id, ct)));
+    }
+
     private async Task<(ArrangedAccount Account, string ExternalId, string InvoiceExternalId)> ArrangeAsync()
     {
         var account = await UsageTestData.NewAccountAsync(portal, Permissions.All, BillDay);

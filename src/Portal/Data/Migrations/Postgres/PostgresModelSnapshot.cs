@@ -2724,6 +2724,93 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("UserSessions");
                 });
 
+            modelBuilder.Entity("Portal.Features.Statements.StatementDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("EmailMessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("SendOn")
+                        .HasColumnType("date");
+
+                    b.Property<long>("SubscriptionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("date");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id");
+
+                    b.HasIndex("SubscriptionId", "SendOn")
+                        .IsUnique();
+
+                    b.ToTable("StatementDeliveries");
+                });
+
+            modelBuilder.Entity("Portal.Features.Statements.StatementSubscription", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("NextSendOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("NextSendOn", "Id");
+
+                    b.HasIndex("UserId", "AccountId")
+                        .IsUnique();
+
+                    b.ToTable("StatementSubscriptions", t =>
+                        {
+                            t.HasCheckConstraint("CK_StatementSubscriptions_Day", "(\"Frequency\" = 1 AND \"Day\" BETWEEN 1 AND 28) OR (\"Frequency\" = 2 AND \"Day\" BETWEEN 0 AND 6)");
+                        });
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.Exports.UsageExport", b =>
                 {
                     b.Property<long>("Id")
@@ -3114,6 +3201,38 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("UserId", "OccurredAt", "Id");
 
                     b.ToTable("ActivityEntries");
+                });
+
+            modelBuilder.Entity("Portal.Infrastructure.Email.EmailAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("EmailMessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailMessageId");
+
+                    b.ToTable("EmailAttachments");
                 });
 
             modelBuilder.Entity("Portal.Infrastructure.Email.EmailMessage", b =>
@@ -3884,6 +4003,25 @@ namespace Portal.Data.Migrations.Postgres
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Portal.Features.Statements.StatementSubscription", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", "Account")
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Features.Identity.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Account");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.Exports.UsageExport", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
@@ -3968,6 +4106,15 @@ namespace Portal.Data.Migrations.Postgres
                     b.Navigation("Subscription");
                 });
 
+            modelBuilder.Entity("Portal.Infrastructure.Email.EmailAttachment", b =>
+                {
+                    b.HasOne("Portal.Infrastructure.Email.EmailMessage", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>
                 {
                     b.Navigation("Lines");
@@ -4016,6 +4163,11 @@ namespace Portal.Data.Migrations.Postgres
             modelBuilder.Entity("Portal.Features.Requests.RequestAttachment", b =>
                 {
                     b.Navigation("Content");
+                });
+
+            modelBuilder.Entity("Portal.Infrastructure.Email.EmailMessage", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }

@@ -2643,6 +2643,89 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("UserSessions");
                 });
 
+            modelBuilder.Entity("Portal.Features.Statements.StatementDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EmailMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("SendOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SubscriptionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id");
+
+                    b.HasIndex("SubscriptionId", "SendOn")
+                        .IsUnique();
+
+                    b.ToTable("StatementDeliveries");
+                });
+
+            modelBuilder.Entity("Portal.Features.Statements.StatementSubscription", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("NextSendOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("NextSendOn", "Id");
+
+                    b.HasIndex("UserId", "AccountId")
+                        .IsUnique();
+
+                    b.ToTable("StatementSubscriptions", t =>
+                        {
+                            t.HasCheckConstraint("CK_StatementSubscriptions_Day", "(\"Frequency\" = 1 AND \"Day\" BETWEEN 1 AND 28) OR (\"Frequency\" = 2 AND \"Day\" BETWEEN 0 AND 6)");
+                        });
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.Exports.UsageExport", b =>
                 {
                     b.Property<long>("Id")
@@ -3023,6 +3106,36 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "OccurredAt", "Id");
 
                     b.ToTable("ActivityEntries");
+                });
+
+            modelBuilder.Entity("Portal.Infrastructure.Email.EmailAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EmailMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailMessageId");
+
+                    b.ToTable("EmailAttachments");
                 });
 
             modelBuilder.Entity("Portal.Infrastructure.Email.EmailMessage", b =>
@@ -3785,6 +3898,25 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Portal.Features.Statements.StatementSubscription", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", "Account")
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Features.Identity.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Account");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.Exports.UsageExport", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
@@ -3869,6 +4001,15 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Navigation("Subscription");
                 });
 
+            modelBuilder.Entity("Portal.Infrastructure.Email.EmailAttachment", b =>
+                {
+                    b.HasOne("Portal.Infrastructure.Email.EmailMessage", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>
                 {
                     b.Navigation("Lines");
@@ -3917,6 +4058,11 @@ namespace Portal.Data.Migrations.Sqlite
             modelBuilder.Entity("Portal.Features.Requests.RequestAttachment", b =>
                 {
                     b.Navigation("Content");
+                });
+
+            modelBuilder.Entity("Portal.Infrastructure.Email.EmailMessage", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 #pragma warning restore 612, 618
         }

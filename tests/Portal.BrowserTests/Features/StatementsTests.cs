@@ -61,20 +61,20 @@ public sealed class StatementsTests(BrowserFixture portal)
             await page.GetByRole(AriaRole.Link, new() { Name = "Statement e-mails", Exact = true }).ClickAsync();
             await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/settings/statements");
             // The demo customer has Bayside's statement e-mailed monthly, and the last one was sent.
-            Assert.Equal(1, await page.Locator("[data-subscription=ACC-10001]").CountAsync());
+            Assert.Equal(1, await page.Locator("[data-subscription=\"10001\"]").CountAsync());
             await AssertAccessibleAsync(page);
 
-            await page.GetByLabel("Weekly").CheckAsync();
+            await page.GetByLabel("Weekly", new() { Exact = true }).CheckAsync();
             await page.GetByLabel("Day of the week (weekly)").SelectOptionAsync(new SelectOptionValue { Label = "Friday" });
             await page.Locator("[data-test=save-schedule]").ClickAsync();
-            await page.Locator("[data-subscription=ACC-10001]", new() { HasText = "weekly on Friday" }).WaitForAsync();
+            await page.Locator("[data-subscription=\"10001\"]", new() { HasText = "weekly on Friday" }).WaitForAsync();
             Assert.Contains("weekly on Friday", await page.Locator("[data-test=current-schedule]").InnerTextAsync(), StringComparison.Ordinal);
             await AssertAccessibleAsync(page);
 
-            await page.GetByLabel("Monthly").CheckAsync();
+            await page.GetByLabel("Monthly", new() { Exact = true }).CheckAsync();
             await page.GetByLabel("Day of the month (monthly)").SelectOptionAsync("1");
             await page.Locator("[data-test=save-schedule]").ClickAsync();
-            await page.Locator("[data-subscription=ACC-10001]", new() { HasText = "monthly on day 1" }).WaitForAsync();
+            await page.Locator("[data-subscription=\"10001\"]", new() { HasText = "monthly on day 1" }).WaitForAsync();
         }
         finally
         {

@@ -3126,6 +3126,34 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("IntegrationEvents");
                 });
 
+            modelBuilder.Entity("Portal.Infrastructure.Payments.Stripe.StripeCustomer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId")
+                        .IsUnique();
+
+                    b.ToTable("StripeCustomers");
+                });
+
             modelBuilder.Entity("Portal.Infrastructure.Payments.TestGateway.TestGatewayCharge", b =>
                 {
                     b.Property<long>("Id")
@@ -3867,6 +3895,15 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Navigation("Event");
 
                     b.Navigation("Subscription");
+                });
+
+            modelBuilder.Entity("Portal.Infrastructure.Payments.Stripe.StripeCustomer", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Features.CallOffs.CallOff", b =>

@@ -322,6 +322,19 @@ public sealed class StripeGatewayTests(PortalFactory portal)
         Assert.Equal("resource_missing", charge.Code);
     }
 
+    [Fact]
+    public async Task The_operator_settings_show_which_gateway_is_live_and_never_its_keys()
+    {
+        await using var stripe = StripePortal.Start(portal);
+        var testHtml = WebUtility.HtmlDecode(await (await portal.LoginAsync(DemoData.StaffEmail)).GetStringAsync("/admin/settings", Ct));
+        var stripeHtml = WebUtility.HtmlDecode(await (await stripe.LoginAsync(DemoData.StaffEmail)).GetStringAsync("/admin/settings", Ct));
+
+        Assert.Contains("Payment gateway in use: Test", testHtml, StringComparison.Ordinal);
+        Assert.Contains("Payment gateway in use: Stripe", stripeHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey, stripeHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(WebhookSecret, stripeHtml, StringComparison.Ordinal);
+    }
+
     private Task<AttemptState> StateAsync(Guid id) =>
         portal.WithDbAsync(db => db.PaymentAttempts.Where(a => a.Id == id).Select(a => a.State).SingleAsync(Ct));
 

@@ -241,16 +241,31 @@ public sealed class FakeStripeApi(string secretKey) : HttpMessageHandler
         var setupId = Id("seti");
         _setupIntents[setupId] = new JsonObject
         {
-            ["id"] = setupId, ["object"] = "setup_intent", ["status"] = "requires_payment_method", ["customer"] = customer, ["usage"] = "off_session",
-            ["payment_method"] = null, ["metadata"] = Metadata(form, "setup_intent_data[metadata]"), ["created"] = Now(), ["livemode"] = false,
+            ["id"] = setupId,
+            ["object"] = "setup_intent",
+            ["status"] = "requires_payment_method",
+            ["customer"] = customer,
+            ["usage"] = "off_session",
+            ["payment_method"] = null,
+            ["metadata"] = Metadata(form, "setup_intent_data[metadata]"),
+            ["created"] = Now(),
+            ["livemode"] = false,
         };
         var id = "cs_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         _sessions[id] = new JsonObject
         {
-            ["id"] = id, ["object"] = "checkout.session", ["mode"] = "setup", ["status"] = "open", ["customer"] = customer, ["setup_intent"] = setupId,
+            ["id"] = id,
+            ["object"] = "checkout.session",
+            ["mode"] = "setup",
+            ["status"] = "open",
+            ["customer"] = customer,
+            ["setup_intent"] = setupId,
             ["url"] = "https://checkout.stripe.com/c/pay/" + id,
-            ["success_url"] = form.GetValueOrDefault("success_url").ToString(), ["cancel_url"] = form.GetValueOrDefault("cancel_url").ToString(),
-            ["metadata"] = Metadata(form), ["created"] = Now(), ["livemode"] = false,
+            ["success_url"] = form.GetValueOrDefault("success_url").ToString(),
+            ["cancel_url"] = form.GetValueOrDefault("cancel_url").ToString(),
+            ["metadata"] = Metadata(form),
+            ["created"] = Now(),
+            ["livemode"] = false,
         };
         return Respond(HttpStatusCode.OK, _sessions[id]);
     }
@@ -296,10 +311,20 @@ public sealed class FakeStripeApi(string secretKey) : HttpMessageHandler
         var id = Id("pi");
         var intent = new JsonObject
         {
-            ["id"] = id, ["object"] = "payment_intent", ["amount"] = amount, ["currency"] = form.GetValueOrDefault("currency").ToString(),
-            ["customer"] = customer, ["payment_method"] = methodId, ["status"] = "succeeded", ["metadata"] = Metadata(form),
-            ["created"] = Now(), ["livemode"] = false, ["next_action"] = null, ["last_payment_error"] = null,
-            ["capture_method"] = "automatic", ["confirmation_method"] = "automatic",
+            ["id"] = id,
+            ["object"] = "payment_intent",
+            ["amount"] = amount,
+            ["currency"] = form.GetValueOrDefault("currency").ToString(),
+            ["customer"] = customer,
+            ["payment_method"] = methodId,
+            ["status"] = "succeeded",
+            ["metadata"] = Metadata(form),
+            ["created"] = Now(),
+            ["livemode"] = false,
+            ["next_action"] = null,
+            ["last_payment_error"] = null,
+            ["capture_method"] = "automatic",
+            ["confirmation_method"] = "automatic",
         };
         _intents[id] = intent;
         (string Code, string? Decline, string Message)? declined = _methodNumbers[methodId] switch

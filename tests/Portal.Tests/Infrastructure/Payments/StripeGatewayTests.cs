@@ -227,6 +227,46 @@ public sealed class StripeGatewayTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Stripe_nets_own_resend_after_a_lost_answer_carries_our_key_and_gets_the_first_charge_back()
+    {
+        await using var stripe = StripePortal.Start(portal, retries: 2);
+        var account = await AccountAsync(portal, 25m);
+        var card = await stripe.CardAsync(account, Visa);
+        var attempt = await stripe.StartAsync(Plan(account, card, null, (account.Invoices[0], 25m)));
+        var key = attempt.Id.ToString("N");
+        stripe.Api.TimeOutAfterCharging.Add(key);
+
+        var state = await stripe.ChargeAsync(attempt.Id);
+
+        Assert.Equal(AttemptState.Succeeded, state);
+        var posts = stripe.Api.Requests.Where(r => r is { Method: "POST", Path: "/v1/payment_intents" }).ToList();
+        Assert.Equal(2, posts.Count);
+        Assert.All(posts, r => Assert.Equal(key, r.IdempotencyKey));
+        Assert.Single(stripe.Api.Intents);
+        Assert.Equal(new InvoiceFigures(25m, 0m, 0m, 25m), await InvoiceAsync(portal, account.Invoices[0]));
+    }
+
+    [Fact]
+    public async Task A_webhook_about_an_intent_that_is_not_ours_is_acknowledged_and_changes_nothing()
+    {
+        await using var stripe = StripePortal.Start(portal);
+        var foreign = new JsonObject
+        {
+            ["id"] = "pi_elsewhere",
+            ["object"] = "payment_intent",
+            ["status"] = "succeeded",
+            ["amount"] = 100,
+            ["metadata"] = new JsonObject { ["portal_attempt"] = Guid.NewGuid().ToString("N") },
+        };
+        var payload = Event("payment_intent.succeeded", foreign);
+
+        var response = await PostEventAsync(stripe.Factory.CreateClient(), payload, Sign(payload, WebhookSecret));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(stripe.Api.Requests, r => r.Path.StartsWith("/v1/payment_intents", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_charge_that_never_reached_Stripe_is_reconciled_to_failed_and_the_reservation_released()
     {
         await using var stripe = StripePortal.Start(portal);
@@ -386,16 +426,15 @@ public sealed class StripeGatewayTests(PortalFactory portal)
 
         public IPaymentGateway Gateway => Services.GetRequiredService<IPaymentGateway>();
 
-        public static StripePortal Start(PortalFactory portal)
+        /// <summary>No network retries unless asked: each test decides what the one request meets.</summary>
+        public static StripePortal Start(PortalFactory portal, int retries = 0)
         {
             var api = new FakeStripeApi(SecretKey);
-
-            // No network retries: each test decides what the one request meets.
             var client = new StripeClient(new StripeClientOptions
             {
                 ApiKey = SecretKey,
                 ApiBase = FakeStripeApi.Base,
-                HttpClient = new SystemNetHttpClient(new HttpClient(api), maxNetworkRetries: 0),
+                HttpClient = new SystemNetHttpClient(new HttpClient(api), maxNetworkRetries: retries),
             });
             var factory = portal.WithWebHostBuilder(b =>
             {

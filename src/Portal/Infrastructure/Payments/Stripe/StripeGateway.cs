@@ -168,7 +168,8 @@ public sealed class StripeGateway(
         var list = new PaymentIntentListOptions
         {
             Customer = attempt.Customer,
-            Created = new DateRangeOptions { GreaterThanOrEqual = attempt.CreatedAt.AddHours(-1) },
+            // Stored UTC; said so explicitly, or Stripe.net would read an unspecified time as local.
+            Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.SpecifyKind(attempt.CreatedAt, DateTimeKind.Utc).AddHours(-1) },
             Limit = 100,
         };
         return await CallAsync(async () =>

@@ -67,6 +67,7 @@ app.MapBrandAssets();
 app.MapCulturePicker();
 app.MapPasskeys();
 app.MapIntegrationApi();
+app.MapStripeWebhook();
 app.MapPortalTelemetry();
 await app.RunAsync();
 return 0;

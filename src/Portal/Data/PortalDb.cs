@@ -145,6 +145,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Statements.StatementDelivery> StatementDeliveries => Set<Features.Statements.StatementDelivery>();
 
+    public DbSet<Infrastructure.Payments.Stripe.StripeCustomer> StripeCustomers => Set<Infrastructure.Payments.Stripe.StripeCustomer>();
+
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

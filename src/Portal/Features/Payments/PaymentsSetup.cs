@@ -1,4 +1,5 @@
 using Portal.Infrastructure.Payments;
+using Portal.Infrastructure.Payments.Stripe;
 using Portal.Infrastructure.Payments.TestGateway;
 using Portal.Infrastructure.Workers;
 
@@ -7,7 +8,7 @@ namespace Portal.Features.Payments;
 public static class PaymentsSetup
 {
     /// <summary>
-    /// The gateway chosen by <c>Payments:Gateway</c> (<c>Test</c>, the offline default), payment attempts,
+    /// The gateway chosen by <c>Payments:Gateway</c> (<c>Test</c>, the offline default, or <c>Stripe</c>), payment attempts,
     /// the one outcome recorder and the reconciliation worker.
     /// </summary>
     public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
@@ -15,14 +16,22 @@ public static class PaymentsSetup
         var services = builder.Services;
         var configuration = builder.Configuration;
         var gateway = configuration["Payments:Gateway"] ?? TestPaymentGateway.GatewayName;
-        if (!string.Equals(gateway, TestPaymentGateway.GatewayName, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"Payments:Gateway '{gateway}' is not available; use 'Test'.");
-        }
-
+        // The test gateway's pages ask for it by type; with another gateway live they answer 404.
         services.AddOptions<TestGatewayOptions>().Bind(configuration.GetSection("Payments:Test"));
         services.AddSingleton<TestPaymentGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<TestPaymentGateway>());
+        if (StripeSetup.IsChosen(configuration))
+        {
+            services.AddStripeGateway(configuration);
+        }
+        else if (string.Equals(gateway, TestPaymentGateway.GatewayName, StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<TestPaymentGateway>());
+        }
+        else
+        {
+            throw new InvalidOperationException($"Payments:Gateway '{gateway}' is not available; use 'Test' or 'Stripe'.");
+        }
+
         services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection("Payments:Reconciler"));
         services.AddWorkerOptions(configuration);
         services.AddScoped<PaymentMail>();

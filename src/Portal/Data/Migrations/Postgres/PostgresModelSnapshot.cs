@@ -3340,6 +3340,36 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("IntegrationEvents");
                 });
 
+            modelBuilder.Entity("Portal.Infrastructure.Payments.Stripe.StripeCustomer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId")
+                        .IsUnique();
+
+                    b.ToTable("StripeCustomers");
+                });
+
             modelBuilder.Entity("Portal.Infrastructure.Payments.TestGateway.TestGatewayCharge", b =>
                 {
                     b.Property<long>("Id")
@@ -4111,6 +4141,15 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasOne("Portal.Infrastructure.Email.EmailMessage", null)
                         .WithMany("Attachments")
                         .HasForeignKey("EmailMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Infrastructure.Payments.Stripe.StripeCustomer", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

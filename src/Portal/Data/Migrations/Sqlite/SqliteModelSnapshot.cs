@@ -3239,6 +3239,34 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("IntegrationEvents");
                 });
 
+            modelBuilder.Entity("Portal.Infrastructure.Payments.Stripe.StripeCustomer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId")
+                        .IsUnique();
+
+                    b.ToTable("StripeCustomers");
+                });
+
             modelBuilder.Entity("Portal.Infrastructure.Payments.TestGateway.TestGatewayCharge", b =>
                 {
                     b.Property<long>("Id")
@@ -4006,6 +4034,15 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasOne("Portal.Infrastructure.Email.EmailMessage", null)
                         .WithMany("Attachments")
                         .HasForeignKey("EmailMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Infrastructure.Payments.Stripe.StripeCustomer", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
-using Portal.Features.Requests;
 using Portal.Features.Orders;
+using Portal.Features.Requests;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Events;

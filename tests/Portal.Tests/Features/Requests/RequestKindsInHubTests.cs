@@ -136,7 +136,12 @@ public sealed class RequestKindsInHubTests(PortalFactory portal)
         var priced = IntegrationClient.Unique("Q");
         var answer = await api.PutAsJsonAsync($"/api/v1/quotes/{IntegrationClient.Unique("QX")}", new
         {
-            account = "T-" + account.Number[1..], number = priced, portalNumber = quote.Number, currency = "USD", issuedOn = "2026-11-01", validUntil = "2099-12-31",
+            account = "T-" + account.Number[1..],
+            number = priced,
+            portalNumber = quote.Number,
+            currency = "USD",
+            issuedOn = "2026-11-01",
+            validUntil = "2099-12-31",
             lines = new[] { new { description = "Light tower, week", quantity = 2, unitPrice = 400 } },
         }, ct);
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);

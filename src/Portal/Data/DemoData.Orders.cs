@@ -2,6 +2,7 @@ using Portal.Features.Accounts;
 using Portal.Features.Catalog;
 using Portal.Features.Orders;
 using Portal.Features.Quotes;
+using Portal.Features.Requests;
 
 namespace Portal.Data;
 
@@ -217,6 +218,11 @@ public sealed partial class DemoData
                 db.Quotes.Add(quote);
                 // Saved one by one so that ids follow the plan (the accepted quote is each account's first).
                 await db.SaveChangesAsync(ct);
+                if (requested)
+                {
+                    // As asking for it in the portal does: a quote request on /requests and in the console's inbox.
+                    CustomerRequestHub.Open(db, account.Id, RequestKind.QuoteRequest, quote.Number, QuoteService.Subject(text, quote.Lines), CustomerRequestHub.StatusName(status), quote.Id, userId, quote.RequestedAt);
+                }
             }
         }
 

@@ -2,6 +2,7 @@ using Portal.Features.Accounts;
 using Portal.Features.CallOffs;
 using Portal.Features.Contracts;
 using Portal.Features.Licenses;
+using Portal.Features.Requests;
 
 namespace Portal.Data;
 
@@ -90,6 +91,8 @@ public sealed partial class DemoData
             c.Number = CallOff.NumberFor(c.Id);
         }
 
+        await AddCallOffRequestsAsync(calloffs, ct);
+
         License NewLicense(Account account, string id, string code, string name, string key, int seats, string? version, int issuedDaysAgo, int? expiresInDays, MaintenanceStatus maintenance, int? maintenanceEndsInDays) => new()
         {
             AccountId = account.Id,
@@ -114,6 +117,20 @@ public sealed partial class DemoData
             NewLicense(bayside, "LIC-1005", "YARD-MAP", "YardMap Dispatch", "YMD-2HC8-KK3W-77DN-B6PQ", 3, "1.9", 380, 80, MaintenanceStatus.Expiring, 80),
             NewLicense(bayside, "LIC-1006", "DOC-VAULT", "DocVault Archive", "DVA-8PRS-0L1M-AQ4Z-9HJT", 100, "6", 900, -20, MaintenanceStatus.Lapsed, -20),
             NewLicense(northwind, "LIC-3001", "FLEET-PRO", "FleetTrack Pro", "FTP-NW11-8DJ2-QPQ0-ZMV7", 5, "8.2", 100, 265, MaintenanceStatus.Active, 265));
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The call-offs in the requests hub, as sending them does; a moved one with the billing system's line in its thread.</summary>
+    private async Task AddCallOffRequestsAsync(IEnumerable<CallOff> calloffs, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        foreach (var c in calloffs)
+        {
+            var entry = CustomerRequestHub.Open(db, c.AccountId, RequestKind.CallOff, c.Number, CallOffService.Subject(c.Lines, c.PickupDate), CustomerRequestHub.StatusName(CallOffStatus.Sent), c.Id, c.RequestedByUserId, c.CreatedAt);
+            await db.SaveChangesAsync(ct);
+            CustomerRequestHub.MoveAndPost(db, entry, CustomerRequestHub.StatusName(c.Status), CallOff.IsOpen(c.Status), MessageSide.BillingSystem, null, "Billing system", c.UpdatedAt);
+        }
+
         await db.SaveChangesAsync(ct);
     }
 }

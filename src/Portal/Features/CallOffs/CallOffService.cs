@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Requests;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
@@ -245,6 +246,8 @@ public sealed class CallOffService(
         db.CallOffs.Add(row);
         await db.SaveChangesAsync(ct);
         row.Number = CallOff.NumberFor(row.Id);
+        // Followed on /requests and answered from the console's inbox like every other request.
+        CustomerRequestHub.Open(db, account.Id, RequestKind.CallOff, row.Number, Subject(row.Lines, row.PickupDate), CustomerRequestHub.StatusName(row.Status), row.Id, userId, now);
 
         events.Record("calloff.requested", account.Id, accountRow.ExternalId, new
         {
@@ -283,6 +286,126 @@ public sealed class CallOffService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new CallOffResult.Sent(row.Number);
+    }
+
+    /// <summary>
+    /// Moves a call-off on (the billing system through the API, or staff in the console), in the
+    /// caller's transaction: the status conditional on the one read (of two racing moves one finds
+    /// nothing and false is returned, so quantities are never released twice), what it held released once
+    /// it is picked up or cancelled, its request moved with a line in the thread, the requester e-mailed.
+    /// Staff moves are also sent to the billing system (calloff.status_changed); its own are not echoed.
+    /// </summary>
+    public async Task<bool> MoveAsync(CallOff callOff, CallOffStatus to, string? note, MessageSide side, string? authorUserId, string authorName, DateTime now, CancellationToken ct)
+    {
+        var from = callOff.Status;
+        var moved = await db.CallOffs.Where(c => c.Id == callOff.Id && c.Status == from)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, to).SetProperty(c => c.StatusNote, note).SetProperty(c => c.UpdatedAt, now), ct);
+        if (moved == 0)
+        {
+            return false;
+        }
+
+        if (CallOff.IsOpen(from) && !CallOff.IsOpen(to))
+        {
+            // Picked up or cancelled: what it held is no longer waiting for a pickup.
+            foreach (var line in callOff.Lines.OrderBy(x => x.ContractItemId))
+            {
+                var q = line.Quantity;
+                await db.ContractItems.Where(i => i.Id == line.ContractItemId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(i => i.QuantityCalledOff, i => i.QuantityCalledOff > q ? i.QuantityCalledOff - q : 0m), ct);
+            }
+        }
+
+        // A call-off sent before the requests hub has no entry yet: it gets one now.
+        var entry = await CustomerRequestHub.FindAsync(db, RequestKind.CallOff, callOff.Id, ct);
+        if (entry is null)
+        {
+            entry = CustomerRequestHub.Open(db, callOff.AccountId, RequestKind.CallOff, callOff.Number, Subject(callOff.Lines, callOff.PickupDate), CustomerRequestHub.StatusName(from), callOff.Id, callOff.RequestedByUserId, callOff.CreatedAt);
+            await db.SaveChangesAsync(ct);
+        }
+
+        CustomerRequestHub.MoveAndPost(db, entry, CustomerRequestHub.StatusName(to), CallOff.IsOpen(to), side, authorUserId, authorName, now);
+        if (side != MessageSide.BillingSystem && from != to)
+        {
+            var externalId = await db.Accounts.Where(a => a.Id == callOff.AccountId).Select(a => a.ExternalId).FirstAsync(ct);
+            events.Record("calloff.status_changed", callOff.AccountId, externalId, new
+            {
+                number = callOff.Number,
+                from = CustomerRequestHub.StatusName(from),
+                status = CustomerRequestHub.StatusName(to),
+                note,
+                changedAt = now,
+                changedBy = authorName,
+            });
+        }
+
+        var requester = await db.Users.AsNoTracking().Where(u => u.Id == callOff.RequestedByUserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        if (!string.IsNullOrEmpty(requester) && from != to)
+        {
+            var text = l["Call-off {0} is now: {1}.", callOff.Number, CallOffText.Status(to, l)] + "\n"
+                + (note is null ? "" : note + "\n")
+                + "\n" + l["Follow it here: {0}", links.To("/calloffs/" + Uri.EscapeDataString(callOff.Number))];
+            outbox.Enqueue(requester, l["Call-off {0}: {1}", callOff.Number, CallOffText.Status(to, l)], text, null, "calloff-status", callOff.AccountId);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// A customer's message on one of the account's call-offs, while it is still open (refused once
+    /// picked up or cancelled). Null when there is no such call-off; otherwise the errors (none: written).
+    /// </summary>
+    public async Task<Dictionary<string, string>?> CommentAsync(CurrentAccount account, string userId, string number, string? body, CancellationToken ct)
+    {
+        var callOff = await db.CallOffs.AsNoTracking().Include(c => c.Lines).FirstOrDefaultAsync(c => c.AccountId == account.Id && c.Number == number, ct);
+        if (callOff is null)
+        {
+            return null;
+        }
+
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var text = body?.Trim();
+        if (!CallOff.IsOpen(callOff.Status))
+        {
+            errors["Body"] = l["This call-off is closed, so it takes no more messages."];
+        }
+        else if (string.IsNullOrEmpty(text))
+        {
+            errors["Body"] = l["Write a message."];
+        }
+        else if (text.Length > CustomerRequestHub.MaxBodyLength)
+        {
+            errors["Body"] = l["A message can be at most {0} characters.", CustomerRequestHub.MaxBodyLength];
+        }
+
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        var now = clock.UtcNow;
+        var author = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).FirstOrDefaultAsync(ct) ?? "?";
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var entry = await CustomerRequestHub.FindAsync(db, RequestKind.CallOff, callOff.Id, ct);
+        if (entry is null)
+        {
+            entry = CustomerRequestHub.Open(db, callOff.AccountId, RequestKind.CallOff, callOff.Number, Subject(callOff.Lines, callOff.PickupDate), CustomerRequestHub.StatusName(callOff.Status), callOff.Id, callOff.RequestedByUserId, callOff.CreatedAt);
+            await db.SaveChangesAsync(ct);
+        }
+
+        CustomerRequestHub.Post(db, entry, MessageSide.Customer, userId, author, text!, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return errors;
+    }
+
+    /// <summary>What a call-off's request is about in the lists: its items, and when they are picked up.</summary>
+    public static string Subject(IReadOnlyCollection<CallOffLine> lines, DateOnly pickup)
+    {
+        var items = string.Join(", ", lines.Take(3).Select(x => x.ProductCode + " × " + x.Quantity.ToString("0.####", CultureInfo.InvariantCulture)));
+        var text = (lines.Count > 3 ? items + ", …" : items) + " · " + pickup.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return text.Length <= 200 ? text : text[..200];
     }
 
     private string Describe(CallOff row, string accountNumber, string accountName)

@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Requests;
 using Portal.Infrastructure.Api;
-using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Paging;
-using Portal.Resources;
 
 namespace Portal.Features.CallOffs;
 
@@ -26,7 +24,7 @@ public static class CallOffsApi
     public sealed record CallOffPage(IReadOnlyList<CallOffResponse> Items, string? Next);
 
     /// <summary>What the status endpoint needs besides the upsert's own services (one parameter, see STYLE.md).</summary>
-    public sealed record CallOffApiServices(PortalDb Db, TimeProvider Time, ILoggerFactory Loggers, EmailOutbox Outbox, PublicLinks Links, IStringLocalizer<SharedResource> L);
+    public sealed record CallOffApiServices(PortalDb Db, TimeProvider Time, ILoggerFactory Loggers, CallOffService CallOffs);
 
     public static RouteGroupBuilder MapCallOffsApi(this RouteGroupBuilder api)
     {
@@ -85,38 +83,11 @@ public static class CallOffsApi
         }
 
         var now = ApiWrites.Now(services.Time);
-        var from = callOff.Status;
         var refusal = await ApiWrites.CommitAsync<CallOffResponse>(db, services.Loggers.CreateLogger("Portal.Api.Upserts"), async () =>
         {
-            // The move is conditional on the status read: of two moves racing, one finds nothing to
-            // update and answers 409, so quantities are never released twice.
-            var moved = await db.CallOffs.Where(c => c.Id == callOff.Id && c.Status == from)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, to).SetProperty(c => c.StatusNote, note).SetProperty(c => c.UpdatedAt, now), ct);
-            if (moved == 0)
+            if (!await services.CallOffs.MoveAsync(callOff, to, note, MessageSide.BillingSystem, null, "Billing system", now, ct))
             {
                 throw new DbUpdateConcurrencyException("The call-off moved meanwhile.");
-            }
-
-            if (CallOff.IsOpen(from) && !CallOff.IsOpen(to))
-            {
-                // Picked up or cancelled: what it held is no longer waiting for a pickup.
-                foreach (var line in callOff.Lines.OrderBy(x => x.ContractItemId))
-                {
-                    var q = line.Quantity;
-                    await db.ContractItems.Where(i => i.Id == line.ContractItemId)
-                        .ExecuteUpdateAsync(u => u.SetProperty(i => i.QuantityCalledOff, i => i.QuantityCalledOff > q ? i.QuantityCalledOff - q : 0m), ct);
-                }
-            }
-
-            var requester = await db.Users.AsNoTracking().Where(u => u.Id == callOff.RequestedByUserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
-            if (!string.IsNullOrEmpty(requester) && from != to)
-            {
-                var l = services.L;
-                var text = l["Call-off {0} is now: {1}.", callOff.Number, CallOffText.Status(to, l)] + "\n"
-                    + (note is null ? "" : note + "\n")
-                    + "\n" + l["Follow it here: {0}", services.Links.To("/calloffs/" + Uri.EscapeDataString(callOff.Number))];
-                services.Outbox.Enqueue(requester, l["Call-off {0}: {1}", callOff.Number, CallOffText.Status(to, l)], text, null, "calloff-status", callOff.AccountId);
-                await db.SaveChangesAsync(ct);
             }
         }, ct);
         if (refusal is not null)

@@ -1,18 +1,27 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.Operator;
+using Portal.Features.Requests;
 using Portal.Infrastructure.AccountScope;
 
 namespace Portal.Features.CallOffs;
 
-/// <summary>One call-off: its status as the billing system moves it, and what it asked for.</summary>
+/// <summary>One call-off: its status as the billing system moves it, what it asked for, and its thread with the operator (a message may be added while it is open).</summary>
 [RequiresFeature(PortalFeature.Contracts)]
 [RequiresPermission(Permissions.View)]
-public sealed class DetailsModel(PortalDb db) : PageModel
+public sealed class DetailsModel(PortalDb db, CallOffService calloffs) : PageModel
 {
+    [BindProperty]
+    public string? Body { get; set; }
+
+    public RequestThread Thread { get; private set; } = RequestThread.Empty;
+
+    public string? BodyError { get; private set; }
+
     public CallOffView CallOff { get; private set; } = null!;
 
     public IReadOnlyList<LineRow> Lines { get; private set; } = [];
@@ -20,7 +29,28 @@ public sealed class DetailsModel(PortalDb db) : PageModel
     [TempData]
     public string? CallOffSent { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string number, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string number, CancellationToken ct) =>
+        await LoadAsync(number, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostCommentAsync(string number, CancellationToken ct)
+    {
+        var errors = await calloffs.CommentAsync(HttpContext.CurrentAccount(), User.FindFirstValue(ClaimTypes.NameIdentifier)!, number, Body, ct);
+        if (errors is null || (errors.Count > 0 && !await LoadAsync(number, ct)))
+        {
+            return NotFound();
+        }
+
+        if (errors.Count == 0)
+        {
+            return Redirect("/calloffs/" + Uri.EscapeDataString(number) + "#thread-heading");
+        }
+
+        BodyError = errors["Body"];
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(string number, CancellationToken ct)
     {
         var accountId = HttpContext.CurrentAccount().Id;
         var found = await db.CallOffs.AsNoTracking().Where(c => c.AccountId == accountId && c.Number == number)
@@ -29,13 +59,15 @@ public sealed class DetailsModel(PortalDb db) : PageModel
             .FirstOrDefaultAsync(ct);
         if (found is null)
         {
-            return NotFound();
+            return false;
         }
 
         CallOff = found;
         Lines = await db.CallOffLines.AsNoTracking().Where(x => x.CallOffId == found.Id).OrderBy(x => x.Id)
             .Select(x => new LineRow(x.ContractNumber, x.ProductCode, x.Description, x.AssetNumber, x.Quantity)).ToListAsync(ct);
-        return Page();
+        var requestId = await db.CustomerRequests.AsNoTracking().Where(r => r.Kind == RequestKind.CallOff && r.SubjectId == found.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
+        Thread = requestId is long id ? await RequestThread.ReadAsync(db, id, "/requests/files/", ct) : RequestThread.Empty;
+        return true;
     }
 
     public sealed record CallOffView(long Id, string Number, CallOffStatus Status, DateOnly PickupDate, string ContactName, string ContactPhone, string? Notes, string? StatusNote, DateTime CreatedAt, DateTime UpdatedAt, string? RequestedBy);

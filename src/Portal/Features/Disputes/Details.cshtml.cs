@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Features.Accounts;
 using Portal.Features.Operator;
 using Portal.Features.Requests;
 using Portal.Infrastructure.AccountScope;
@@ -11,6 +12,7 @@ namespace Portal.Features.Disputes;
 
 /// <summary>One of the account's invoice disputes: what was questioned, its resolution, and its thread; add a message while it is open.</summary>
 [RequiresFeature(PortalFeature.Disputes)]
+[RequiresPermission(Permissions.View)]
 [RequestSizeLimit(RequestFiles.MaxFiles * RequestFiles.MaxBytes + 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = RequestFiles.MaxFiles * RequestFiles.MaxBytes + 1024 * 1024)]
 public sealed class DetailsModel(PortalDb db, DisputeService disputes) : PageModel

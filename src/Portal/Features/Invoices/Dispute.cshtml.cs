@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Features.Accounts;
 using Portal.Features.Disputes;
 using Portal.Features.Operator;
 using Portal.Features.Requests;
@@ -13,6 +14,7 @@ namespace Portal.Features.Invoices;
 
 /// <summary>Disputes one of the account's invoices: a reason from the operator's list, an explanation, the lines concerned, the amount in question, files.</summary>
 [RequiresFeature(PortalFeature.Disputes)]
+[RequiresPermission(Permissions.View)]
 [RequestSizeLimit(RequestFiles.MaxFiles * RequestFiles.MaxBytes + 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = RequestFiles.MaxFiles * RequestFiles.MaxBytes + 1024 * 1024)]
 public sealed class DisputeModel(PortalDb db, DisputeService disputes, OperatorSettingsCache settings) : PageModel

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.Operator;
+using Portal.Features.Requests;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Resources;
@@ -30,6 +31,8 @@ public sealed class DetailsModel(PortalDb db, QuoteService quotes, OperatorClock
     public string? Reason { get; set; }
 
     public string? Error { get; private set; }
+
+    public RequestThread Thread { get; private set; } = RequestThread.Empty;
 
     [TempData]
     public string? Answered { get; set; }
@@ -78,6 +81,8 @@ public sealed class DetailsModel(PortalDb db, QuoteService quotes, OperatorClock
         Lines = await db.Set<QuoteLine>().AsNoTracking().Where(x => x.QuoteId == quote.Id).OrderBy(x => x.LineNumber)
             .Select(x => new QuoteLineRow(x.LineNumber, x.ProductCode, x.Description, x.Quantity, x.Unit, x.UnitPrice, x.Amount))
             .ToListAsync(ct);
+        var requestId = await db.CustomerRequests.AsNoTracking().Where(r => r.Kind == RequestKind.QuoteRequest && r.SubjectId == quote.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
+        Thread = requestId is long id ? await RequestThread.ReadAsync(db, id, "/requests/files/", ct) : RequestThread.Empty;
         return true;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Features.Orders;
+using Portal.Features.Requests;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Events;
@@ -115,8 +116,12 @@ public sealed class QuoteService(PortalDb db, OperatorClock clock, IntegrationEv
             UpdatedAt = now,
             Lines = quoteLines,
         };
-        db.Quotes.Add(quote);
         var externalId = await db.Accounts.Where(a => a.Id == account.Id).Select(a => a.ExternalId).FirstAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Quotes.Add(quote);
+        await db.SaveChangesAsync(ct);
+        // A quote request is followed on /requests and answered from the console's inbox.
+        CustomerRequestHub.Open(db, account.Id, RequestKind.QuoteRequest, quote.Number, Subject(text, quoteLines), CustomerRequestHub.StatusName(quote.Status), quote.Id, userId, now);
         events.Record("quote.requested", account.Id, externalId, new
         {
             number = quote.Number,
@@ -126,8 +131,20 @@ public sealed class QuoteService(PortalDb db, OperatorClock clock, IntegrationEv
             lines = quoteLines.Select(x => new { x.LineNumber, x.ProductCode, x.Description, x.Quantity, x.Unit }),
         });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return (quote.Number, errors);
     }
+
+    /// <summary>What a quote request is about in the lists: the customer's words, or the products asked for.</summary>
+    public static string Subject(string? text, IEnumerable<QuoteLine> lines)
+    {
+        var subject = text ?? string.Join(", ", lines.Take(3).Select(x => x.ProductCode ?? x.Description));
+        subject = subject.ReplaceLineEndings(" ");
+        return subject.Length <= 200 ? subject : subject[..199] + "…";
+    }
+
+    /// <summary>Whether a quote in this status still waits on someone (the operator to price it, the customer to answer).</summary>
+    public static bool IsOpenStatus(QuoteStatus status) => status is QuoteStatus.Requested or QuoteStatus.Sent;
 
     public Task<QuoteAnswer> AcceptAsync(CurrentAccount account, string userId, string number, CancellationToken ct) =>
         AnswerAsync(account, userId, number, accept: true, reason: null, ct);
@@ -187,6 +204,13 @@ public sealed class QuoteService(PortalDb db, OperatorClock clock, IntegrationEv
 
         var externalId = await db.Accounts.Where(a => a.Id == account.Id).Select(a => a.ExternalId).FirstAsync(ct);
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        if (await CustomerRequestHub.FindAsync(db, RequestKind.QuoteRequest, quote.Id, ct) is { } entry)
+        {
+            var author = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName ?? u.Email).FirstOrDefaultAsync(ct) ?? "?";
+            var status = accept ? QuoteStatus.Accepted : QuoteStatus.Declined;
+            CustomerRequestHub.MoveAndPost(db, entry, CustomerRequestHub.StatusName(status), IsOpenStatus(status), MessageSide.Customer, userId, author, now);
+        }
+
         events.Record(accept ? "quote.accepted" : "quote.declined", account.Id, externalId, accept
             ? (object)new { number = quote.Number, externalId = quote.ExternalId, currency = quote.Currency, total = quote.Total, acceptedAt = now, acceptedBy = email }
             : new { number = quote.Number, externalId = quote.ExternalId, currency = quote.Currency, total = quote.Total, declinedAt = now, declinedBy = email, reason });

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Orders;
+using Portal.Features.Requests;
 using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Quotes;
@@ -16,15 +17,15 @@ public static class QuotesApi
 
     public static RouteGroupBuilder MapQuotesApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/quotes/{externalId}", (string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
-                UpsertEndpoint.HandleAsync<QuoteInput, QuoteResponse>(request, $"/api/v1/quotes/{Uri.EscapeDataString(externalId)}", input => UpsertAsync(services, externalId, input, ct), ct))
+        api.MapPut("/quotes/{externalId}", (string externalId, HttpRequest request, [AsParameters] UpsertServices services, RequestMail mail, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<QuoteInput, QuoteResponse>(request, $"/api/v1/quotes/{Uri.EscapeDataString(externalId)}", input => UpsertAsync(services, mail, externalId, input, ct), ct))
             .WithName("UpsertQuote").WithSummary("Creates or updates a quote (at most 1,000 lines); answers a portal quote request when portalNumber is sent.").Accepts<QuoteInput>("application/json").ProducesUpsertProblems();
         return api;
     }
 
     private static readonly PortalDocumentWords Words = new("quote", "portal quote request", "Quote request", "Quote already answered");
 
-    public static async Task<UpsertOutcome<QuoteResponse>> UpsertAsync(UpsertServices services, string externalId, QuoteInput input, CancellationToken ct)
+    public static async Task<UpsertOutcome<QuoteResponse>> UpsertAsync(UpsertServices services, RequestMail mail, string externalId, QuoteInput input, CancellationToken ct)
     {
         var (db, time, _) = services;
         var e = new ApiErrors();
@@ -76,6 +77,17 @@ public static class QuotesApi
         if (changed)
         {
             quote.UpdatedAt = now;
+        }
+
+        // A quote the customer requested in the portal: its request follows the number the billing system
+        // gave it and its status, with a line in its thread and an e-mail to its followers, in the same save.
+        if (!created && quote.Source == DocumentSource.Portal && await CustomerRequestHub.FindAsync(db, RequestKind.QuoteRequest, quote.Id, ct) is { } entry)
+        {
+            entry.Number = quote.Number;
+            if (CustomerRequestHub.MoveAndPost(db, entry, CustomerRequestHub.StatusName(quote.Status), QuoteService.IsOpenStatus(quote.Status), MessageSide.BillingSystem, null, "Billing system", now) is { } moved)
+            {
+                await mail.NotifyFollowersAsync(entry, moved, null, ct);
+            }
         }
 
         if (await ApiWrites.SaveAsync<QuoteResponse>(db, services.Log, ct) is { } conflict)

@@ -77,7 +77,20 @@ public sealed class RequestMessage
     /// <summary>The billing system's id of a message it sent, so re-sending it adds nothing.</summary>
     public string? ExternalId { get; set; }
 
+    /// <summary>
+    /// Set on a message the portal wrote itself (<see cref="RequestMessageEvents"/>): the body then holds
+    /// a code (a status name), and the text is made in the reader's language when shown.
+    /// </summary>
+    public string? SystemEvent { get; set; }
+
     public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>The messages the portal writes in a thread by itself.</summary>
+public static class RequestMessageEvents
+{
+    /// <summary>The request moved to the status named in the body, by the message's side and author.</summary>
+    public const string StatusChanged = "status_changed";
 }
 
 /// <summary>A file a customer attached to a request (a photo of the machine, a PDF of a delivery note).</summary>
@@ -141,6 +154,7 @@ internal sealed class RequestMessageConfiguration : IEntityTypeConfiguration<Req
         b.Property(m => m.AuthorName).HasMaxLength(200);
         b.Property(m => m.Body).HasMaxLength(4000);
         b.Property(m => m.ExternalId).HasMaxLength(100);
+        b.Property(m => m.SystemEvent).HasMaxLength(30);
         b.HasIndex(m => new { m.RequestId, m.CreatedAt, m.Id });
         b.HasIndex(m => m.ExternalId).IsUnique();
         b.HasOne<CustomerRequest>().WithMany().HasForeignKey(m => m.RequestId).OnDelete(DeleteBehavior.Cascade);

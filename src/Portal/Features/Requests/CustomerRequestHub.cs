@@ -49,6 +49,24 @@ public static class CustomerRequestHub
         return message;
     }
 
+    /// <summary>
+    /// Moves the request to the kind's status and says so in its thread ("Status changed to X by Y",
+    /// written in the reader's language when shown); nothing when the status is the same.
+    /// </summary>
+    public static RequestMessage? MoveAndPost(PortalDb db, CustomerRequest request, string status, bool isOpen, MessageSide side, string? authorUserId, string authorName, DateTime now)
+    {
+        if (request.Status == status)
+        {
+            request.IsOpen = isOpen;
+            return null;
+        }
+
+        Move(request, status, isOpen, now);
+        var message = Post(db, request, side, authorUserId, authorName, status, now);
+        message.SystemEvent = RequestMessageEvents.StatusChanged;
+        return message;
+    }
+
     /// <summary>Moves the request to the kind's status; whether it is still open says whether anyone has to act.</summary>
     public static void Move(CustomerRequest request, string status, bool isOpen, DateTime now)
     {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
-using Portal.Features.Accounts;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
@@ -86,37 +85,9 @@ public sealed class IndexModel(PortalDb db, OperatorSettingsCache settings, IStr
         ["after"] = after,
     });
 
-    /// <summary>The kinds the user may see here: their feature on, and the permission their own pages ask for.</summary>
-    public static List<RequestKind> Visible(OperatorSettings settings, CurrentAccount account)
-    {
-        var kinds = new List<RequestKind>();
-        if (settings.IsOn(PortalFeature.ServiceCalls) && account.Can(Permissions.ServiceCalls))
-        {
-            kinds.Add(RequestKind.ServiceCall);
-        }
-
-        if (settings.IsOn(PortalFeature.Disputes))
-        {
-            kinds.Add(RequestKind.Dispute);
-        }
-
-        if (settings.IsOn(PortalFeature.Quotes))
-        {
-            kinds.Add(RequestKind.QuoteRequest);
-        }
-
-        if (settings.IsOn(PortalFeature.Contracts))
-        {
-            kinds.Add(RequestKind.CallOff);
-        }
-
-        if (settings.IsOn(PortalFeature.Orders))
-        {
-            kinds.Add(RequestKind.Order);
-        }
-
-        return kinds;
-    }
+    /// <summary>The kinds the user may see here: those whose own page the user may open (its feature on, its permission held).</summary>
+    public static List<RequestKind> Visible(OperatorSettings settings, CurrentAccount account) =>
+        Enum.GetValues<RequestKind>().Where(k => RequestKindPages.Evaluate(k, settings, account) == RequirementVerdict.Allowed).ToList();
 
     public sealed record RequestRow(long Id, RequestKind Kind, string Number, string Subject, string Status, bool IsOpen, DateTime CreatedAt, DateTime LastActivityAt);
 }

@@ -16,7 +16,7 @@ public sealed class RequestMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
         var text = new System.Text.StringBuilder();
         text.AppendLine(l["{0} wrote about {1} {2} ({3}):", message.AuthorName, KindName(request.Kind, l), request.Number, request.Subject]);
         text.AppendLine();
-        text.AppendLine(message.Body);
+        text.AppendLine(Text(message.Side, message.SystemEvent, message.AuthorName, message.Body, l));
         text.AppendLine();
         text.AppendLine(l["Read the whole thread and answer here: {0}", links.To(PathOf(request))]);
         foreach (var address in to)
@@ -26,6 +26,13 @@ public sealed class RequestMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
 
         return to.Count;
     }
+
+    /// <summary>A message's text as the reader sees it: as written, or (the portal's own messages) made from its code in the reader's language.</summary>
+    public static string Text(MessageSide side, string? systemEvent, string authorName, string body, IStringLocalizer l) => systemEvent switch
+    {
+        RequestMessageEvents.StatusChanged => l["Status changed to {0} by {1}.", StatusName(body, l), side == MessageSide.BillingSystem ? l["our billing system"] : authorName],
+        _ => body,
+    };
 
     /// <summary>The customer's page of a request.</summary>
     public static string PathOf(CustomerRequest request) => PathOf(request.Kind, request.Number);
@@ -69,6 +76,9 @@ public sealed class RequestMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
         "confirmed" => l["Confirmed"],
         "shipped" => l["Shipped"],
         "delivered" => l["Delivered"],
+        "accepted" => l["Accepted"],
+        "declined" => l["Declined"],
+        "expired" => l["Expired"],
         _ => status,
     };
 

@@ -9,7 +9,7 @@ public sealed record RequestThread(IReadOnlyList<RequestThread.Message> Messages
     // A thread this long is a conversation for the phone; the page shows its latest messages.
     public const int MaxMessages = 200;
 
-    public sealed record Message(long Id, MessageSide Side, string AuthorName, string Body, DateTime CreatedAt);
+    public sealed record Message(long Id, MessageSide Side, string AuthorName, string Body, string? SystemEvent, DateTime CreatedAt);
 
     public sealed record File(long Id, string FileName, string ContentType, long Length, DateTime CreatedAt);
 
@@ -20,7 +20,7 @@ public sealed record RequestThread(IReadOnlyList<RequestThread.Message> Messages
     {
         var messages = await db.RequestMessages.AsNoTracking().Where(m => m.RequestId == requestId)
             .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(MaxMessages)
-            .Select(m => new Message(m.Id, m.Side, m.AuthorName, m.Body, m.CreatedAt)).ToListAsync(ct);
+            .Select(m => new Message(m.Id, m.Side, m.AuthorName, m.Body, m.SystemEvent, m.CreatedAt)).ToListAsync(ct);
         messages.Reverse();
         var files = await db.RequestAttachments.AsNoTracking().Where(a => a.RequestId == requestId).OrderBy(a => a.Id).Take(100)
             .Select(a => new File(a.Id, a.FileName, a.ContentType, a.Length, a.CreatedAt)).ToListAsync(ct);

@@ -21,8 +21,8 @@ public static class ServiceCallsApi
 
     public static RouteGroupBuilder MapServiceCallsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/service-calls/{number}", (string number, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
-                UpsertEndpoint.HandleAsync<ServiceCallInput, ServiceCallResponse>(request, $"/api/v1/service-calls/{Uri.EscapeDataString(number)}", input => UpsertAsync(services, number, input, ct), ct))
+        api.MapPut("/service-calls/{number}", (string number, HttpRequest request, [AsParameters] UpsertServices services, RequestMail mail, CancellationToken ct) =>
+                UpsertEndpoint.HandleAsync<ServiceCallInput, ServiceCallResponse>(request, $"/api/v1/service-calls/{Uri.EscapeDataString(number)}", input => UpsertAsync(services, mail, number, input, ct), ct))
             .WithName("UpsertServiceCall").WithSummary("Updates a service call's status and schedule, or records one opened outside the portal.").Accepts<ServiceCallInput>("application/json").ProducesUpsertProblems();
         api.MapPost("/service-calls/{number}/comments", (string number, HttpRequest request, [AsParameters] UpsertServices services, RequestMail mail, CancellationToken ct) =>
                 UpsertEndpoint.HandleAsync<CommentInput, CommentResponse>(request, $"/api/v1/service-calls/{Uri.EscapeDataString(number)}/comments", input => AddCommentAsync(services, mail, number, input, ct), ct))
@@ -33,7 +33,7 @@ public static class ServiceCallsApi
     private static readonly DocumentWords Words = new("service call");
 
     /// <summary>A partial update: a field left out keeps what is stored (a call opened in the portal is only moved along by the back office).</summary>
-    public static async Task<UpsertOutcome<ServiceCallResponse>> UpsertAsync(UpsertServices services, string number, ServiceCallInput input, CancellationToken ct)
+    public static async Task<UpsertOutcome<ServiceCallResponse>> UpsertAsync(UpsertServices services, RequestMail mail, string number, ServiceCallInput input, CancellationToken ct)
     {
         var (db, time, _) = services;
         var e = new ApiErrors();
@@ -87,13 +87,15 @@ public static class ServiceCallsApi
             var entry = await CustomerRequestHub.FindAsync(db, RequestKind.ServiceCall, call.Id, ct)
                 ?? CustomerRequestHub.Open(db, call.AccountId, RequestKind.ServiceCall, call.Number, call.Subject, CustomerRequestHub.StatusName(call.Status), call.Id, call.OpenedByUserId, call.OpenedAt);
             var statusName = CustomerRequestHub.StatusName(call.Status);
-            if (entry.Status != statusName || entry.Subject != call.Subject)
-            {
-                CustomerRequestHub.Move(entry, statusName, ServiceCall.IsOpenStatus(call.Status), now);
-                entry.Subject = call.Subject;
-            }
-
+            entry.Subject = call.Subject;
+            // A move says so in the thread, and the people following the call are told, in this transaction.
+            var moved = created ? null : CustomerRequestHub.MoveAndPost(db, entry, statusName, ServiceCall.IsOpenStatus(call.Status), MessageSide.BillingSystem, null, "Billing system", now);
             await db.SaveChangesAsync(ct);
+            if (moved is not null)
+            {
+                await mail.NotifyFollowersAsync(entry, moved, null, ct);
+                await db.SaveChangesAsync(ct);
+            }
         }, ct);
         if (refusal is not null)
         {

@@ -2601,6 +2601,10 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<int>("Side")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SystemEvent")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalId")

@@ -2522,6 +2522,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<int>("Side")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SystemEvent")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalId")

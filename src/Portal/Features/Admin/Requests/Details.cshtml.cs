@@ -4,18 +4,20 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Admin.Audit;
+using Portal.Features.CallOffs;
 using Portal.Features.Disputes;
 using Portal.Features.Requests;
 using Portal.Features.ServiceCalls;
+using Portal.Infrastructure.Events;
 
 namespace Portal.Features.Admin.Requests;
 
 /// <summary>
 /// One customer request in the console: its thread and files; reply (the customer sees it and is
-/// e-mailed), change its status (service calls and disputes; the others move in their own feature),
+/// e-mailed), change its status (service calls, disputes and call-offs, each sent to the billing system; quotes move in their own feature),
 /// assign it. Each action is one transaction with its staff audit entry.
 /// </summary>
-public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mail, DisputeService disputes, StaffAudit audit) : PageModel
+public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mail, DisputeService disputes, CallOffService calloffs, IntegrationEvents events, StaffAudit audit) : PageModel
 {
     public CustomerRequest Item { get; private set; } = null!;
 
@@ -88,9 +90,36 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mai
         {
             case RequestKind.ServiceCall:
                 var call = await db.ServiceCalls.FirstAsync(s => s.Id == request.SubjectId, ct);
+                var from = call.Status;
                 call.Status = Enum.GetValues<ServiceCallStatus>().First(s => CustomerRequestHub.StatusName(s) == status);
                 call.UpdatedAt = now;
-                CustomerRequestHub.Move(request, status, ServiceCall.IsOpenStatus(call.Status), now);
+                if (CustomerRequestHub.MoveAndPost(db, request, status, ServiceCall.IsOpenStatus(call.Status), MessageSide.Staff, userId, name, now) is { } moved)
+                {
+                    // The billing system hears of a staff move as of the customer's own (service_call.closed).
+                    var externalId = await db.Accounts.Where(a => a.Id == call.AccountId).Select(a => a.ExternalId).FirstAsync(ct);
+                    events.Record("service_call.status_changed", call.AccountId, externalId, new
+                    {
+                        number = call.Number,
+                        externalId = call.ExternalId,
+                        from = CustomerRequestHub.StatusName(from),
+                        status,
+                        note,
+                        changedAt = now,
+                        changedBy = name,
+                    });
+                    await db.SaveChangesAsync(ct);
+                    await mail.NotifyFollowersAsync(request, moved, null, ct);
+                }
+
+                break;
+            case RequestKind.CallOff:
+                var callOff = await db.CallOffs.AsNoTracking().Include(c => c.Lines).FirstAsync(c => c.Id == request.SubjectId, ct);
+                var to = Enum.GetValues<CallOffStatus>().First(s => CustomerRequestHub.StatusName(s) == status);
+                if (!CallOff.CanMove(callOff.Status, to) || !await calloffs.MoveAsync(callOff, to, string.IsNullOrWhiteSpace(note) ? callOff.StatusNote : note.Trim(), MessageSide.Staff, userId, name, now, ct))
+                {
+                    return await RefuseAsync(id, "This call-off has moved meanwhile; choose its next status again.", ct);
+                }
+
                 break;
             case RequestKind.Dispute:
                 var dispute = await db.InvoiceDisputes.FirstAsync(d => d.Id == request.SubjectId, ct);
@@ -139,6 +168,9 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mai
     {
         RequestKind.ServiceCall => Enum.GetValues<ServiceCallStatus>().Select(CustomerRequestHub.StatusName).ToList(),
         RequestKind.Dispute when request.IsOpen => new[] { DisputeResolution.Credited, DisputeResolution.Explained, DisputeResolution.Rejected }.Select(CustomerRequestHub.StatusName).ToList(),
+        // Forward only, as the billing system may move it; nothing once picked up or cancelled.
+        RequestKind.CallOff when request.IsOpen && Enum.GetValues<CallOffStatus>().Where(s => CustomerRequestHub.StatusName(s) == request.Status).ToList() is [var current] =>
+            Enum.GetValues<CallOffStatus>().Where(s => CallOff.CanMove(current, s)).Select(CustomerRequestHub.StatusName).ToList(),
         _ => [],
     };
 

@@ -114,6 +114,19 @@ public static class SearchIndexSql
         return statements;
     }
 
+    /// <summary>
+    /// The backfill alone: rewrites every document's index row from the documents. For a bulk load
+    /// that had the PostgreSQL triggers off (bench/), run at its end, before anyone reads.
+    /// </summary>
+    public static IReadOnlyList<string> Rebuild(bool postgres) => Sources(postgres).Select(s => Upsert(s, postgres, null)).ToList();
+
+    /// <summary>The PostgreSQL search triggers, by table (to switch off for a parallel bulk load).</summary>
+    public static IReadOnlyList<(string Table, string Trigger)> PostgresTriggers() =>
+        Sources(postgres: true)
+            .SelectMany(s => new[] { s.Table, s.Lines?.Table }.OfType<string>())
+            .Select(table => (table, $"search_{table}"))
+            .ToList();
+
     private static List<string> SqliteV1()
     {
         var statements = new List<string>

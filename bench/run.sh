@@ -4,6 +4,7 @@
 #
 #   bench/run.sh    # 10,000 accounts, 1,000,000 invoices, 10,000,000 usage records, 32 users, 20 s per phase
 #   ACCOUNTS=1000 INVOICES=100000 USAGE=0 USERS=16 DURATION=10 MODE=mix bench/run.sh
+#   PAGES=invoices,payment,statement MODE=each INGEST=0 EXPORT=0 bench/run.sh   # only the pages whose names contain these
 #
 # With usage records, the load test adds the usage pages (for the account with the most usage), and
 # the export benchmark follows it (EXPORT=0 skips it; EXPORT_SIZES=1000,10000,100000).
@@ -38,6 +39,9 @@ fi
 if [[ "$USAGE" != 0 ]]; then
   dotnet run -c Release --no-build --project bench/Portal.Bench -- rollup --db "$DB"
 fi
+
+# A saved test card for every account, for the payment pages (a no-op once every account has one).
+dotnet run -c Release --no-build --project bench/Portal.Bench -- cards --db "$DB"
 
 # A copy, so that the logins and anything the pages write never change the generated data set.
 cp "$DB" "$OUT/run.db"
@@ -81,7 +85,7 @@ RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
     --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
-    --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID" --db "$DB"
+    --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID" --db "$DB" ${PAGES:+--pages "$PAGES"}
   if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
     echo
     dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \

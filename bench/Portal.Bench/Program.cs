@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 30] [--batch-size 10000] [--warmup 10] [--concurrency 1] [--invoice-upserts 500] [--server-pid PID]
 //   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID] [--db bench/out/portal.db | --provider Postgres --connection "..." | --usage-user EMAIL]
 //   dotnet run -c Release --project bench/Portal.Bench -- rollup [--db bench/out/portal.db | --provider Postgres --connection "..."]   (builds the daily usage rollup of a database generated before it existed; generate builds it itself)
+//   dotnet run -c Release --project bench/Portal.Bench -- cards [--db bench/out/portal.db | --provider Postgres --connection "..."]   (a saved test card for every account without one, so that the load test can pay; generate adds them itself)
 //   dotnet run -c Release --project bench/Portal.Bench -- export [--db bench/out/portal.db | --provider Postgres --connection "..."] [--sizes 1000,10000,100000] [--formats xlsx,csv]
 //
 // load: with --db (or --connection) it finds the account with the most usage records and adds the usage
@@ -19,9 +20,9 @@ using Portal.Data;
 using Portal.Features.Usage.Exports;
 
 var inv = CultureInfo.InvariantCulture;
-if (args.Length == 0 || args[0] is not ("generate" or "load" or "ingest" or "export" or "rollup"))
+if (args.Length == 0 || args[0] is not ("generate" or "load" or "ingest" or "export" or "rollup" or "cards"))
 {
-    Console.Error.WriteLine("usage: Portal.Bench generate|load|ingest|export|rollup [options] (see the comment at the top of Program.cs)");
+    Console.Error.WriteLine("usage: Portal.Bench generate|load|ingest|export|rollup|cards [options] (see the comment at the top of Program.cs)");
     return 2;
 }
 
@@ -73,6 +74,12 @@ if (args[0] == "rollup")
 {
     var provider = Provider();
     return await UsageRollupBuild.RunAsync(provider, Connection(provider));
+}
+
+if (args[0] == "cards")
+{
+    var provider = Provider();
+    return await SavedCardsBuild.RunAsync(provider, Connection(provider));
 }
 
 if (args[0] == "ingest")

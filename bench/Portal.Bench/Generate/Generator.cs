@@ -122,6 +122,8 @@ internal sealed class Generator(GenerateOptions options)
             await UsageRollupBuild.RunAsync(options.Provider, options.ConnectionString);
         }
 
+        await SavedCardsBuild.RunAsync(options.Provider, options.ConnectionString);
+
         var rows = counts.Total;
         Console.WriteLine(string.Create(Inv, $"done: {rows:N0} rows in {total.Elapsed.TotalSeconds:F1} s ({rows / load.Elapsed.TotalSeconds:N0} rows/s while loading)"));
         Console.WriteLine(string.Create(Inv, $"  accounts {counts.Accounts:N0}, users {counts.Users:N0}, memberships {counts.Memberships:N0}, invoices {counts.Invoices:N0}, lines {counts.Lines:N0},"));

@@ -23,7 +23,19 @@ internal sealed record LoadOptions(
 /// One page of the load: a name for the report and how to make its URL for a user. A usage page is
 /// requested through the virtual user's second login, a member of the account with the most usage.
 /// </summary>
-internal sealed record PageSpec(string Name, Func<BenchUser, Random, string> Path, bool Usage = false);
+internal sealed record PageSpec(string Name, Func<BenchUser, Random, string> Path, bool Usage = false, PayStep Pay = PayStep.None);
+
+/// <summary>
+/// A page that is a form post of the payment flow rather than a GET: the review of a payment of 0.01
+/// (oldest invoice first, the account's saved test card), or its confirm, which charges the test
+/// gateway. A confirm is timed alone: the review that mints its key is drawn untimed first.
+/// </summary>
+internal enum PayStep
+{
+    None,
+    Review,
+    Confirm,
+}
 
 /// <summary>A line of the users file: who logs in, and some invoice numbers of their own account.</summary>
 internal sealed record BenchUser(string Email, string Account, int InvoiceCount, string[] Invoices);
@@ -59,7 +71,22 @@ internal sealed partial class LoadTest(LoadOptions options)
         new("items on rent `/items-out`", (_, _) => "/items-out"),
         new("licenses `/licenses`", (_, _) => "/licenses"),
         new("licenses by expiry `/licenses?sort=expires`", (_, _) => "/licenses?sort=expires"),
+        new("make a payment `/pay`", (_, _) => "/pay"),
+        new("payment review `POST /pay?handler=Review` (0.01, oldest first)", (_, _) => "/pay", Pay: PayStep.Review),
+        new("payment confirm `POST /pay?handler=Confirm` (test gateway charge)", (_, _) => "/pay", Pay: PayStep.Confirm),
+        new("statement, last 90 days `/statements`", (_, _) => "/statements"),
+        new("statement, one year `/statements?from=…&to=…`", (_, _) => YearStatement("/statements")),
+        new("statement PDF, one year `/statements/pdf?from=…&to=…`", (_, _) => YearStatement("/statements/pdf")),
+        new("requests `/requests`", (_, _) => "/requests"),
+        new("service calls `/service-calls`", (_, _) => "/service-calls"),
     ];
+
+    // The year up to today (UTC; the operator's zone moves it by a day at most, which a year does not feel).
+    private static string YearStatement(string path)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        return string.Create(Inv, $"{path}?from={today.AddYears(-1).AddDays(1):yyyy-MM-dd}&to={today:yyyy-MM-dd}");
+    }
 
     private static readonly PageSpec Health = new("health `/healthz`", (_, _) => "/healthz");
 
@@ -218,7 +245,7 @@ internal sealed partial class LoadTest(LoadOptions options)
             int status;
             try
             {
-                (status, _) = await user.GetAsync(path, CancellationToken.None);
+                (status, _) = await user.SendAsync(page, path);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -274,17 +301,21 @@ internal sealed partial class LoadTest(LoadOptions options)
                 var path = pages[p].Path(client.User, client.Random);
                 var started = Stopwatch.GetTimestamp();
                 int status;
+                long ticks;
                 try
                 {
-                    (status, _) = await client.GetAsync(path, CancellationToken.None);
+                    (status, ticks) = await client.SendAsync(pages[p], path);
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
                 {
-                    // Refused, reset or over the client's timeout: an error, not the end of the run.
+                    // Refused, reset, over the client's timeout or a form without what it needs: an error, not the end of the run.
                     status = 0;
+                    ticks = Stopwatch.GetTimestamp() - started;
+                    if (record && samples.Errors[p] == 0)
+                    {
+                        Console.Error.WriteLine($"  {client.User.Email} {path}: {e.GetType().Name}: {e.Message}");
+                    }
                 }
-
-                var ticks = Stopwatch.GetTimestamp() - started;
                 if (!record)
                 {
                     continue;
@@ -400,6 +431,8 @@ internal sealed partial class LoadTest(LoadOptions options)
     {
         private readonly HttpClient _client;
         private readonly byte[] _buffer = new byte[16 * 1024];
+        private string? _token;
+        private string? _methodId;
 
         private VirtualUser(Uri baseUrl, BenchUser user, int index)
         {
@@ -451,6 +484,81 @@ internal sealed partial class LoadTest(LoadOptions options)
             return client;
         }
 
+        /// <summary>Requests a page (a GET, or a step of the payment flow) and returns its status and the ticks it took.</summary>
+        public async Task<(int Status, long Ticks)> SendAsync(PageSpec page, string path)
+        {
+            if (page.Pay == PayStep.None)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var (status, _) = await GetAsync(path, CancellationToken.None);
+                return (status, Stopwatch.GetTimestamp() - started);
+            }
+
+            await PreparePayAsync();
+            var reviewStarted = Stopwatch.GetTimestamp();
+            using var review = await PostAsync("/pay?handler=Review", new()
+            {
+                ["Mode"] = "amount",
+                ["Total"] = "0.01",
+                ["MethodId"] = _methodId!,
+            });
+            var reviewHtml = await review.Content.ReadAsStringAsync();
+            var reviewTicks = Stopwatch.GetTimestamp() - reviewStarted;
+            if (page.Pay == PayStep.Review || review.StatusCode != HttpStatusCode.OK)
+            {
+                return ((int)review.StatusCode, reviewTicks);
+            }
+
+            var key = HiddenField(reviewHtml, "ConfirmKey") ?? throw new InvalidOperationException("The review page has no confirm key (no open invoice to pay?).");
+            var reviewed = HiddenField(reviewHtml, "Reviewed") ?? throw new InvalidOperationException("The review page has no reviewed parts.");
+            var confirmStarted = Stopwatch.GetTimestamp();
+            using var confirm = await PostAsync("/pay?handler=Confirm", new()
+            {
+                ["ConfirmKey"] = key,
+                ["Reviewed"] = reviewed,
+                ["MethodId"] = _methodId!,
+            });
+            await confirm.Content.ReadAsByteArrayAsync();
+            var confirmTicks = Stopwatch.GetTimestamp() - confirmStarted;
+            // Success is the redirect to the done page; a 200 is the form again with a message.
+            var done = confirm.StatusCode == HttpStatusCode.Redirect && confirm.Headers.Location?.OriginalString.StartsWith("/pay/done/", StringComparison.Ordinal) == true;
+            return (done ? 200 : confirm.StatusCode == HttpStatusCode.OK ? 422 : (int)confirm.StatusCode, confirmTicks);
+        }
+
+        // The antiforgery token and the saved card, read once from the payment page (the token is good
+        // for every form of this login).
+        private async Task PreparePayAsync()
+        {
+            if (_token is not null)
+            {
+                return;
+            }
+
+            var html = await GetTextAsync("/pay") ?? throw new InvalidOperationException("/pay did not answer 200.");
+            var token = TokenField().Match(html);
+            var method = MethodField().Match(html);
+            if (!token.Success || !method.Success)
+            {
+                throw new InvalidOperationException("/pay has no form token or no saved method (run the cards step).");
+            }
+
+            _methodId = method.Groups[1].Value;
+            _token = WebUtility.HtmlDecode(token.Groups[1].Value);
+        }
+
+        private async Task<HttpResponseMessage> PostAsync(string path, Dictionary<string, string> fields)
+        {
+            fields["__RequestVerificationToken"] = _token!;
+            using var content = new FormUrlEncodedContent(fields);
+            return await _client.PostAsync(new Uri(path, UriKind.Relative), content);
+        }
+
+        private static string? HiddenField(string html, string name)
+        {
+            var match = Regex.Match(html, $"name=\"{name}\"[^>]*value=\"([^\"]*)\"", RegexOptions.CultureInvariant);
+            return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+        }
+
         public async Task<(int Status, long Bytes)> GetAsync(string path, CancellationToken ct)
         {
             using var response = await _client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct);
@@ -476,5 +584,8 @@ internal sealed partial class LoadTest(LoadOptions options)
 
         [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
         private static partial Regex TokenField();
+
+        [GeneratedRegex("name=\"MethodId\" value=\"([0-9]+)\"")]
+        private static partial Regex MethodField();
     }
 }

@@ -210,6 +210,13 @@ internal sealed class PostgresSink : BulkSink
         {
             Execute($"ALTER TABLE {table} DROP CONSTRAINT \"{name}\"");
         }
+
+        // The search triggers read a document's lines, which arrive through another connection's COPY
+        // (not visible yet): off for the load, and the index is built in one pass at the end instead.
+        foreach (var (table, trigger) in Features.Search.SearchIndexSql.PostgresTriggers())
+        {
+            Execute($"ALTER TABLE \"{table}\" DISABLE TRIGGER \"{trigger}\"");
+        }
     }
 
     public override ITableWriter Open(IEntityType type)
@@ -241,6 +248,21 @@ internal sealed class PostgresSink : BulkSink
         foreach (var (table, name, definition) in _foreignKeys)
         {
             Execute($"ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}");
+        }
+
+        using (var transaction = _control.BeginTransaction())
+        {
+            foreach (var (table, trigger) in Features.Search.SearchIndexSql.PostgresTriggers())
+            {
+                Execute($"ALTER TABLE \"{table}\" ENABLE TRIGGER \"{trigger}\"");
+            }
+
+            foreach (var statement in Features.Search.SearchIndexSql.Rebuild(postgres: true))
+            {
+                Execute(statement);
+            }
+
+            transaction.Commit();
         }
 
         Execute("ANALYZE");

@@ -57,6 +57,7 @@ internal sealed partial class LoadTest(LoadOptions options)
         new("invoices by total `/invoices?sort=total`", (_, _) => "/invoices?sort=total"),
         new("open invoices `/invoices?status=open`", (_, _) => "/invoices?status=open"),
         new("invoice search `/invoices?q={part of a number}`", (u, r) => $"/invoices?q={u.Invoices[r.Next(u.Invoices.Length)][4..^1]}"),
+        new("document search `/search?q={an invoice number}`", (u, r) => $"/search?q={u.Invoices[r.Next(u.Invoices.Length)]}"),
         new("invoice `/invoices/{number}`", (u, r) => $"/invoices/{u.Invoices[r.Next(u.Invoices.Length)]}"),
         new("invoice PDF `/invoices/{number}/pdf`", (u, r) => $"/invoices/{u.Invoices[r.Next(u.Invoices.Length)]}/pdf"),
         new("payments `/payments`", (_, _) => "/payments"),

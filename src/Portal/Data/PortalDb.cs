@@ -147,6 +147,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Infrastructure.Payments.Stripe.StripeCustomer> StripeCustomers => Set<Infrastructure.Payments.Stripe.StripeCustomer>();
 
+    public DbSet<Features.Search.SearchDocument> SearchDocuments => Set<Features.Search.SearchDocument>();
+
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -72,7 +72,7 @@ public sealed class OldChainUpgradeTests
         {
             await using (var db = new PortalDb(PortalDbOptions.Create(created.Provider, created.ConnectionString)))
             {
-                await db.Database.EnsureCreatedAsync(ct);
+                await SchemaReader.CreateFromModelAsync(db, ct);
             }
 
             var fromModel = await SchemaReader.ReadAsync(created, ct);

@@ -39,7 +39,7 @@ public sealed class SchemaDriftTests
 
         await using (var db = new PortalDb(PortalDbOptions.Create(created.Provider, created.ConnectionString)))
         {
-            await db.Database.EnsureCreatedAsync(ct);
+            await SchemaReader.CreateFromModelAsync(db, ct);
         }
 
         var fromMigrations = await SchemaReader.ReadAsync(migrated, ct);

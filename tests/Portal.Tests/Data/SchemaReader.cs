@@ -25,6 +25,19 @@ internal static partial class SchemaReader
         return schema;
     }
 
+    /// <summary>
+    /// The database the model makes (EnsureCreated), plus what the model cannot express and a migration
+    /// adds in SQL: the search index's FTS5 table, tsvector column and triggers (SearchIndexSql).
+    /// </summary>
+    public static async Task CreateFromModelAsync(PortalDb db, CancellationToken ct)
+    {
+        await db.Database.EnsureCreatedAsync(ct);
+        foreach (var statement in Portal.Features.Search.SearchIndexSql.V1(db.Database.IsNpgsql()))
+        {
+            await db.Database.ExecuteSqlRawAsync(statement, ct);
+        }
+    }
+
     private static async Task<HashSet<string>> ReadSqliteAsync(DbConnection connection, CancellationToken ct)
     {
         var lines = new HashSet<string>(StringComparer.Ordinal);

@@ -217,6 +217,35 @@ public sealed class AccountIsolationTests(PortalFactory portal)
     /// pages before login, signed out: each must answer 404. Switched back on, each answers again.
     /// </summary>
     [Fact]
+    public async Task Search_never_finds_another_accounts_documents()
+    {
+        // /search has no route parameter for the walk above to fill: its "id" is the query. Every
+        // document of Northwind, by number and by PO, searched as the demo customer, finds nothing of it.
+        var ct = TestContext.Current.CancellationToken;
+        var foreign = await portal.WithDbAsync(async db =>
+        {
+            var id = await db.Accounts.Where(a => a.Number == ForeignAccountNumber).Select(a => a.Id).SingleAsync(ct);
+            return await db.SearchDocuments.Where(s => s.AccountId == id).Select(s => new { s.Kind, s.Number, s.Reference }).ToListAsync(ct);
+        });
+        var own = await portal.WithDbAsync(db => db.Invoices.Where(i => i.Account!.Number == OwnAccountNumber).Select(i => i.Number).FirstAsync(ct));
+        var client = await portal.LoginAsync(DemoData.CustomerEmail);
+
+        // The search works for the user's own documents, so the "nothing found" below means something.
+        Assert.Contains($"href=\"/invoices/{own}\"", await client.GetStringAsync("/search?q=" + Uri.EscapeDataString(own), ct), StringComparison.Ordinal);
+        Assert.NotEmpty(foreign);
+        foreach (var document in foreign)
+        {
+            foreach (var q in new[] { document.Number, document.Reference }.OfType<string>())
+            {
+                var html = await client.GetStringAsync("/search?q=" + Uri.EscapeDataString(q), ct);
+                Assert.False(
+                    html.Contains("/" + Uri.EscapeDataString(document.Number) + "\"", StringComparison.Ordinal) || html.Contains("q=" + Uri.EscapeDataString(document.Number) + "\"", StringComparison.Ordinal),
+                    $"/search?q={q} shows {document.Kind} {document.Number} of {ForeignName}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Every_route_of_a_switched_off_feature_answers_not_found()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -48,8 +48,9 @@ public sealed class IndexModel(AccountScope scope, Data.PortalDb db) : PageModel
         Accounts = rows.Take(Limit).ToList();
     }
 
-    public async Task<IActionResult> OnPostAsync(long accountId, CancellationToken ct) =>
-        await scope.SwitchToAsync(accountId, ct) ? Redirect("/") : NotFound();
+    // returnUrl: where to go once switched (a search result in a child account); local paths only.
+    public async Task<IActionResult> OnPostAsync(long accountId, string? returnUrl, CancellationToken ct) =>
+        await scope.SwitchToAsync(accountId, ct) ? LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/") : NotFound();
 
     public sealed record AccountChoice(long Id, string Number, string Name, bool BilledToParent, string? ParentName);
 }

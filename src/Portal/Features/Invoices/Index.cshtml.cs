@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Search;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Paging;
@@ -93,11 +94,16 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
 
         if (Q is not null)
         {
-            var pattern = ListPaging.ContainsPattern(Q);
-#pragma warning disable CA1304 // Translated to SQL UPPER(): no .NET culture is involved; it makes the search case-insensitive on both databases.
-            query = query.Where(i => EF.Functions.Like(i.Number.ToUpper(), pattern, "\\")
-                || (i.PurchaseOrder != null && EF.Functions.Like(i.PurchaseOrder.ToUpper(), pattern, "\\")));
-#pragma warning restore CA1304
+            // The document search index (number, PO, date, amount, line text), not a LIKE that reads every row.
+            var search = SearchQuery.Parse(Q);
+            if (search is not null && !account.SeesMoney)
+            {
+                search = search.WithoutAmounts();
+            }
+
+            query = search is null
+                ? query.Where(i => false)
+                : query.Where(i => DocumentSearch.MatchingIds(db, search, SearchKind.Invoice).Contains(i.Id));
         }
 
         var sortKey = Sort + "." + Dir;

@@ -34,7 +34,9 @@ public sealed partial class IndexTests(PortalFactory portal)
 
         var html = await client.GetStringAsync("/admin/accounts?q=" + Uri.EscapeDataString(q), TestContext.Current.CancellationToken);
 
-        Assert.Equal([expected], Numbers(html));
+        // Other tests add accounts to the same database with random numbers ("T-ACC-69e400014278" holds
+        // "4000"): only the demo's accounts are asked about.
+        Assert.Equal(expected, Assert.Single(Numbers(html), n => !n.StartsWith('T')));
     }
 
     [Fact]

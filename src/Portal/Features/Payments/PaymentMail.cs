@@ -42,20 +42,11 @@ public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
     /// <summary>Writes one e-mail in the recipient's language (the caller saves it with its own change).</summary>
     public void Send(MailRecipient to, string kind, long accountId, Func<IStringLocalizer, CultureInfo, (string Subject, string Body)> compose)
     {
-        var ui = CultureInfo.CurrentUICulture;
-        var current = CultureInfo.CurrentCulture;
         var culture = WebSetup.Culture(to.Culture);
-        try
+        using (CultureScope.Use(culture))
         {
-            CultureInfo.CurrentUICulture = culture;
-            CultureInfo.CurrentCulture = culture;
             var (subject, body) = compose(l, culture);
             outbox.Enqueue(to.Email, subject, body, null, kind, accountId);
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = ui;
-            CultureInfo.CurrentCulture = current;
         }
     }
 

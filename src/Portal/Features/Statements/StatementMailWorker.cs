@@ -108,13 +108,9 @@ public sealed class StatementMailWorker(
         var links = services.GetRequiredService<PublicLinks>();
         var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
         var culture = WebSetup.Culture(recipient.PreferredCulture);
-        var ui = CultureInfo.CurrentUICulture;
-        var current = CultureInfo.CurrentCulture;
         EmailMessage message;
-        try
+        using (CultureScope.Use(culture))
         {
-            CultureInfo.CurrentUICulture = culture;
-            CultureInfo.CurrentCulture = culture;
             var range = l["{0} to {1}", from.ToString("d", culture), to.ToString("d", culture)].Value;
             var link = links.To(string.Create(CultureInfo.InvariantCulture, $"/statements?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}"));
             var subject = l["Statement for account {0}, {1}", recipient.Number, range].Value;
@@ -135,11 +131,6 @@ public sealed class StatementMailWorker(
                     + "\n\n" + unsubscribe + "\n";
                 message = services.GetRequiredService<EmailOutbox>().Enqueue(recipient.Email, subject, body, null, "statement", sub.AccountId);
             }
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = ui;
-            CultureInfo.CurrentCulture = current;
         }
 
         var delivery = new StatementDelivery

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Portal.Infrastructure;
+
+/// <summary>
+/// Runs a block in one culture (numbers, dates and the localizer's language) and then puts back the
+/// caller's: for text written by a background job or for a recipient, with no request to take a
+/// language from.
+/// </summary>
+public readonly struct CultureScope : IDisposable
+{
+    private readonly CultureInfo _culture;
+    private readonly CultureInfo _uiCulture;
+
+    private CultureScope(CultureInfo culture, CultureInfo uiCulture)
+    {
+        _culture = culture;
+        _uiCulture = uiCulture;
+    }
+
+    public static CultureScope Use(CultureInfo culture)
+    {
+        var scope = new CultureScope(CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = culture;
+        CultureInfo.CurrentUICulture = culture;
+        return scope;
+    }
+
+    public void Dispose()
+    {
+        CultureInfo.CurrentCulture = _culture;
+        CultureInfo.CurrentUICulture = _uiCulture;
+    }
+}

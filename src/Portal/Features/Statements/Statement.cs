@@ -165,6 +165,8 @@ public static class StatementBuilder
                 InvoicedAfter = db.Invoices.Where(i => i.AccountId == a.Id && i.IssueDate > to && !i.IsVoid).Sum(i => i.Total),
                 CreditedAfter = db.CreditMemos.Where(c => c.AccountId == a.Id && c.Date > to && !c.IsVoid).Sum(c => c.Amount),
                 PaidAfter = db.Payments.Where(p => p.AccountId == a.Id && p.ReceivedAt >= end && p.Status == PaymentStatus.Succeeded).Sum(p => p.Amount),
+                AppliedAfter = db.CreditMemos.Where(c => c.AccountId == a.Id && !c.IsVoid)
+                    .Any(c => db.CreditApplications.Any(x => x.CreditMemoId == c.Id && x.AppliedAt >= end)),
             })
             .SingleAsync(ct);
         var closing = sums.Open - sums.Credits - sums.Payments - sums.InvoicedAfter + sums.CreditedAfter + sums.PaidAfter;
@@ -188,7 +190,10 @@ public static class StatementBuilder
             }
         }
 
-        var openItems = await OpenItemsAsync(db, accountId, to, end, ct);
+        // Nothing paid, credited or applied after the closing date (always so for a statement up to today):
+        // what was open then is what is open now, and the two queries that look back are not needed.
+        var changedSince = sums.PaidAfter != 0m || sums.CreditedAfter != 0m || sums.AppliedAfter;
+        var openItems = await OpenItemsAsync(db, accountId, to, end, changedSince, ct);
         var aging = openItems.Aggregate(StatementAging.Zero, (a, i) => a.Add(i.DaysPastDue, i.Open));
         return new StatementSection(accountId, number, name, opening, lines, closing, aging, openItems, aging.Total - closing);
     }
@@ -196,41 +201,44 @@ public static class StatementBuilder
     private static async Task<List<StatementLine>?> LinesAsync(
         PortalDb db, long accountId, DateOnly from, DateOnly to, DateTime start, DateTime end, TimeZoneInfo zone, int take, CancellationToken ct)
     {
-        var invoices = await db.Invoices.AsNoTracking()
+        // The three kinds in one round trip (UNION ALL), sorted here: the statement's order mixes dates of two
+        // kinds (a payment's local date comes from its UTC instant) and its size is capped anyway.
+        var rows = await db.Invoices.AsNoTracking()
             .Where(i => i.AccountId == accountId && i.IssueDate >= from && i.IssueDate <= to && !i.IsVoid)
-            .OrderBy(i => i.IssueDate).ThenBy(i => i.Id)
-            .Select(i => new { i.IssueDate, i.Number, i.PurchaseOrder, i.DueDate, i.Total })
+            .Select(i => new LineRow { Kind = StatementLineKind.Invoice, Date = i.IssueDate, ReceivedAt = null, Number = i.Number, Reference = i.PurchaseOrder, DueDate = i.DueDate, Amount = i.Total })
+            .Concat(db.CreditMemos.AsNoTracking()
+                .Where(c => c.AccountId == accountId && c.Date >= from && c.Date <= to && !c.IsVoid)
+                .Select(c => new LineRow { Kind = StatementLineKind.CreditMemo, Date = c.Date, ReceivedAt = null, Number = c.Number, Reference = c.Reference, DueDate = null, Amount = c.Amount }))
+            .Concat(db.Payments.AsNoTracking()
+                .Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.ReceivedAt < end && p.Status == PaymentStatus.Succeeded)
+                .Select(p => new LineRow { Kind = StatementLineKind.Payment, Date = null, ReceivedAt = p.ReceivedAt, Number = p.Number, Reference = p.MethodDetail, DueDate = null, Amount = p.Amount }))
             .Take(take).ToListAsync(ct);
-        var credits = await db.CreditMemos.AsNoTracking()
-            .Where(c => c.AccountId == accountId && c.Date >= from && c.Date <= to && !c.IsVoid)
-            .OrderBy(c => c.Date).ThenBy(c => c.Id)
-            .Select(c => new { c.Date, c.Number, c.Reference, c.Amount })
-            .Take(take).ToListAsync(ct);
-        var payments = await db.Payments.AsNoTracking()
-            .Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.ReceivedAt < end && p.Status == PaymentStatus.Succeeded)
-            .OrderBy(p => p.ReceivedAt).ThenBy(p => p.Id)
-            .Select(p => new { p.ReceivedAt, p.Number, p.MethodDetail, p.Amount })
-            .Take(take).ToListAsync(ct);
-        if (invoices.Count + credits.Count + payments.Count >= take)
+        if (rows.Count >= take)
         {
             return null;
         }
 
         DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone));
-        return invoices.Select(i => new StatementLine(i.IssueDate, StatementLineKind.Invoice, i.Number, i.PurchaseOrder, i.DueDate, i.Total, 0m, 0m))
-            .Concat(credits.Select(c => new StatementLine(c.Date, StatementLineKind.CreditMemo, c.Number, c.Reference, null, 0m, c.Amount, 0m)))
-            .Concat(payments.Select(p => new StatementLine(LocalDate(p.ReceivedAt), StatementLineKind.Payment, p.Number, p.MethodDetail, null, 0m, p.Amount, 0m)))
+        return rows
+            .Select(r => r.Kind == StatementLineKind.Invoice
+                ? new StatementLine(r.Date!.Value, r.Kind, r.Number, r.Reference, r.DueDate, r.Amount, 0m, 0m)
+                : new StatementLine(r.Date ?? LocalDate(r.ReceivedAt!.Value), r.Kind, r.Number, r.Reference, null, 0m, r.Amount, 0m))
             .OrderBy(l => l.Date).ThenBy(l => l.Kind).ThenBy(l => l.Number, StringComparer.Ordinal)
             .ToList();
     }
 
-    private static async Task<List<StatementOpenItem>> OpenItemsAsync(PortalDb db, long accountId, DateOnly to, DateTime end, CancellationToken ct)
+    private static async Task<List<StatementOpenItem>> OpenItemsAsync(PortalDb db, long accountId, DateOnly to, DateTime end, bool changedSince, CancellationToken ct)
     {
         // Open now and issued by the closing date: the partial open-invoice index.
         var openNow = await db.Invoices.AsNoTracking()
             .Where(i => i.AccountId == accountId && i.OpenAmount > 0m && !i.IsVoid && i.IssueDate <= to)
             .Select(i => new OpenRow(i.Id, i.Number, i.IssueDate, i.DueDate, i.PurchaseOrder, i.Total, i.OpenAmount))
             .ToListAsync(ct);
+
+        if (!changedSince)
+        {
+            return Aged(openNow, [], to);
+        }
 
         // What was taken off after the closing date: payments received since (the account's payments
         // by date), and credits dated or applied since (the account's credit memos, few).
@@ -264,12 +272,33 @@ public static class StatementBuilder
                 .ToListAsync(ct));
         }
 
-        return openNow
+        return Aged(openNow, later, to);
+    }
+
+    private static List<StatementOpenItem> Aged(List<OpenRow> openNow, Dictionary<long, decimal> later, DateOnly to) =>
+        openNow
             .Select(i => new StatementOpenItem(i.Number, i.IssueDate, i.DueDate, i.PurchaseOrder, i.Total,
                 i.Open + later.GetValueOrDefault(i.Id), to.DayNumber - i.DueDate.DayNumber))
             .Where(i => i.Open > 0m)
             .OrderBy(i => i.DueDate).ThenBy(i => i.Number, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>A statement line as read (set by member initialisation: EF translates a UNION of those, not of constructor calls).</summary>
+    private sealed class LineRow
+    {
+        public StatementLineKind Kind { get; init; }
+
+        public DateOnly? Date { get; init; }
+
+        public DateTime? ReceivedAt { get; init; }
+
+        public string Number { get; init; } = "";
+
+        public string? Reference { get; init; }
+
+        public DateOnly? DueDate { get; init; }
+
+        public decimal Amount { get; init; }
     }
 
     private sealed record OpenRow(long Id, string Number, DateOnly IssueDate, DateOnly DueDate, string? PurchaseOrder, decimal Total, decimal Open);

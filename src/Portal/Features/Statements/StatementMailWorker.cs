@@ -104,6 +104,12 @@ public sealed class StatementMailWorker(
         var zone = await clock.ZoneAsync(ct);
         var includeChildren = await db.Accounts.AnyAsync(a => a.ParentAccountId == sub.AccountId && a.BilledToParent, ct);
         var result = await StatementBuilder.BuildAsync(db, sub.AccountId, from, to, asOf: false, includeChildren, zone, ct);
+        if (result is StatementResult.Refused { Reason: StatementRefusal.MixedCurrencies })
+        {
+            // A child billed in another currency cannot share a statement (ADR 0003): the account's own is sent.
+            result = await StatementBuilder.BuildAsync(db, sub.AccountId, from, to, asOf: false, includeChildren: false, zone, ct);
+        }
+
         var settings = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
         var links = services.GetRequiredService<PublicLinks>();
         var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
@@ -126,7 +132,7 @@ public sealed class StatementMailWorker(
             }
             else
             {
-                // Too many documents for one PDF, or a child billed in another currency: the portal still has it.
+                // More documents than one statement lists: the portal still shows it, a shorter range at a time.
                 var body = l["Your statement for account {0} ({1}), {2}, is too large to attach. Open it in the portal: {3}", recipient.Number, recipient.Name, range, link].Value
                     + "\n\n" + unsubscribe + "\n";
                 message = services.GetRequiredService<EmailOutbox>().Enqueue(recipient.Email, subject, body, null, "statement", sub.AccountId);

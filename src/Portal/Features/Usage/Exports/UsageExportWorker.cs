@@ -62,12 +62,11 @@ public sealed class UsageExportWorker(
         await db.UsageExports.Where(e => e.Id == id && e.NextAttemptAt == lease)
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.Attempts, e => e.Attempts + 1), ct);
         var export = await db.UsageExports.AsNoTracking().SingleAsync(e => e.Id == id, ct);
-        var previousCulture = CultureInfo.CurrentCulture;
-        var previousUiCulture = CultureInfo.CurrentUICulture;
         var path = Path.Combine(Path.GetTempPath(), $"portal-usage-export-{export.PublicId}.tmp");
+        // The file is written in the language and formats of the user who asked for it.
+        using var culture = CultureScope.Use(CultureInfo.GetCultureInfo(export.Culture));
         try
         {
-            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(export.Culture);
             var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
             var clock = services.GetRequiredService<OperatorClock>();
             var zone = await clock.ZoneAsync(ct);
@@ -100,11 +99,6 @@ public sealed class UsageExportWorker(
                     .SetProperty(e => e.Status, failed ? UsageExportStatus.Failed : UsageExportStatus.Pending)
                     .SetProperty(e => e.NextAttemptAt, WorkerTime.Floor(time.GetUtcNow().UtcDateTime) + TimeSpan.FromMinutes(1))
                     .SetProperty(e => e.Error, message), CancellationToken.None);
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = previousCulture;
-            CultureInfo.CurrentUICulture = previousUiCulture;
         }
     }
 

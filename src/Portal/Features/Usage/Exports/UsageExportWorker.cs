@@ -67,7 +67,9 @@ public sealed class UsageExportWorker(
         var path = Path.Combine(Path.GetTempPath(), $"portal-usage-export-{export.PublicId}.tmp");
         try
         {
-            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(export.Culture);
+            // The language the export was asked in, unless the operator has stopped offering it since.
+            var offered = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = WebSetup.Culture(export.Culture, offered);
             var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
             var clock = services.GetRequiredService<OperatorClock>();
             var zone = await clock.ZoneAsync(ct);

@@ -54,7 +54,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
         {
             Name = "Summit Equipment Rental",
             LegalName = "Summit Equipment Rental, Inc.",
-            WelcomeMessage = "Welcome to your Summit account. Pay invoices, download documents and follow your rentals any time. Questions? Call your branch or write to billing@summit-rental.example.",
+            WelcomeMessage = "Welcome to your **Summit** account. Pay invoices, download documents and follow your rentals any time.\nQuestions? Call your branch or write to [billing@summit-rental.example](mailto:billing@summit-rental.example).",
             Logo = Encoding.UTF8.GetBytes(LogoSvg),
             LogoContentType = "image/svg+xml",
             SupportEmail = "billing@summit-rental.example",

@@ -17,6 +17,40 @@ public static class WebSetup
             && (c.Name.Equals(preference, StringComparison.OrdinalIgnoreCase) || c.TwoLetterISOLanguageName.Equals(preference, StringComparison.OrdinalIgnoreCase)))
         ?? SupportedCultures[0];
 
+    /// <summary>The cultures the operator offers, in its order; English when it lists none the portal supports.</summary>
+    public static IReadOnlyList<CultureInfo> OfferedCultures(Features.Operator.OperatorSettings settings)
+    {
+        var offered = settings.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(code => SupportedCultures.FirstOrDefault(s => s.TwoLetterISOLanguageName == code || s.Name == code))
+            .OfType<CultureInfo>()
+            .Distinct()
+            .ToList();
+        return offered.Count > 0 ? offered : [SupportedCultures[0]];
+    }
+
+    /// <summary>
+    /// The culture to write in for a saved preference: the offered culture it names, else the operator's
+    /// default language (the first it offers), so that a language the operator stopped offering is never used.
+    /// </summary>
+    public static CultureInfo Culture(string? preference, Features.Operator.OperatorSettings settings)
+    {
+        var offered = OfferedCultures(settings);
+        return Match(offered, preference) ?? offered[0];
+    }
+
+    /// <summary>The culture of <paramref name="cultures"/> a name ("es", "fr-FR", "en-US") stands for, if any.</summary>
+    public static CultureInfo? Match(IEnumerable<CultureInfo> cultures, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var list = cultures as IReadOnlyCollection<CultureInfo> ?? cultures.ToList();
+        return list.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            ?? list.FirstOrDefault(c => c.TwoLetterISOLanguageName.Equals(name.Split('-')[0], StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>Razor Pages from Features/, the account scope guard, localization and shared services.</summary>
     public static WebApplicationBuilder AddPortalWeb(this WebApplicationBuilder builder)
     {
@@ -48,7 +82,8 @@ public static class WebSetup
             o.DefaultRequestCulture = new RequestCulture("en-US");
             o.SupportedCultures = SupportedCultures;
             o.SupportedUICultures = SupportedCultures;
-            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            // Only what the operator offers: a cookie or a link naming another language falls back.
+            o.RequestCultureProviders = [new OfferedCultureProvider()];
         });
         services.AddRazorPages(o =>
             {

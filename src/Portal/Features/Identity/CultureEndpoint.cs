@@ -11,11 +11,12 @@ public static class CultureEndpoint
 {
     public static IEndpointRouteBuilder MapCulturePicker(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/culture", (string? c, string? returnUrl, HttpContext http) =>
+        app.MapGet("/culture", async (string? c, string? returnUrl, HttpContext http, OperatorSettingsCache cache) =>
         {
-            if (c is not null && WebSetup.SupportedCultures.Any(s => s.Name == c))
+            // Only a language the operator offers is remembered.
+            if (c is not null && Offered(await cache.GetAsync(http.RequestAborted)).FirstOrDefault(s => s.Name == c) is { } chosen)
             {
-                Remember(http.Response, c);
+                Remember(http.Response, chosen.Name);
             }
 
             return Results.LocalRedirect(ReturnUrls.LocalOrDefault(returnUrl));
@@ -30,12 +31,5 @@ public static class CultureEndpoint
             new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
 
     /// <summary>The cultures the operator offers, in its order; English when it lists none we support.</summary>
-    public static IReadOnlyList<CultureInfo> Offered(OperatorSettings settings)
-    {
-        var offered = settings.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(code => WebSetup.SupportedCultures.FirstOrDefault(s => s.TwoLetterISOLanguageName == code))
-            .OfType<CultureInfo>()
-            .ToList();
-        return offered.Count > 0 ? offered : [WebSetup.SupportedCultures[0]];
-    }
+    public static IReadOnlyList<CultureInfo> Offered(OperatorSettings settings) => WebSetup.OfferedCultures(settings);
 }

@@ -22,6 +22,14 @@ public static partial class BrandAssets
             return Cached(http, s.UpdatedAt, () => Results.Text(css, "text/css"));
         }).AllowAnonymous().ExcludeFromDescription();
 
+        // The settings page's preview of unsaved colours: custom properties scoped to the preview panel.
+        app.MapGet("/admin/settings/preview.css", (string? primary, string? accent, HttpContext http) =>
+        {
+            var css = string.Create(CultureInfo.InvariantCulture, $".brand-preview{{--brand:{SafeColor(primary, "#1F4E79")};--brand-accent:{SafeColor(accent, "#2E7D32")};}}\n");
+            http.Response.Headers.CacheControl = "private, max-age=300";
+            return Results.Text(css, "text/css");
+        }).RequireAuthorization(Identity.IdentitySetup.StaffPolicy).ExcludeFromDescription();
+
         app.MapGet("/brand/logo", async (OperatorSettingsCache cache, HttpContext http) =>
         {
             var s = await cache.GetAsync(http.RequestAborted);

@@ -18,13 +18,16 @@ public sealed record MailRecipient(string Email, string? Culture);
 /// whose notification settings ask for that kind) and the text in each recipient's own language, since
 /// most are written by a background job with no request to take a language from.
 /// </summary>
-public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks links, IStringLocalizer<SharedResource> l)
+public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks links, OperatorSettingsCache settings, IStringLocalizer<SharedResource> l)
 {
     /// <summary>The user who paid, if they want this kind of e-mail.</summary>
-    public Task<List<MailRecipient>> UserAsync(string userId, NotificationKinds kind, CancellationToken ct) =>
-        db.Users.Where(u => u.Id == userId && u.Email != null && (u.Notifications & kind) == kind)
+    public async Task<List<MailRecipient>> UserAsync(string userId, NotificationKinds kind, CancellationToken ct)
+    {
+        var rows = await db.Users.Where(u => u.Id == userId && u.Email != null && (u.Notifications & kind) == kind)
             .Select(u => new MailRecipient(u.Email!, u.PreferredCulture))
             .ToListAsync(ct);
+        return await InOfferedLanguagesAsync(rows, ct);
+    }
 
     /// <summary>The users who may pay for the accounts and want this kind of e-mail (autopay has no payer of its own).</summary>
     public async Task<List<MailRecipient>> PayersAsync(IReadOnlyCollection<long> accountIds, NotificationKinds kind, CancellationToken ct)
@@ -34,7 +37,14 @@ public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
                 && m.User!.Email != null && (m.User.Notifications & kind) == kind)
             .Select(m => new MailRecipient(m.User!.Email!, m.User.PreferredCulture))
             .ToListAsync(ct);
-        return rows.DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList();
+        return await InOfferedLanguagesAsync(rows.DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList(), ct);
+    }
+
+    // A saved language the operator no longer offers becomes the operator's default language.
+    private async Task<List<MailRecipient>> InOfferedLanguagesAsync(List<MailRecipient> recipients, CancellationToken ct)
+    {
+        var current = await settings.GetAsync(ct);
+        return recipients.Select(r => r with { Culture = WebSetup.Culture(r.Culture, current).Name }).ToList();
     }
 
     public string Link(string path) => links.To(path);

@@ -113,7 +113,7 @@ public sealed class StatementMailWorker(
         var settings = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
         var links = services.GetRequiredService<PublicLinks>();
         var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
-        var culture = WebSetup.Culture(recipient.PreferredCulture);
+        var culture = WebSetup.Culture(recipient.PreferredCulture, settings);
         EmailMessage message;
         using (CultureScope.Use(culture))
         {

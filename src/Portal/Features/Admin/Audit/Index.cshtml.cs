@@ -21,6 +21,9 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
     [
         "settings.changed", "account.portal_changed", "account.permissions_changed", "account.membership_removed",
         "invitation.sent", "invitation.resent", "invitation.revoked",
+        "user.disabled", "user.enabled", "user.unlocked", "user.two_factor_reset", "user.signed_out_everywhere",
+        "staff.invited", "staff.invitation_resent", "staff.role_changed",
+        "request.assigned", "request.replied", "request.status_changed", "webhook.delivery_retried",
     ];
 
     [BindProperty(SupportsGet = true)]

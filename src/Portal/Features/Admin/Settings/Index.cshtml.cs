@@ -69,6 +69,9 @@ public sealed partial class IndexModel(
 
     public bool HasLogo { get; private set; }
 
+    /// <summary>The overview as the posted, unsaved values would show it (after "Preview").</summary>
+    public BrandPreview? Preview { get; private set; }
+
     public IReadOnlyList<string> TimeZones => Zones.Value;
 
     public static IEnumerable<string> FeatureSwitches =>
@@ -128,6 +131,28 @@ public sealed partial class IndexModel(
         await db.SaveChangesAsync(ct);
         cache.Invalidate();
         return Redirect("/admin/settings?saved=true");
+    }
+
+    /// <summary>
+    /// Shows the customer overview's branding with the posted values, checked as a save would check
+    /// them, and saves nothing: the form comes back as it was posted, with the preview below it.
+    /// </summary>
+    [RequiresStaffRole(StaffRole.Administrator)]
+    public async Task<IActionResult> OnPostPreviewAsync(CancellationToken ct)
+    {
+        var settings = await db.OperatorSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new OperatorSettings();
+        HasLogo = settings.Logo is not null;
+        // A file chosen for upload is not kept by a preview; it is checked all the same.
+        await ReadLogoAsync(ct);
+        Validate();
+        if (ModelState.IsValid)
+        {
+            var previewed = new OperatorSettings();
+            Input.ApplyTo(previewed);
+            Preview = new BrandPreview(previewed.Name, previewed.PrimaryColor, previewed.AccentColor, WelcomeMessage.ToHtml(previewed.WelcomeMessage), HasLogo && !Input.RemoveLogo);
+        }
+
+        return Page();
     }
 
     public static string SwitchLabel(string name) => name switch
@@ -195,10 +220,18 @@ public sealed partial class IndexModel(
         {
             ModelState.AddModelError("Input.PrimaryColor", l["Enter a colour as # and six hexadecimal digits, e.g. #1F4E79."]);
         }
+        else if (BrandColors.PrimaryContrast(i.PrimaryColor!.ToUpperInvariant()) is var primary and < BrandColors.MinimumContrast)
+        {
+            ModelState.AddModelError("Input.PrimaryColor", l["The primary colour has a contrast of only {0}:1 with the white text on it and the light backgrounds its links sit on; WCAG AA needs at least 4.5:1. Choose a darker colour.", BrandColors.Format(primary, CultureInfo.CurrentCulture)]);
+        }
 
         if (!HexColor().IsMatch(i.AccentColor ?? ""))
         {
             ModelState.AddModelError("Input.AccentColor", l["Enter a colour as # and six hexadecimal digits, e.g. #1F4E79."]);
+        }
+        else if (BrandColors.AccentContrast(i.AccentColor!.ToUpperInvariant()) is var accent and < BrandColors.MinimumContrast)
+        {
+            ModelState.AddModelError("Input.AccentColor", l["The accent colour has a contrast of only {0}:1 with the white text on it; WCAG AA needs at least 4.5:1. Choose a darker colour.", BrandColors.Format(accent, CultureInfo.CurrentCulture)]);
         }
 
         if (i.TimeZoneId is null || !TimeZones.Contains(i.TimeZoneId, StringComparer.Ordinal))
@@ -287,6 +320,12 @@ public sealed partial class IndexModel(
 
     [GeneratedRegex("(?<!^)([A-Z])")]
     private static partial Regex Words();
+
+    /// <summary>What the preview panel draws: the name, colours (as a stylesheet link, the CSP allows no inline style), welcome and logo.</summary>
+    public sealed record BrandPreview(string Name, string PrimaryColor, string AccentColor, string WelcomeHtml, bool ShowLogo)
+    {
+        public string StylesheetUrl => "/admin/settings/preview.css?primary=" + Uri.EscapeDataString(PrimaryColor) + "&accent=" + Uri.EscapeDataString(AccentColor);
+    }
 
     public sealed class SettingsInput
     {

@@ -134,6 +134,12 @@ public sealed class UserAdministration(
             return UserActionResult.LastAdministrator;
         }
 
+        if (user.DisabledAt is not null)
+        {
+            // Disabled by someone else while this request waited for the lock.
+            return UserActionResult.Unchanged;
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         user.DisabledAt = now;
         var ended = await db.RevokeSessionsAsync(s => s.UserId == user.Id, now, ct);
@@ -186,6 +192,11 @@ public sealed class UserAdministration(
             return UserActionResult.LastAdministrator;
         }
 
+        if ((user.StaffRole ?? StaffRole.Administrator) == role)
+        {
+            return UserActionResult.Unchanged;
+        }
+
         user.StaffRole = role;
         await db.RevokeSessionsAsync(s => s.UserId == user.Id, time.GetUtcNow().UtcDateTime, ct);
         audit.Record("staff.role_changed", "staff", user.Email, new { Role = before.ToString() }, new { Role = role.ToString() });
@@ -195,10 +206,17 @@ public sealed class UserAdministration(
     }
 
     // Whether the user is the only enabled administrator who can sign in (an invited one without a
-    // password yet does not count). Two administrators disabling each other in the same instant could
-    // both pass; with a handful of staff acting by hand that is accepted rather than locking rows.
+    // password yet does not count). Two administrators disabling or demoting each other at once must not
+    // both succeed: touching every enabled administrator's row first takes their row locks (PostgreSQL)
+    // or the write lock (SQLite) until the commit, so the second request waits, then re-reads the user
+    // and counts what the first left. Call it inside the transaction that makes the change.
     private async Task<bool> IsLastAdministratorAsync(PortalUser user, CancellationToken ct)
     {
+        await db.Users
+            .Where(u => u.IsStaff && u.DisabledAt == null && (u.StaffRole == null || u.StaffRole == StaffRole.Administrator) && u.PasswordHash != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.StaffRole, u => u.StaffRole), ct);
+        // The user was read before the lock: what another request changed meanwhile counts.
+        await db.Entry(user).ReloadAsync(ct);
         var isAdministrator = user.DisabledAt is null && (user.StaffRole ?? StaffRole.Administrator) == StaffRole.Administrator;
         return isAdministrator && !await db.Users.AnyAsync(
             u => u.Id != user.Id && u.IsStaff && u.DisabledAt == null && (u.StaffRole == null || u.StaffRole == StaffRole.Administrator) && u.PasswordHash != null,

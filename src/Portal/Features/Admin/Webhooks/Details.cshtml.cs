@@ -8,7 +8,7 @@ using Portal.Features.Webhooks;
 namespace Portal.Features.Admin.Webhooks;
 
 /// <summary>One subscription's delivery log, newest event first, with "retry now" for what failed.</summary>
-public sealed class DetailsModel(PortalDb db, TimeProvider time) : PageModel
+public sealed class DetailsModel(PortalDb db, TimeProvider time, Audit.StaffAudit audit) : PageModel
 {
     public const int PageSize = 50;
 
@@ -55,7 +55,16 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time) : PageModel
             return NotFound();
         }
 
-        await DeliveryLog.RetryNowAsync(db, subscriptionId.Value, id, time.GetUtcNow().UtcDateTime, ct);
+        // The retry and its audit entry are one unit of work.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var retried = await DeliveryLog.RetryNowAsync(db, subscriptionId.Value, id, time.GetUtcNow().UtcDateTime, ct);
+        if (retried > 0)
+        {
+            audit.Record("webhook.delivery_retried", "webhook", name, new { delivery = id, retry = "scheduled" }, new { delivery = id, retry = "now" });
+            await db.SaveChangesAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
         return RedirectToPage(new { name, status = Status, before = Before });
     }
 

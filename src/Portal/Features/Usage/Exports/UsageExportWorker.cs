@@ -63,8 +63,10 @@ public sealed class UsageExportWorker(
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.Attempts, e => e.Attempts + 1), ct);
         var export = await db.UsageExports.AsNoTracking().SingleAsync(e => e.Id == id, ct);
         var path = Path.Combine(Path.GetTempPath(), $"portal-usage-export-{export.PublicId}.tmp");
-        // The file is written in the language and formats of the user who asked for it.
-        using var culture = CultureScope.Use(CultureInfo.GetCultureInfo(export.Culture));
+        // The file is written in the language and formats the export was asked in, unless the operator has
+        // stopped offering that language since.
+        var offered = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
+        using var culture = CultureScope.Use(WebSetup.Culture(export.Culture, offered));
         try
         {
             var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();

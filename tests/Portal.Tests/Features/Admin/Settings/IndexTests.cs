@@ -80,6 +80,9 @@ public sealed class IndexTests(SettingsPortal fixture) : IClassFixture<SettingsP
     [InlineData("Input.UsageExportLimit", "1000001")]
     [InlineData("Input.SupportEmail", "not an address")]
     [InlineData("Input.Name", "")]
+    [InlineData("Input.PrimaryColor", "#FFFF00")]
+    [InlineData("Input.PrimaryColor", "#707070")]
+    [InlineData("Input.AccentColor", "#66BB6A")]
     public async Task A_bad_value_is_refused_with_a_field_error_and_nothing_is_saved(string field, string value)
     {
         var staff = await Portal.LoginAsync(DemoData.StaffEmail);
@@ -172,6 +175,129 @@ public sealed class IndexTests(SettingsPortal fixture) : IClassFixture<SettingsP
         Assert.Contains("The logo must be at most 512 KB.", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_colour_without_enough_contrast_is_refused_naming_the_field_and_its_ratio()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Portal.LoginAsync(DemoData.StaffEmail);
+        var fields = await CurrentFieldsAsync();
+        fields["Input.PrimaryColor"] = "#FFFF00";
+        fields["Input.AccentColor"] = "#66BB6A";
+        var audits = await Portal.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "settings.changed", ct));
+
+        var response = await PostAsync(staff, fields);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync(ct);
+        Assert.Contains("The primary colour has a contrast of only 1:1", html, StringComparison.Ordinal);
+        Assert.Contains("The accent colour has a contrast of only 2.", html, StringComparison.Ordinal);
+        Assert.Contains("WCAG AA needs at least 4.5:1", html, StringComparison.Ordinal);
+        var saved = await Portal.WithDbAsync(db => db.OperatorSettings.AsNoTracking().SingleAsync(ct));
+        Assert.NotEqual("#FFFF00", saved.PrimaryColor);
+        Assert.NotEqual("#66BB6A", saved.AccentColor);
+        Assert.Equal(audits, await Portal.WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "settings.changed", ct)));
+    }
+
+    [Fact]
+    public async Task The_welcome_message_is_rendered_as_limited_markdown_and_script_or_html_in_it_is_inert()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Portal.LoginAsync(DemoData.StaffEmail);
+        var fields = await CurrentFieldsAsync();
+        fields["Input.WelcomeMessage"] = "Hello **valued** customer.\n<script>alert('welcome')</script> <img src=x onerror=alert(2)>\n![pixel](https://tracker.example/p.png) [bad](javascript:alert(3)) [help](https://help.example/start)";
+
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(staff, fields)).StatusCode);
+
+        var customer = await Portal.LoginAsync(DemoData.CustomerEmail);
+        var overview = await customer.GetStringAsync("/", ct);
+        var welcome = System.Text.RegularExpressions.Regex.Match(overview, "<div class=\"welcome-text\" data-test=\"welcome\">(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("<strong>valued</strong>", welcome, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert", welcome, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", welcome, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img", welcome, StringComparison.Ordinal);
+        Assert.DoesNotContain("tracker.example", welcome, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript:", welcome, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://help.example/start\" rel=\"noopener noreferrer\">help</a>", welcome, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert('welcome')", overview, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preview_shows_the_overview_with_the_posted_values_and_saves_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Portal.LoginAsync(DemoData.StaffEmail);
+        var fields = await CurrentFieldsAsync();
+        var before = await Portal.WithDbAsync(db => db.OperatorSettings.AsNoTracking().SingleAsync(ct));
+        var audits = await Portal.WithDbAsync(db => db.AuditEntries.CountAsync(ct));
+        fields["Input.Name"] = "Preview Portal";
+        fields["Input.WelcomeMessage"] = "Only a **preview** <script>alert(1)</script>";
+        fields["Input.PrimaryColor"] = "#123456";
+
+        var response = await PostAsync(staff, fields, handler: "Preview");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync(ct);
+        Assert.Contains("data-test=\"preview\"", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>preview</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/admin/settings/preview.css?primary=%23123456&amp;accent=", html, StringComparison.Ordinal);
+        Assert.Contains("Preview Portal", html, StringComparison.Ordinal);
+        // The form keeps the posted values, so "Save settings" saves what was previewed.
+        Assert.Contains("value=\"#123456\"", html, StringComparison.Ordinal);
+        var after = await Portal.WithDbAsync(db => db.OperatorSettings.AsNoTracking().SingleAsync(ct));
+        Assert.Equal(before.Name, after.Name);
+        Assert.Equal(before.WelcomeMessage, after.WelcomeMessage);
+        Assert.Equal(before.PrimaryColor, after.PrimaryColor);
+        Assert.Equal(before.UpdatedAt, after.UpdatedAt);
+        Assert.Equal(audits, await Portal.WithDbAsync(db => db.AuditEntries.CountAsync(ct)));
+
+        var css = await staff.GetStringAsync("/admin/settings/preview.css?primary=%23123456&accent=%23225522", ct);
+        Assert.Equal(".brand-preview{--brand:#123456;--brand-accent:#225522;}\n", css);
+        var injected = await staff.GetStringAsync("/admin/settings/preview.css?primary=red;}body{display:none&accent=%23225522", ct);
+        Assert.Contains("--brand:#1F4E79;", injected, StringComparison.Ordinal);
+        var customer = await Portal.LoginAsync(DemoData.CustomerEmail);
+        Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync("/admin/settings/preview.css?primary=%23123456", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Preview_with_a_colour_that_fails_contrast_shows_the_error_and_no_preview()
+    {
+        var staff = await Portal.LoginAsync(DemoData.StaffEmail);
+        var fields = await CurrentFieldsAsync();
+        fields["Input.PrimaryColor"] = "#FFFF00";
+
+        var response = await PostAsync(staff, fields, handler: "Preview");
+
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The primary colour has a contrast of only", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-test=\"preview\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Support_staff_cannot_preview_or_save()
+    {
+        var support = await Portal.LoginAsync(DemoData.SupportEmail);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(support, await CurrentFieldsAsync(), handler: "Preview")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(support, await CurrentFieldsAsync())).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_an_image_is_refused_by_its_content_whatever_its_name()
+    {
+        var staff = await Portal.LoginAsync(DemoData.StaffEmail);
+        var before = await Portal.WithDbAsync(db => db.OperatorSettings.AsNoTracking().Select(s => s.Logo).SingleAsync(TestContext.Current.CancellationToken));
+        // A PDF's magic bytes, named as a PNG.
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF");
+
+        var response = await PostAsync(staff, await CurrentFieldsAsync(), ("logo.png", pdf));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("neither a PNG nor", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(before, await Portal.WithDbAsync(db => db.OperatorSettings.AsNoTracking().Select(s => s.Logo).SingleAsync(TestContext.Current.CancellationToken)));
+    }
+
     // The form as it stands, as the fields a browser would post (switches keyed "switch:Name").
     private Task<Dictionary<string, string>> CurrentFieldsAsync() => Portal.WithDbAsync(async db =>
     {
@@ -207,7 +333,7 @@ public sealed class IndexTests(SettingsPortal fixture) : IClassFixture<SettingsP
         return fields;
     });
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, Dictionary<string, string> fields, (string Name, byte[] Content)? logo = null)
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, Dictionary<string, string> fields, (string Name, byte[] Content)? logo = null, string? handler = null)
     {
         var token = await PortalFactory.GetAntiforgeryTokenAsync(client, "/admin/settings");
         using var form = new MultipartFormDataContent
@@ -229,6 +355,6 @@ public sealed class IndexTests(SettingsPortal fixture) : IClassFixture<SettingsP
             form.Add(content, "Logo", file.Name);
         }
 
-        return await client.PostAsync("/admin/settings", form);
+        return await client.PostAsync(handler is null ? "/admin/settings" : "/admin/settings?handler=" + handler, form);
     }
 }

@@ -117,6 +117,42 @@ public sealed class StaffTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Two_administrators_disabling_or_demoting_each_other_at_once_leave_one_enabled_administrator()
+    {
+        await using var own = new PortalFactory();
+        await own.InitializeAsync();
+
+        // Several rounds, half of them demotions: one lucky interleaving must not hide a race.
+        for (var round = 0; round < 6; round++)
+        {
+            var first = await UserAdministrationTests.StaffAsync(own, StaffRole.Administrator);
+            var second = await UserAdministrationTests.StaffAsync(own, StaffRole.Administrator);
+            // These two are the console's only enabled administrators.
+            await own.WithDbAsync(db => db.Users
+                .Where(u => u.IsStaff && u.Id != first.Id && u.Id != second.Id && u.DisabledAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.DisabledAt, DateTime.UtcNow), Ct));
+            var demote = round % 2 == 1;
+
+            var results = await Task.WhenAll(ActAsync(second.Id, first.Id), ActAsync(first.Id, second.Id));
+
+            Assert.Single(results, r => r == Portal.Features.Admin.Users.UserActionResult.Done);
+            Assert.Single(results, r => r == Portal.Features.Admin.Users.UserActionResult.LastAdministrator);
+            var left = await own.WithDbAsync(db => db.Users.CountAsync(
+                u => u.IsStaff && u.DisabledAt == null && (u.StaffRole == null || u.StaffRole == StaffRole.Administrator), Ct));
+            Assert.Equal(1, left);
+
+            async Task<Portal.Features.Admin.Users.UserActionResult> ActAsync(string target, string actor)
+            {
+                await using var scope = own.Services.CreateAsyncScope();
+                var administration = scope.ServiceProvider.GetRequiredService<Portal.Features.Admin.Users.UserAdministration>();
+                return demote
+                    ? await administration.ChangeStaffRoleAsync(target, StaffRole.Support, Ct)
+                    : await administration.DisableAsync(target, actor, Ct);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Staff_without_two_factor_are_sent_to_set_it_up_while_the_operator_requires_it()
     {
         await using var own = new PortalFactory();

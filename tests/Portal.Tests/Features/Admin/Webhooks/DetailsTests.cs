@@ -55,6 +55,8 @@ public sealed class DetailsTests(PortalFactory portal)
         var retried = await portal.WithDbAsync(db => db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == gaveUpId));
         Assert.Equal(WebhookDeliveryStatus.Failed, retried.Status);
         Assert.True(retried.NextAttemptAt <= DateTime.UtcNow);
+        var audited = await portal.WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Action == "webhook.delivery_retried" && a.TargetId == name).ToListAsync());
+        Assert.Equal("admin@example.com", Assert.Single(audited).ActorEmail);
         var failedOnly = await staff.GetStringAsync($"/admin/webhooks/{name}?status=failed", Ct);
         Assert.Contains("order.placed", failedOnly, StringComparison.Ordinal);
         Assert.DoesNotContain("payment.succeeded", failedOnly, StringComparison.Ordinal);

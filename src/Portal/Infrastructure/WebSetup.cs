@@ -46,7 +46,8 @@ public static class WebSetup
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en-US");
-            o.SupportedCultures = SupportedCultures;
+            // Formats may be a culture the person chose (fr-FR); the words are always one of ours.
+            o.SupportedCultures = [.. SupportedCultures.Concat(RegionalFormats.Choosable).DistinctBy(c => c.Name)];
             o.SupportedUICultures = SupportedCultures;
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
@@ -103,6 +104,7 @@ public static class WebSetup
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRequestLocalization();
+        app.UseRegionalFormats();
         app.UsePortalRateLimits();
         app.UseRouting();
         app.UseAuthentication();
@@ -111,6 +113,28 @@ public static class WebSetup
         app.MapPortalHealth();
         return app;
     }
+
+    /// <summary>
+    /// After the request's language is known: formats follow the operator's region unless the person's
+    /// own cookie (or ?c=) names formats they chose; a browser's Accept-Language picks words only.
+    /// </summary>
+    private static void UseRegionalFormats(this WebApplication app) =>
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/healthz"), branch => branch.Use(async (ctx, next) =>
+        {
+            // The health probes stay off this path: they must answer while the database does not.
+            var feature = ctx.Features.Get<IRequestCultureFeature>();
+            var chosen = feature?.Provider is CookieRequestCultureProvider or QueryStringRequestCultureProvider
+                ? RegionalFormats.Chosen(feature.RequestCulture.Culture.Name)
+                : null;
+            if (chosen is null)
+            {
+                var settings = await ctx.RequestServices.GetRequiredService<OperatorSettingsCache>().GetAsync(ctx.RequestAborted);
+                chosen = RegionalFormats.For(CultureInfo.CurrentUICulture, settings.Currency);
+            }
+
+            CultureInfo.CurrentCulture = chosen;
+            await next();
+        }));
 
     private static bool IsApi(HttpContext ctx) => ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/openapi");
 }

@@ -18,17 +18,22 @@ public sealed record MailRecipient(string Email, string? Culture);
 /// whose notification settings ask for that kind) and the text in each recipient's own language, since
 /// most are written by a background job with no request to take a language from.
 /// </summary>
-public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks links, IStringLocalizer<SharedResource> l)
+public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks links, OperatorSettingsCache settings, IStringLocalizer<SharedResource> l)
 {
     /// <summary>The user who paid, if they want this kind of e-mail.</summary>
-    public Task<List<MailRecipient>> UserAsync(string userId, NotificationKinds kind, CancellationToken ct) =>
-        db.Users.Where(u => u.Id == userId && u.Email != null && (u.Notifications & kind) == kind)
+    public async Task<List<MailRecipient>> UserAsync(string userId, NotificationKinds kind, CancellationToken ct)
+    {
+        // Loaded before Send: its amounts and dates take the operator's region (RegionalFormats).
+        await settings.GetAsync(ct);
+        return await db.Users.Where(u => u.Id == userId && u.Email != null && (u.Notifications & kind) == kind)
             .Select(u => new MailRecipient(u.Email!, u.PreferredCulture))
             .ToListAsync(ct);
+    }
 
     /// <summary>The users who may pay for the accounts and want this kind of e-mail (autopay has no payer of its own).</summary>
     public async Task<List<MailRecipient>> PayersAsync(IReadOnlyCollection<long> accountIds, NotificationKinds kind, CancellationToken ct)
     {
+        await settings.GetAsync(ct);
         var rows = await db.Memberships
             .Where(m => accountIds.Contains(m.AccountId) && (m.Permissions & Permissions.Pay) == Permissions.Pay
                 && m.User!.Email != null && (m.User.Notifications & kind) == kind)
@@ -42,8 +47,8 @@ public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
     /// <summary>Writes one e-mail in the recipient's language (the caller saves it with its own change).</summary>
     public void Send(MailRecipient to, string kind, long accountId, Func<IStringLocalizer, CultureInfo, (string Subject, string Body)> compose)
     {
-        var culture = WebSetup.Culture(to.Culture);
-        using (CultureScope.Use(culture))
+        var culture = RegionalFormats.For(to.Culture, settings.Peek().Currency);
+        using (CultureScope.Use(culture, WebSetup.Culture(to.Culture)))
         {
             var (subject, body) = compose(l, culture);
             outbox.Enqueue(to.Email, subject, body, null, kind, accountId);

@@ -107,9 +107,9 @@ public sealed class StatementMailWorker(
         var settings = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
         var links = services.GetRequiredService<PublicLinks>();
         var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
-        var culture = WebSetup.Culture(recipient.PreferredCulture);
+        var culture = RegionalFormats.For(recipient.PreferredCulture, settings.Currency);
         EmailMessage message;
-        using (CultureScope.Use(culture))
+        using (CultureScope.Use(culture, WebSetup.Culture(recipient.PreferredCulture)))
         {
             var range = l["{0} to {1}", from.ToString("d", culture), to.ToString("d", culture)].Value;
             var link = links.To(string.Create(CultureInfo.InvariantCulture, $"/statements?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}"));

@@ -92,4 +92,28 @@ public static class ActivityText
         "passkey" => l["Passkeys"],
         _ => kind,
     };
+
+    /// <summary>A staff audit action (Features/Admin/Audit) in words; one not listed shows its dotted name.</summary>
+    public static string DescribeAudit(string action, IStringLocalizer l) => action switch
+    {
+        "account.membership_removed" => l["Removed a user from an account"],
+        "account.permissions_changed" => l["Changed a user's permissions"],
+        "account.portal_changed" => l["Enabled or disabled an account for the portal"],
+        "invitation.sent" => l["Invitation sent"],
+        "invitation.resent" => l["Invitation sent again"],
+        "invitation.revoked" => l["Invitation revoked"],
+        "request.assigned" => l["Assigned a request"],
+        "request.replied" => l["Replied to a request"],
+        "request.status_changed" => l["Changed a request's status"],
+        "settings.changed" => l["Changed portal settings"],
+        "staff.invited" => l["Invited a staff member"],
+        "staff.invitation_resent" => l["Sent a staff invitation again"],
+        "staff.role_changed" => l["Changed a staff member's role"],
+        "user.disabled" => l["Disabled a login"],
+        "user.enabled" => l["Enabled a login"],
+        "user.signed_out_everywhere" => l["Signed a user out everywhere"],
+        "user.two_factor_reset" => l["Reset a user's two-factor authentication"],
+        "user.unlocked" => l["Unlocked a login"],
+        _ => action,
+    };
 }

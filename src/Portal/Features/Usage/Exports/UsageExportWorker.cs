@@ -67,7 +67,10 @@ public sealed class UsageExportWorker(
         var path = Path.Combine(Path.GetTempPath(), $"portal-usage-export-{export.PublicId}.tmp");
         try
         {
-            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(export.Culture);
+            // Export.Culture is the requester's preference: their words, and their chosen formats or the operator's region's.
+            var operatorSettings = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
+            CultureInfo.CurrentCulture = RegionalFormats.For(export.Culture, operatorSettings.Currency);
+            CultureInfo.CurrentUICulture = WebSetup.Culture(export.Culture);
             var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
             var clock = services.GetRequiredService<OperatorClock>();
             var zone = await clock.ZoneAsync(ct);

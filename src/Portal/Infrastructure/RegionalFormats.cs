@@ -55,7 +55,13 @@ public static class RegionalFormats
 
         try
         {
-            return new RegionInfo(code.Trim()).DisplayName;
+            // RegionInfo.DisplayName is English whatever the UI culture; a culture of the reader's language in
+            // that region names the region in that language: "español (Estados Unidos)".
+            var region = new RegionInfo(code.Trim());
+            var native = new CultureInfo($"{CultureInfo.CurrentUICulture.TwoLetterISOLanguageName}-{region.TwoLetterISORegionName}").NativeName;
+            var open = native.IndexOf('(', StringComparison.Ordinal);
+            var close = native.LastIndexOf(')');
+            return open >= 0 && close > open ? native[(open + 1)..close] : region.DisplayName;
         }
         catch (ArgumentException)
         {

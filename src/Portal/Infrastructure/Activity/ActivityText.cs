@@ -75,8 +75,41 @@ public static class ActivityText
         "invalid or expired link" => l["invalid or expired link"],
         "expired or used link" => l["expired or used link"],
         "membership existed; permissions unchanged" => l["membership existed; permissions unchanged"],
-        _ => detail,
+        _ => PermissionChange(detail, l) ?? detail,
     };
+
+    /// <summary>
+    /// A permission change as recorded ("[someone@example.com: ]View, SeeMoney -> View") with each
+    /// permission's name in words; null when the detail is not one.
+    /// </summary>
+    private static string? PermissionChange(string? detail, IStringLocalizer l)
+    {
+        var arrow = detail?.IndexOf(" -> ", StringComparison.Ordinal) ?? -1;
+        if (detail is null || arrow < 0)
+        {
+            return null;
+        }
+
+        var colon = detail.LastIndexOf(": ", arrow, StringComparison.Ordinal);
+        var who = colon < 0 ? "" : detail[..(colon + 2)];
+        var before = Names(detail[(who.Length)..arrow], l);
+        var after = Names(detail[(arrow + 4)..], l);
+        return before is null || after is null ? null : $"{who}{before} → {after}";
+    }
+
+    private static string? Names(string flags, IStringLocalizer l)
+    {
+        if (!Enum.TryParse<Features.Accounts.Permissions>(flags.Trim(), out var set) || int.TryParse(flags.Trim(), out _))
+        {
+            return null;
+        }
+
+        var names = Enum.GetValues<Features.Accounts.Permissions>()
+            .Where(p => p is not Features.Accounts.Permissions.None and not Features.Accounts.Permissions.All && (set & p) == p)
+            .Select(p => l[Features.Users.AccountUsers.Name(p)].Value)
+            .ToList();
+        return names.Count == 0 ? l["None"].Value : string.Join(", ", names);
+    }
 
     /// <summary>A filter kind (the part before the dot) in words.</summary>
     public static string Kind(string kind, IStringLocalizer l) => kind switch

@@ -11,10 +11,12 @@ public static class WebSetup
 {
     public static readonly CultureInfo[] SupportedCultures = [new("en-US"), new("es"), new("fr")];
 
-    /// <summary>The supported culture a saved preference ("es", "fr-FR", "en-US") names, or the default one.</summary>
+    /// <summary>The supported language a saved preference ("es", "fr-FR", "en-US") names, or the default one.</summary>
     public static CultureInfo Culture(string? preference) =>
         SupportedCultures.FirstOrDefault(c => preference is not null
-            && (c.Name.Equals(preference, StringComparison.OrdinalIgnoreCase) || c.TwoLetterISOLanguageName.Equals(preference, StringComparison.OrdinalIgnoreCase)))
+            && (c.Name.Equals(preference, StringComparison.OrdinalIgnoreCase)
+                // "fr" or formats chosen with the language ("fr-FR", RegionalFormats): the words are French.
+                || c.TwoLetterISOLanguageName.Equals(preference.Split('-')[0], StringComparison.OrdinalIgnoreCase)))
         ?? SupportedCultures[0];
 
     /// <summary>Razor Pages from Features/, the account scope guard, localization and shared services.</summary>

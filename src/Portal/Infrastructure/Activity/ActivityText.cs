@@ -75,7 +75,7 @@ public static class ActivityText
         "invalid or expired link" => l["invalid or expired link"],
         "expired or used link" => l["expired or used link"],
         "membership existed; permissions unchanged" => l["membership existed; permissions unchanged"],
-        _ => PermissionChange(detail, l) ?? detail,
+        _ => PermissionChange(detail, l) ?? PermissionList(detail, l) ?? detail,
     };
 
     /// <summary>
@@ -95,6 +95,15 @@ public static class ActivityText
         var before = Names(detail[(who.Length)..arrow], l);
         var after = Names(detail[(arrow + 4)..], l);
         return before is null || after is null ? null : $"{who}{before} → {after}";
+    }
+
+    /// <summary>The permissions a registration or invitation gave ("permissions: View, SeeMoney"), in words.</summary>
+    private static string? PermissionList(string? detail, IStringLocalizer l)
+    {
+        const string Prefix = "permissions: ";
+        return detail is not null && detail.StartsWith(Prefix, StringComparison.Ordinal) && Names(detail[Prefix.Length..], l) is { } names
+            ? $"{l["Permissions"].Value}: {names}"
+            : null;
     }
 
     private static string? Names(string flags, IStringLocalizer l)

@@ -18,11 +18,14 @@ public readonly struct CultureScope : IDisposable
         _uiCulture = uiCulture;
     }
 
-    public static CultureScope Use(CultureInfo culture)
+    public static CultureScope Use(CultureInfo culture) => Use(culture, culture);
+
+    /// <summary>Formats from one culture (the operator's region, or the person's choice), words from another.</summary>
+    public static CultureScope Use(CultureInfo formats, CultureInfo words)
     {
         var scope = new CultureScope(CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        CultureInfo.CurrentCulture = culture;
-        CultureInfo.CurrentUICulture = culture;
+        CultureInfo.CurrentCulture = formats;
+        CultureInfo.CurrentUICulture = words;
         return scope;
     }
 

@@ -31,6 +31,15 @@ public sealed class Formatting(OperatorSettingsCache settings)
 
     public string Number(decimal value) => value.ToString("#,0.####", Culture);
 
+    /// <summary>A stored phone number ("6175550101") as people write it in the operator's region ("(617) 555-0101").</summary>
+    public string Phone(string? stored) => PhoneText.Format(stored, settings.Peek().Currency);
+
+    /// <summary>A stored phone number for a tel: link (E.164).</summary>
+    public string PhoneLink(string? stored) => PhoneText.Link(stored, settings.Peek().Currency);
+
+    /// <summary>A country code ("US") in the reader's language.</summary>
+    public static string Country(string? code) => RegionalFormats.CountryName(code);
+
     /// <summary>For machine-readable attributes such as &lt;time datetime&gt;.</summary>
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -11,10 +11,12 @@ public static class WebSetup
 {
     public static readonly CultureInfo[] SupportedCultures = [new("en-US"), new("es"), new("fr")];
 
-    /// <summary>The supported culture a saved preference ("es", "fr-FR", "en-US") names, or the default one.</summary>
+    /// <summary>The supported language a saved preference ("es", "fr-FR", "en-US") names, or the default one.</summary>
     public static CultureInfo Culture(string? preference) =>
         SupportedCultures.FirstOrDefault(c => preference is not null
-            && (c.Name.Equals(preference, StringComparison.OrdinalIgnoreCase) || c.TwoLetterISOLanguageName.Equals(preference, StringComparison.OrdinalIgnoreCase)))
+            && (c.Name.Equals(preference, StringComparison.OrdinalIgnoreCase)
+                // "fr" or formats chosen with the language ("fr-FR", RegionalFormats): the words are French.
+                || c.TwoLetterISOLanguageName.Equals(preference.Split('-')[0], StringComparison.OrdinalIgnoreCase)))
         ?? SupportedCultures[0];
 
     /// <summary>The cultures the operator offers, in its order; English when it lists none the portal supports.</summary>
@@ -80,7 +82,8 @@ public static class WebSetup
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en-US");
-            o.SupportedCultures = SupportedCultures;
+            // Formats may be a culture the person chose (fr-FR); the words are always one of ours.
+            o.SupportedCultures = [.. SupportedCultures.Concat(RegionalFormats.Choosable).DistinctBy(c => c.Name)];
             o.SupportedUICultures = SupportedCultures;
             // Only what the operator offers: a cookie or a link naming another language falls back.
             o.RequestCultureProviders = [new OfferedCultureProvider()];
@@ -138,6 +141,7 @@ public static class WebSetup
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseRequestLocalization();
+        app.UseRegionalFormats();
         app.UsePortalRateLimits();
         app.UseRouting();
         app.UseAuthentication();
@@ -146,6 +150,28 @@ public static class WebSetup
         app.MapPortalHealth();
         return app;
     }
+
+    /// <summary>
+    /// After the request's language is known: formats follow the operator's region unless the person's
+    /// own cookie (or ?c=) names formats they chose; a browser's Accept-Language picks words only.
+    /// </summary>
+    private static void UseRegionalFormats(this WebApplication app) =>
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/healthz"), branch => branch.Use(async (ctx, next) =>
+        {
+            // The health probes stay off this path: they must answer while the database does not.
+            var feature = ctx.Features.Get<IRequestCultureFeature>();
+            var chosen = feature?.Provider is CookieRequestCultureProvider or QueryStringRequestCultureProvider
+                ? RegionalFormats.Chosen(feature.RequestCulture.Culture.Name)
+                : null;
+            if (chosen is null)
+            {
+                var settings = await ctx.RequestServices.GetRequiredService<OperatorSettingsCache>().GetAsync(ctx.RequestAborted);
+                chosen = RegionalFormats.For(CultureInfo.CurrentUICulture, settings.Currency);
+            }
+
+            CultureInfo.CurrentCulture = chosen;
+            await next();
+        }));
 
     private static bool IsApi(HttpContext ctx) => ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/openapi");
 }

@@ -78,26 +78,30 @@ public sealed partial class TranslationsTests(PortalFactory portal)
     }
 
     [Fact]
-    public async Task Overview_formats_money_and_dates_for_the_chosen_culture()
+    public async Task Overview_words_follow_the_language_and_formats_the_operators_region_unless_chosen()
     {
         var ct = TestContext.Current.CancellationToken;
         var client = await portal.LoginAsync(DemoData.CustomerEmail);
 
         var french = await client.GetStringAsync("/?culture=fr", ct);
         var english = await client.GetStringAsync("/?culture=en-US", ct);
+        var france = await client.GetStringAsync("/?culture=fr-FR", ct);
 
-        // fr: "1 234,56 $" (decimal comma, symbol after); en-US: "$1,234.56".
-        Assert.Matches(FrenchMoney(), Figure(french, "balance"));
+        // A US-dollar operator: French words, US formats ("$1,234.56", M/d/yyyy), unless France's formats are chosen.
+        Assert.Matches(EnglishMoney(), Figure(french, "balance"));
         Assert.Matches(EnglishMoney(), Figure(english, "balance"));
+        Assert.Matches(FrenchMoney(), Figure(france, "balance"));
         Assert.Contains("<h1>Vue d'ensemble</h1>", WebUtility.HtmlDecode(french), StringComparison.Ordinal);
+        Assert.Contains("<h1>Vue d'ensemble</h1>", WebUtility.HtmlDecode(france), StringComparison.Ordinal);
 
-        // The newest invoice's due date: dd/MM/yyyy in French, M/d/yyyy in American English.
+        // The newest invoice's due date: M/d/yyyy for the US operator in both languages, dd/MM/yyyy with France's formats.
         var frenchDue = Cell(french, "Échéance");
         var englishDue = Cell(english, "Due");
-        Assert.Matches(@"^\d{2}/\d{2}/\d{4}$", frenchDue);
+        var franceDue = Cell(france, "Échéance");
+        Assert.Equal(englishDue, frenchDue);
         Assert.Equal(
             DateOnly.ParseExact(englishDue, "M/d/yyyy", CultureInfo.InvariantCulture),
-            DateOnly.ParseExact(frenchDue, "dd/MM/yyyy", CultureInfo.InvariantCulture));
+            DateOnly.ParseExact(franceDue, "dd/MM/yyyy", CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -121,7 +125,9 @@ public sealed partial class TranslationsTests(PortalFactory portal)
         Assert.Contains("FACTURE", text, StringComparison.Ordinal);
         Assert.Contains("Montant dû", text, StringComparison.Ordinal);
         Assert.Contains("Page 1 sur ", text, StringComparison.Ordinal);
-        Assert.Matches(@"\d,\d{2}\s\$", text);
+        // The operator bills in US dollars: French words, US amounts.
+        Assert.Matches(@"\$\d{1,3}(,\d{3})*\.\d{2}", text);
+        Assert.DoesNotMatch(@"\d,\d{2}\s\$", text);
         Assert.DoesNotContain("Amount due", text, StringComparison.Ordinal);
     }
 

@@ -24,11 +24,19 @@ public static class CultureEndpoint
         return app;
     }
 
-    public static void Remember(HttpResponse response, string culture) =>
+    /// <summary>
+    /// Remembers a saved preference: a language ("es"), whose formats then follow the operator's region,
+    /// or formats the person chose ("fr-FR": French words, France's formats).
+    /// </summary>
+    public static void Remember(HttpResponse response, string preference)
+    {
+        var language = WebSetup.Culture(preference).Name;
+        var formats = RegionalFormats.Chosen(preference)?.Name ?? language;
         response.Cookies.Append(
             CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(formats, language)),
             new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+    }
 
     /// <summary>The cultures the operator offers, in its order; English when it lists none we support.</summary>
     public static IReadOnlyList<CultureInfo> Offered(OperatorSettings settings) => WebSetup.OfferedCultures(settings);

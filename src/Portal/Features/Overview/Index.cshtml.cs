@@ -105,6 +105,9 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
 
     public AccountFigures Figures { get; private set; } = null!;
 
+    /// <summary>The account's figures with those of the accounts billed to it (none for most accounts).</summary>
+    public ParentFigures Totals { get; private set; } = null!;
+
     public DateOnly Today { get; private set; }
 
     public int BillDay { get; private set; } = 1;
@@ -146,6 +149,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
         Branch = branch;
 
         Figures = await AccountFigures.LoadAsync(db, Account.Id, Today, ct);
+        Totals = await ParentFigures.LoadAsync(db, Figures, Account.Id, Today, ct);
         if (Account.CanSwitch && Account.SeesMoney)
         {
             Combined = await UserAccounts.CombinedAsync(db, HttpContext.User.FindFirstValue(ClaimTypes.NameIdentifier)!, ct);

@@ -32,6 +32,7 @@ public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
     /// <summary>The users who may pay for the accounts and want this kind of e-mail (autopay has no payer of its own).</summary>
     public async Task<List<MailRecipient>> PayersAsync(IReadOnlyCollection<long> accountIds, NotificationKinds kind, CancellationToken ct)
     {
+        await settings.GetAsync(ct);
         var rows = await db.Memberships
             .Where(m => accountIds.Contains(m.AccountId) && (m.Permissions & Permissions.Pay) == Permissions.Pay
                 && m.User!.Email != null && (m.User.Notifications & kind) == kind)
@@ -40,11 +41,13 @@ public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
         return await InOfferedLanguagesAsync(rows.DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList(), ct);
     }
 
-    // A saved language the operator no longer offers becomes the operator's default language.
+    // A saved language the operator no longer offers becomes the operator's default language. One it offers is
+    // kept as saved, so that formats a person chose ("fr-FR" under a US operator) still apply in Send. Loading the
+    // settings here also lets Send read the operator's region (RegionalFormats) without waiting.
     private async Task<List<MailRecipient>> InOfferedLanguagesAsync(List<MailRecipient> recipients, CancellationToken ct)
     {
-        var current = await settings.GetAsync(ct);
-        return recipients.Select(r => r with { Culture = WebSetup.Culture(r.Culture, current).Name }).ToList();
+        var offered = WebSetup.OfferedCultures(await settings.GetAsync(ct));
+        return recipients.Select(r => WebSetup.Match(offered, r.Culture) is not null ? r : r with { Culture = offered[0].Name }).ToList();
     }
 
     public string Link(string path) => links.To(path);
@@ -52,8 +55,8 @@ public sealed class PaymentMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
     /// <summary>Writes one e-mail in the recipient's language (the caller saves it with its own change).</summary>
     public void Send(MailRecipient to, string kind, long accountId, Func<IStringLocalizer, CultureInfo, (string Subject, string Body)> compose)
     {
-        var culture = WebSetup.Culture(to.Culture);
-        using (CultureScope.Use(culture))
+        var culture = RegionalFormats.For(to.Culture, settings.Peek().Currency);
+        using (CultureScope.Use(culture, WebSetup.Culture(to.Culture)))
         {
             var (subject, body) = compose(l, culture);
             outbox.Enqueue(to.Email, subject, body, null, kind, accountId);

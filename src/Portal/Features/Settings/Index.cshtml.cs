@@ -41,6 +41,10 @@ public sealed class IndexModel(
     [BindProperty]
     public string? Language { get; set; }
 
+    /// <summary>Formats the person chose ("fr-FR"), or empty for the operator's region's.</summary>
+    [BindProperty]
+    public string? Formats { get; set; }
+
     [BindProperty]
     public List<NotificationKinds> Subscribed { get; set; } = [];
 
@@ -64,6 +68,7 @@ public sealed class IndexModel(
 
         Profile = new ProfileInput { DisplayName = user.DisplayName ?? "", PhoneNumber = user.PhoneNumber };
         Language = user.PreferredCulture ?? CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        Formats = RegionalFormats.Chosen(user.PreferredCulture)?.Name;
         await LoadAsync(user, ct);
         return Page();
     }
@@ -124,9 +129,24 @@ public sealed class IndexModel(
             return BadRequest();
         }
 
-        user.PreferredCulture = culture.Name;
+        // Formats of another language than the one chosen cannot be kept in the one preference ("fr-FR").
+        var formats = string.IsNullOrEmpty(Formats) ? null : RegionalFormats.Chosen(Formats);
+        if (!string.IsNullOrEmpty(Formats) && (formats is null || formats.TwoLetterISOLanguageName != culture.TwoLetterISOLanguageName))
+        {
+            foreach (var key in ModelState.Keys.Where(k => k != nameof(Formats)).ToList())
+            {
+                ModelState.Remove(key);
+            }
+
+            ModelState.AddModelError(nameof(Formats), l["Choose formats in the language you chose, or the operator's region."]);
+            Profile = new ProfileInput { DisplayName = user.DisplayName ?? "", PhoneNumber = user.PhoneNumber };
+            await LoadAsync(user, ct);
+            return Page();
+        }
+
+        user.PreferredCulture = formats?.Name ?? culture.TwoLetterISOLanguageName;
         await users.UpdateAsync(user);
-        CultureEndpoint.Remember(Response, culture.Name);
+        CultureEndpoint.Remember(Response, user.PreferredCulture);
         TempData["Settings.Status"] = l["Your language is saved."].Value;
         return RedirectToPage();
     }

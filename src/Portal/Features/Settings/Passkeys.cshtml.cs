@@ -14,6 +14,7 @@ namespace Portal.Features.Settings;
 
 /// <summary>The user's passkeys: add one (wwwroot/js/passkeys.js does the browser part), rename, remove.</summary>
 [WithoutAccountScope]
+[IdentitySetup.AlsoForStaff]
 public sealed class PasskeysModel(
     SignInManager<PortalUser> signIn,
     ActivityLog activity,

@@ -16,6 +16,7 @@ namespace Portal.Features.Settings;
 
 /// <summary>Change password: the current one, then the new one twice; every other session ends (ASVS 6.2.3, 7.4.3).</summary>
 [WithoutAccountScope]
+[IdentitySetup.AlsoForStaff]
 public sealed class PasswordModel(
     SignInManager<PortalUser> signIn,
     PortalDb db,

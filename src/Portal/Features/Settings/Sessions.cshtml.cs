@@ -14,6 +14,7 @@ namespace Portal.Features.Settings;
 
 /// <summary>Where the user is signed in, with sign-out per session and for all others (ASVS 7.5.2).</summary>
 [WithoutAccountScope]
+[IdentitySetup.AlsoForStaff]
 public sealed class SessionsModel(
     SignInManager<PortalUser> signIn,
     PortalDb db,

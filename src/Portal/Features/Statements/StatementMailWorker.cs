@@ -113,9 +113,12 @@ public sealed class StatementMailWorker(
         var settings = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
         var links = services.GetRequiredService<PublicLinks>();
         var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();
-        var culture = WebSetup.Culture(recipient.PreferredCulture, settings);
+        // Words in the recipient's language (the operator's default once it is no longer offered); formats
+        // as the recipient chose them, or else the operator's region's.
+        var words = WebSetup.Culture(recipient.PreferredCulture, settings);
+        var culture = RegionalFormats.Chosen(recipient.PreferredCulture) ?? RegionalFormats.For(words, settings.Currency);
         EmailMessage message;
-        using (CultureScope.Use(culture))
+        using (CultureScope.Use(culture, words))
         {
             var range = l["{0} to {1}", from.ToString("d", culture), to.ToString("d", culture)].Value;
             var link = links.To(string.Create(CultureInfo.InvariantCulture, $"/statements?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}"));

@@ -75,8 +75,50 @@ public static class ActivityText
         "invalid or expired link" => l["invalid or expired link"],
         "expired or used link" => l["expired or used link"],
         "membership existed; permissions unchanged" => l["membership existed; permissions unchanged"],
-        _ => detail,
+        _ => PermissionChange(detail, l) ?? PermissionList(detail, l) ?? detail,
     };
+
+    /// <summary>
+    /// A permission change as recorded ("[someone@example.com: ]View, SeeMoney -> View") with each
+    /// permission's name in words; null when the detail is not one.
+    /// </summary>
+    private static string? PermissionChange(string? detail, IStringLocalizer l)
+    {
+        var arrow = detail?.IndexOf(" -> ", StringComparison.Ordinal) ?? -1;
+        if (detail is null || arrow < 0)
+        {
+            return null;
+        }
+
+        var colon = detail.LastIndexOf(": ", arrow, StringComparison.Ordinal);
+        var who = colon < 0 ? "" : detail[..(colon + 2)];
+        var before = Names(detail[(who.Length)..arrow], l);
+        var after = Names(detail[(arrow + 4)..], l);
+        return before is null || after is null ? null : $"{who}{before} → {after}";
+    }
+
+    /// <summary>The permissions a registration or invitation gave ("permissions: View, SeeMoney"), in words.</summary>
+    private static string? PermissionList(string? detail, IStringLocalizer l)
+    {
+        const string Prefix = "permissions: ";
+        return detail is not null && detail.StartsWith(Prefix, StringComparison.Ordinal) && Names(detail[Prefix.Length..], l) is { } names
+            ? $"{l["Permissions"].Value}: {names}"
+            : null;
+    }
+
+    private static string? Names(string flags, IStringLocalizer l)
+    {
+        if (!Enum.TryParse<Features.Accounts.Permissions>(flags.Trim(), out var set) || int.TryParse(flags.Trim(), out _))
+        {
+            return null;
+        }
+
+        var names = Enum.GetValues<Features.Accounts.Permissions>()
+            .Where(p => p is not Features.Accounts.Permissions.None and not Features.Accounts.Permissions.All && (set & p) == p)
+            .Select(p => l[Features.Users.AccountUsers.Name(p)].Value)
+            .ToList();
+        return names.Count == 0 ? l["None"].Value : string.Join(", ", names);
+    }
 
     /// <summary>A filter kind (the part before the dot) in words.</summary>
     public static string Kind(string kind, IStringLocalizer l) => kind switch
@@ -91,5 +133,29 @@ public static class ActivityText
         "session" => l["Sessions"],
         "passkey" => l["Passkeys"],
         _ => kind,
+    };
+
+    /// <summary>A staff audit action (Features/Admin/Audit) in words; one not listed shows its dotted name.</summary>
+    public static string DescribeAudit(string action, IStringLocalizer l) => action switch
+    {
+        "account.membership_removed" => l["Removed a user from an account"],
+        "account.permissions_changed" => l["Changed a user's permissions"],
+        "account.portal_changed" => l["Enabled or disabled an account for the portal"],
+        "invitation.sent" => l["Invitation sent"],
+        "invitation.resent" => l["Invitation sent again"],
+        "invitation.revoked" => l["Invitation revoked"],
+        "request.assigned" => l["Assigned a request"],
+        "request.replied" => l["Replied to a request"],
+        "request.status_changed" => l["Changed a request's status"],
+        "settings.changed" => l["Changed portal settings"],
+        "staff.invited" => l["Invited a staff member"],
+        "staff.invitation_resent" => l["Sent a staff invitation again"],
+        "staff.role_changed" => l["Changed a staff member's role"],
+        "user.disabled" => l["Disabled a login"],
+        "user.enabled" => l["Enabled a login"],
+        "user.signed_out_everywhere" => l["Signed a user out everywhere"],
+        "user.two_factor_reset" => l["Reset a user's two-factor authentication"],
+        "user.unlocked" => l["Unlocked a login"],
+        _ => action,
     };
 }

@@ -28,16 +28,130 @@ public sealed partial class IndexTests(PortalFactory portal)
             await using var scope = portal.Services.CreateAsyncScope();
             var today = await scope.ServiceProvider.GetRequiredService<OperatorClock>().TodayAsync(ct);
             var bayside = await db.Accounts.SingleAsync(a => a.Number == "10001", ct);
-            return await AccountFigures.LoadAsync(db, bayside.Id, today, ct);
+            var northYard = await db.Accounts.SingleAsync(a => a.Number == "10002", ct);
+            return (Own: await AccountFigures.LoadAsync(db, bayside.Id, today, ct), NorthYard: await AccountFigures.LoadAsync(db, northYard.Id, today, ct));
         });
-        Assert.Equal(Currencies.Format(figures.Balance, "USD", English), Figure(html, "balance"));
-        Assert.Equal(Currencies.Format(figures.AmountDueNow, "USD", English), Figure(html, "due"));
-        Assert.Equal(figures.OpenInvoiceCount.ToString(CultureInfo.InvariantCulture), Figure(html, "open-count"));
-        Assert.Equal(Currencies.Format(figures.LastPaymentAmount!.Value, "USD", English), Figure(html, "last-payment"));
+        // North Yard is billed to Bayside: its figures are in Bayside's (Harbor Tunnel is not billed to it).
+        Assert.True(figures.NorthYard.AmountDueNow > 0m, "The demo's North Yard owes something now.");
+        Assert.Equal(Currencies.Format(figures.Own.Balance + figures.NorthYard.Balance, "USD", English), Figure(html, "balance"));
+        Assert.Equal(Currencies.Format(figures.Own.AmountDueNow + figures.NorthYard.AmountDueNow, "USD", English), Figure(html, "due"));
+        Assert.Equal((figures.Own.OpenInvoiceCount + figures.NorthYard.OpenInvoiceCount).ToString(CultureInfo.InvariantCulture), Figure(html, "open-count"));
+        Assert.Equal(Currencies.Format(figures.Own.LastPaymentAmount!.Value, "USD", English), Figure(html, "last-payment"));
+        Assert.Contains("data-account=\"10002\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-account=\"10003\"", html, StringComparison.Ordinal);
         Assert.Equal("1st", Figure(html, "bill-day"));
         Assert.Contains("Billed on the 1st of each month", html, StringComparison.Ordinal);
         Assert.Contains("Summit", html, StringComparison.Ordinal); // the welcome message
     }
+
+    [Fact]
+    public async Task A_parent_adds_the_figures_of_the_accounts_billed_to_it_and_shows_the_split()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var family = await FamilyAsync();
+        var client = await LoginAsync(Permissions.All, family.Parent);
+
+        var html = await client.GetStringAsync("/", ct);
+
+        // Parent 100 + billed child 40 (less its 15 credit) = 125 due; the unbilled child's 1,000 and the stranger's 7 are not in it.
+        Assert.Equal(Currencies.Format(125m, "USD", English), Figure(html, "due"));
+        Assert.Equal(Currencies.Format(125m, "USD", English), Figure(html, "balance"));
+        Assert.Equal("2", Figure(html, "open-count"));
+        Assert.Contains("data-test=\"children-split\"", html, StringComparison.Ordinal);
+        var split = SplitRows(html);
+        Assert.Equal([family.ParentNumber, family.BilledNumber], split.Keys);
+        Assert.Equal(Currencies.Format(100m, "USD", English), split[family.ParentNumber]);
+        Assert.Equal(Currencies.Format(25m, "USD", English), split[family.BilledNumber]);
+        Assert.DoesNotContain(family.UnbilledNumber, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(family.StrangerNumber, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_child_or_an_unrelated_account_shows_only_its_own_figures()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var family = await FamilyAsync();
+        var child = await (await LoginAsync(Permissions.All, family.Billed)).GetStringAsync("/", ct);
+        var unbilled = await (await LoginAsync(Permissions.All, family.Unbilled)).GetStringAsync("/", ct);
+        var stranger = await (await LoginAsync(Permissions.All, family.Stranger)).GetStringAsync("/", ct);
+
+        Assert.Equal(Currencies.Format(25m, "USD", English), Figure(child, "due"));
+        Assert.Equal(Currencies.Format(1000m, "USD", English), Figure(unbilled, "due"));
+        Assert.Equal(Currencies.Format(7m, "USD", English), Figure(stranger, "due"));
+        foreach (var html in new[] { child, unbilled, stranger })
+        {
+            Assert.DoesNotContain("data-test=\"children-split\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain(family.ParentNumber, SplitRows(html).Keys);
+        }
+    }
+
+    [Fact]
+    public async Task A_parent_user_without_money_sees_the_added_counts_and_no_amounts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var family = await FamilyAsync();
+        var client = await LoginAsync(Permissions.View, family.Parent);
+
+        var html = await client.GetStringAsync("/", ct);
+
+        Assert.Equal("2", Figure(html, "open-count"));
+        Assert.DoesNotContain("data-figure=\"due\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(Currencies.Format(25m, "USD", English), html, StringComparison.Ordinal);
+    }
+
+    private sealed record Family(long Parent, string ParentNumber, long Billed, string BilledNumber, long Unbilled, string UnbilledNumber, long Stranger, string StrangerNumber);
+
+    /// <summary>A parent with a child billed to it, a child that pays its own bills, and an unrelated account, each owing something now.</summary>
+    private async Task<Family> FamilyAsync()
+    {
+        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-40);
+        var parent = await Arrange.AccountAsync(portal);
+        var billed = await Arrange.AccountAsync(portal);
+        var unbilled = await Arrange.AccountAsync(portal);
+        var stranger = await Arrange.AccountAsync(portal);
+        await portal.WithDbAsync(async db =>
+        {
+            var rows = await db.Accounts.Where(a => a.Id == billed.Id || a.Id == unbilled.Id).ToListAsync();
+            foreach (var row in rows)
+            {
+                row.ParentAccountId = parent.Id;
+                row.BilledToParent = row.Id == billed.Id;
+            }
+
+            db.CreditMemos.Add(new Portal.Features.Credits.CreditMemo
+            {
+                AccountId = billed.Id,
+                ExternalId = "EXT-" + Arrange.Unique("CM-"),
+                Number = Arrange.Unique("CM-"),
+                Date = due,
+                Currency = "USD",
+                Amount = 15m,
+                RemainingAmount = 15m,
+                CreatedAt = DateTime.UtcNow,
+                UpdatedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        });
+        await Arrange.InvoiceAsync(portal, parent.Id, due, 100m, null);
+        await Arrange.InvoiceAsync(portal, billed.Id, due, 40m, null);
+        await Arrange.InvoiceAsync(portal, unbilled.Id, due, 1000m, null);
+        await Arrange.InvoiceAsync(portal, stranger.Id, due, 7m, null);
+        return new Family(parent.Id, parent.Number, billed.Id, billed.Number, unbilled.Id, unbilled.Number, stranger.Id, stranger.Number);
+    }
+
+    private async Task<HttpClient> LoginAsync(Permissions permissions, long accountId)
+    {
+        var user = await Arrange.UserAsync(portal);
+        await Arrange.MembershipAsync(portal, user.Id, accountId, permissions);
+        return await portal.LoginAsync(user.Email!);
+    }
+
+    /// <summary>The per-account split: account number to its amount due now, in the order shown.</summary>
+    private static Dictionary<string, string> SplitRows(string html) =>
+        SplitRowPattern().Matches(html).ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+
+    [GeneratedRegex("<tr data-account=\"([^\"]+)\">\\s*<th[^>]*>.*?</th>\\s*<td class=\"num\">[^<]*</td>\\s*<td class=\"num\">([^<]*)</td>", RegexOptions.Singleline)]
+    private static partial Regex SplitRowPattern();
 
     [Fact]
     public async Task Make_payment_shows_for_the_demo_user_on_bayside()

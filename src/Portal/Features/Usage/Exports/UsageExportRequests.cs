@@ -96,7 +96,7 @@ public sealed class UsageExportRequests(
             Filter = filter.ToQueryString(),
             MaxRows = maxRows,
             LinkBase = links.To("/usage/exports/"),
-            Culture = CultureInfo.CurrentUICulture.Name,
+            Culture = RegionalFormats.Chosen(CultureInfo.CurrentCulture.Name)?.Name ?? CultureInfo.CurrentUICulture.Name,
             Status = UsageExportStatus.Pending,
             NextAttemptAt = now,
             CreatedAt = now,

@@ -63,10 +63,11 @@ public sealed class UsageExportWorker(
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.Attempts, e => e.Attempts + 1), ct);
         var export = await db.UsageExports.AsNoTracking().SingleAsync(e => e.Id == id, ct);
         var path = Path.Combine(Path.GetTempPath(), $"portal-usage-export-{export.PublicId}.tmp");
-        // The file is written in the language and formats the export was asked in, unless the operator has
-        // stopped offering that language since.
-        var offered = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
-        using var culture = CultureScope.Use(WebSetup.Culture(export.Culture, offered));
+        // The file is written in the language the export was asked in (unless the operator has stopped offering
+        // it since), with the formats its requester chose or else the operator's region's.
+        var operatorSettings = await services.GetRequiredService<OperatorSettingsCache>().GetAsync(ct);
+        var words = WebSetup.Culture(export.Culture, operatorSettings);
+        using var culture = CultureScope.Use(RegionalFormats.Chosen(export.Culture) ?? RegionalFormats.For(words, operatorSettings.Currency), words);
         try
         {
             var l = services.GetRequiredService<IStringLocalizer<SharedResource>>();

@@ -13,6 +13,8 @@ namespace Portal.ScaleTests.Infrastructure;
 public sealed partial class PortalInstance : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private static readonly Lock LogFileGate = new();
+
     private readonly ConcurrentQueue<string> _lines = new();
     private Process? _process;
 
@@ -36,7 +38,7 @@ public sealed partial class PortalInstance : IAsyncDisposable
         get
         {
             // The configuration the tests were built in (bin/<Configuration>/net10.0), for the portal too.
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
             var dll = Repository.PathOf("src", "Portal", "bin", configuration, "net10.0", "Portal.dll");
             return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build the solution first.");
         }
@@ -113,6 +115,15 @@ public sealed partial class PortalInstance : IAsyncDisposable
         }
 
         _lines.Enqueue(line);
+        // For a slow or failing run: every instance's lines, timed, in one file.
+        if (System.Environment.GetEnvironmentVariable("PORTAL_SCALE_LOG") is { Length: > 0 } file)
+        {
+            lock (LogFileGate)
+            {
+                File.AppendAllText(file, $"[{Name} {DateTime.UtcNow:HH:mm:ss.fff}] {line}\n");
+            }
+        }
+
         var match = Listening().Match(line);
         if (match.Success)
         {

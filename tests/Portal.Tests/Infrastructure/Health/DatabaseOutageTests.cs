@@ -2,12 +2,10 @@ using System.Data.Common;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
-using Portal.Infrastructure.Cli;
-using Portal.Tests.Infrastructure;
+using Portal.Features.Integration;
 
 namespace Portal.Tests.Infrastructure.Health;
 

@@ -8,7 +8,8 @@
 # (the test SMTP server in tests/smtp and the OpenAPI linter in tests/openapi, each installed with
 # npm ci from its lockfile), postgresql,
 # chromium (the browser tests drive /usr/bin/chromium; Playwright downloads nothing), poppler-utils
-# (pdftotext checks the invoice PDFs) and fonts-dejavu-core. A second run installs nothing.
+# (pdftotext checks the invoice PDFs), fonts-dejavu-core and nginx (the scale tests put it in front of
+# three portal instances, as docs/deployment.md deploys it). A second run installs nothing.
 #
 # The last line it prints is "N passed, N failed", summed over both runs; the exit code is non-zero
 # when anything is missing, any test fails, or a test run produced no results.
@@ -51,7 +52,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 
 install_packages() {
     local missing=()
-    for package in postgresql chromium poppler-utils fonts-dejavu-core; do
+    for package in postgresql chromium poppler-utils fonts-dejavu-core nginx; do
         installed "$package" || missing+=("$package")
     done
     if [ "${#missing[@]}" -eq 0 ]; then
@@ -95,6 +96,7 @@ check_tools() {
     command -v pdftotext >/dev/null || die "pdftotext is missing after installing poppler-utils"
     command -v pg_lsclusters >/dev/null || die "pg_lsclusters is missing after installing postgresql"
     command -v node >/dev/null || die "node is missing after installing nodejs"
+    [ -x /usr/sbin/nginx ] || die "/usr/sbin/nginx is missing after installing nginx (the scale tests need it)"
 }
 
 # Prints "version name port status" of the cluster to use: an existing one if there is any (the
@@ -168,7 +170,39 @@ run_tests() {
     local code=0
     dotnet test "$project" --no-build --nologo --results-directory "$dir" \
         --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" || code=$?
+    count_results "$label" "$name" "$code"
+}
 
+# Starts a test project in the background, its console output in TestResults/<label>/<name>.log;
+# finish_background_tests waits for it and counts its results like run_tests.
+BACKGROUND_PID=""
+BACKGROUND_ARGS=()
+start_background_tests() {
+    local label=$1 project=$2
+    local name
+    name=$(basename "$project" .csproj)
+    local dir="$RESULTS_DIR/$label"
+    mkdir -p "$dir"
+    rm -f "$dir/$name.trx"
+    say "Testing $name on $label (in the background, output in $dir/$name.log)"
+    dotnet test "$project" --no-build --nologo --results-directory "$dir" \
+        --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" > "$dir/$name.log" 2>&1 &
+    BACKGROUND_PID=$!
+    BACKGROUND_ARGS=("$label" "$name")
+}
+
+finish_background_tests() {
+    local code=0
+    wait "$BACKGROUND_PID" || code=$?
+    say "Output of ${BACKGROUND_ARGS[1]} on ${BACKGROUND_ARGS[0]}"
+    cat "$RESULTS_DIR/${BACKGROUND_ARGS[0]}/${BACKGROUND_ARGS[1]}.log"
+    count_results "${BACKGROUND_ARGS[0]}" "${BACKGROUND_ARGS[1]}" "$code"
+}
+
+count_results() {
+    local label=$1 name=$2 code=$3
+    local dir="$RESULTS_DIR/$label"
+    local trx="$dir/$name.trx"
     local total=0 passed=0
     if [ -f "$trx" ]; then
         local counters
@@ -217,6 +251,11 @@ else
     STATUS=1
 fi
 
+# The scale tests (tests/Portal.ScaleTests: three portal processes on PostgreSQL behind nginx) run beside
+# the SQLite runs, which never touch PostgreSQL; they create a database of their own with a unique name and
+# drop it at the end, so they share nothing with the PostgreSQL run after them either.
+PORTAL_TEST_PG=$PORTAL_TEST_PG start_background_tests scale tests/Portal.ScaleTests/Portal.ScaleTests.csproj
+
 # SQLite: every test project.
 PORTAL_TEST_DB=Sqlite run_tests sqlite tests/Portal.Tests/Portal.Tests.csproj
 PORTAL_TEST_DB=Sqlite run_tests sqlite tests/Portal.BrowserTests/Portal.BrowserTests.csproj
@@ -225,6 +264,8 @@ PORTAL_TEST_DB=Sqlite run_tests sqlite tests/Portal.BrowserTests/Portal.BrowserT
 # pages through Chromium against a host on a SQLite file of their own, so a second run would test
 # the same thing; the database behaviour behind those pages is covered by Portal.Tests on both.
 PORTAL_TEST_DB=Postgres PORTAL_TEST_PG=$PORTAL_TEST_PG run_tests postgres tests/Portal.Tests/Portal.Tests.csproj
+
+finish_background_tests
 
 # The failures again, last, so that a log cut to its tail (CI keeps the end) still names them.
 print_failures() {

@@ -41,11 +41,23 @@ public static class DataExtensions
         return builder;
     }
 
-    /// <summary>Applies the migrations and, on an empty database, the demo data.</summary>
+    /// <summary>
+    /// The key of the PostgreSQL advisory lock held around <see cref="MigrateAndSeedAsync"/> ("portal-migrate"
+    /// in ASCII): several instances started at once on one database migrate and seed one after another.
+    /// </summary>
+    public const long MigrationLockKey = 0x706f7274616c6d;
+
+    /// <summary>
+    /// Applies the migrations and, on an empty database, the demo data. On PostgreSQL several instances
+    /// starting at once take turns under an advisory lock: the first migrates and seeds, the others wait for
+    /// it, then find nothing left to do (EF's own migration lock covers the schema, not the old-chain move or
+    /// the demo data, which two instances would otherwise both insert into an empty database).
+    /// </summary>
     public static async Task MigrateAndSeedAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+        await using var turn = await MigrationTurnAsync(db, app.Logger);
         await OldMigrationChain.MoveOntoBaselineAsync(db);
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
@@ -61,6 +73,43 @@ public static class DataExtensions
         if (app.Configuration.GetValue("DemoData:Enabled", true))
         {
             await scope.ServiceProvider.GetRequiredService<DemoData>().SeedIfEmptyAsync();
+        }
+    }
+
+    /// <summary>
+    /// On PostgreSQL, waits for this instance's turn to migrate (a session-level advisory lock on a connection
+    /// of its own, released when it is disposed, or by the server if the process dies). Null on SQLite, whose
+    /// file has one writer at a time anyway, and on a PostgreSQL database that does not exist yet (the
+    /// migration creates it; the deployment guide has it created beforehand).
+    /// </summary>
+    private static async Task<Npgsql.NpgsqlConnection?> MigrationTurnAsync(PortalDb db, ILogger logger)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return null;
+        }
+
+        var connection = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+        try
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+            command.Parameters.AddWithValue("key", MigrationLockKey);
+            if (await command.ExecuteScalarAsync() is not true)
+            {
+                logger.LogInformation("Another instance is migrating the database; waiting for it to finish.");
+                command.CommandText = "SELECT pg_advisory_lock(@key)";
+                // As long as the other instance takes: a first migration with the demo data is longer than the default 30 s.
+                command.CommandTimeout = 0;
+                await command.ExecuteNonQueryAsync();
+            }
+
+            return connection;
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.InvalidCatalogName)
+        {
+            await connection.DisposeAsync();
+            return null;
         }
     }
 }

@@ -126,11 +126,14 @@ public static class WebSetup
         app.UseWhen(IsApi, api => api.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A body the server could not read (too large, cut short) keeps its own 4xx.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode
+                : DatabaseOutage.Is(ex) ? StatusCodes.Status503ServiceUnavailable
+                : StatusCodes.Status500InternalServerError,
         }));
         if (!app.Environment.IsDevelopment())
         {
-            app.UseWhen(ctx => !IsApi(ctx), web => web.UseExceptionHandler("/error"));
+            // The outage page outside the handler: it answers when the error page itself cannot (it needs the database too).
+            app.UseWhen(ctx => !IsApi(ctx), web => web.UseDatabaseOutagePage().UseExceptionHandler("/error"));
             app.UseHsts();
         }
 

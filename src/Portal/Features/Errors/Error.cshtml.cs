@@ -41,8 +41,14 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
     private void Describe(int? status)
     {
         // No status: the exception handler's re-execution (a 500), or someone opening /error by hand (nothing there).
-        var failed = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>() is not null;
-        var code = status ?? (failed ? StatusCodes.Status500InternalServerError : StatusCodes.Status404NotFound);
+        var failure = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>();
+        var outage = Infrastructure.Health.DatabaseOutage.Is(failure?.Error);
+        var code = status ?? (outage ? StatusCodes.Status503ServiceUnavailable : failure is not null ? StatusCodes.Status500InternalServerError : StatusCodes.Status404NotFound);
+        if (outage)
+        {
+            Response.Headers.RetryAfter = Infrastructure.Health.DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         Response.StatusCode = code;
         var consolePage = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath
             .StartsWith("/admin", StringComparison.OrdinalIgnoreCase) == true;
@@ -54,6 +60,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
             StatusCodes.Status403Forbidden => (l["Not allowed"].Value, l["Your user does not have permission for this page. Ask a user administrator at your company."].Value),
             StatusCodes.Status400BadRequest or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status413PayloadTooLarge => (l["Something was not right"].Value, l["The request could not be understood. Go back and try again."].Value),
             StatusCodes.Status429TooManyRequests => (l["Too many attempts"].Value, l["Please wait a moment and try again."].Value),
+            StatusCodes.Status503ServiceUnavailable => (l["Briefly unavailable"].Value, l["We cannot reach our records at the moment. Nothing was changed. Please try again in a minute."].Value),
             _ => (l["Something went wrong"].Value, l["We could not complete that. Nothing was changed. Please try again in a moment."].Value),
         };
         if (code >= 500)

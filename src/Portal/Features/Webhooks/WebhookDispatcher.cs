@@ -139,7 +139,7 @@ public sealed class WebhookDispatcher(
         var parallelism = Math.Max(1, _options.Parallelism);
         // Longer than the batch can take, so a claim runs out only when its sender is gone.
         var rounds = (_options.BatchSize + parallelism - 1) / parallelism;
-        await using var claim = await leases.ClaimAsync(db, eligible, _options.BatchSize, (_options.Timeout * rounds) + LeaseMargin, ct);
+        await using var claim = await leases.ClaimAsync(db, eligible, _options.BatchSize, (_options.Timeout * rounds) + (workerOptions.Value.LeaseMargin ?? LeaseMargin), ct);
 
         // Each claimed delivery heads a different line, so sending them side by side keeps the order.
         await Parallel.ForEachAsync(claim.Ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (id, token) =>

@@ -41,7 +41,7 @@ public sealed class EmailSender(
         await leases.ReportBacklogAsync(nameof(EmailSender), pending, ct);
         // Sent one after another: the lease covers a batch of slow answers (an unreachable server costs one
         // timeout per batch: the transport gives up on the rest after a failed connection).
-        var leaseFor = (_options.Smtp.Timeout * _options.BatchSize) + LeaseMargin;
+        var leaseFor = (_options.Smtp.Timeout * _options.BatchSize) + (workerOptions.Value.LeaseMargin ?? LeaseMargin);
         await using var claim = await leases.ClaimAsync(db, pending, _options.BatchSize, leaseFor, ct);
         if (claim.Count == 0)
         {

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.CookiePolicy;
+using Microsoft.AspNetCore.HttpOverrides;
+using Portal.Infrastructure.Telemetry;
 
 namespace Portal.Infrastructure.Security;
 
@@ -20,6 +22,35 @@ public sealed class TransportSecurityOptions
 
     /// <summary>The port plain-HTTP page requests are redirected to; unset means the default (443).</summary>
     public int? HttpsPort { get; set; }
+
+    /// <summary>
+    /// The addresses of the reverse proxies in front of the portal (nginx: see deploy/). Only a request whose
+    /// connection comes from one of them has its X-Forwarded-For, X-Forwarded-Proto and X-Request-Id believed;
+    /// anyone else's are ignored, so a client cannot pose as another address or as HTTPS. Empty (the default):
+    /// no forwarded header is believed at all.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>The parsed <see cref="KnownProxies"/>, IPv4 also as IPv4-mapped IPv6 (how a dual-stack socket reports it).</summary>
+    public IReadOnlyList<System.Net.IPAddress> ProxyAddresses() =>
+        [.. KnownProxies.Select(p => System.Net.IPAddress.TryParse(p.Trim(), out var a) ? a
+            : throw new InvalidOperationException($"Security:KnownProxies holds '{p}', which is not an IP address."))];
+
+    /// <summary>Whether <paramref name="remote"/> (a connection's peer) is one of the known proxies.</summary>
+    public bool IsKnownProxy(System.Net.IPAddress? remote, IReadOnlyList<System.Net.IPAddress> proxies)
+    {
+        if (remote is null)
+        {
+            return false;
+        }
+
+        if (remote.IsIPv4MappedToIPv6)
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        return proxies.Contains(remote);
+    }
 }
 
 /// <summary>
@@ -52,6 +83,32 @@ public static class TransportSecurity
     public static WebApplication UseTransportSecurity(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<TransportSecurityOptions>();
+        var proxies = options.ProxyAddresses();
+        // Before the forwarded headers replace the peer's address: the request id is believed from the proxy only.
+        app.UseRequestIds(options, proxies);
+        if (proxies.Count > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions
+            {
+                ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+                // The proxy's own entry only (the last one): whatever a client wrote before it is not evidence.
+                ForwardLimit = 1,
+            };
+            // The defaults trust loopback: here exactly the configured proxies and nothing else.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies)
+            {
+                forwarded.KnownProxies.Add(proxy);
+                if (proxy.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+                {
+                    forwarded.KnownProxies.Add(proxy.MapToIPv6());
+                }
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseCookiePolicy();
         if (!options.SecureCookies)
         {

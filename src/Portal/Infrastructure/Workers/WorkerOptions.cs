@@ -10,4 +10,11 @@ public sealed class WorkerOptions
 
     /// <summary>How long a worker sleeps when it found nothing to do.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The slack each claim's lease gets beyond the time its batch may take (unset: each worker's own,
+    /// 20-30 s). A killed instance's claimed rows wait this long before another instance takes them; the
+    /// scale test shortens it so that it does not wait half a minute.
+    /// </summary>
+    public TimeSpan? LeaseMargin { get; set; }
 }

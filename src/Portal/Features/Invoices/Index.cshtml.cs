@@ -61,10 +61,10 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
         if (account.SeesMoney)
         {
             // One aggregate over the same filter, grouped by currency: amounts in different currencies never add up.
-            Totals = await query.GroupBy(i => i.Currency)
-                .Select(g => new CurrencyTotals(g.Key, g.Count(), g.Sum(i => i.Total), g.Sum(i => i.OpenAmount)))
-                .OrderBy(t => t.Currency)
+            var totals = await query.GroupBy(i => i.Currency)
+                .Select(g => new { Currency = g.Key, Count = g.Count(), Total = g.Sum(i => i.Total), Open = g.Sum(i => i.OpenAmount) })
                 .ToListAsync(ct);
+            Totals = [.. totals.OrderBy(t => t.Currency, StringComparer.Ordinal).Select(t => new CurrencyTotals(t.Currency, t.Count, t.Total, t.Open))];
         }
     }
 

@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Portal.Features.Accounts;
-using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Resources;
 using Portal.Tests.Infrastructure;

@@ -141,6 +141,14 @@ public sealed partial class DemoData
 
                 order.Total = order.Lines.Sum(l => l.Amount);
                 db.Orders.Add(order);
+                if (source == DocumentSource.Portal)
+                {
+                    // As placing it on the order pad does: the order is in the console's requests inbox, read only.
+                    await db.SaveChangesAsync(ct);
+                    CustomerRequestHub.Open(db, account.Id, RequestKind.Order, order.Number, OrderPadService.Subject(order), CustomerRequestHub.StatusName(status), order.Id, userId, orderedAt)
+                        .IsOpen = OrderPadService.IsOpenStatus(status);
+                }
+
                 if (status is OrderStatus.PartlyShipped or OrderStatus.Shipped or OrderStatus.Delivered)
                 {
                     await db.SaveChangesAsync(ct);

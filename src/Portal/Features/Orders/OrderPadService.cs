@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Features.Catalog;
+using Portal.Features.Requests;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Email;
@@ -410,6 +411,7 @@ public sealed class OrderPadService(
             QueueConfirmation(email, account, order);
         }
 
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -418,6 +420,7 @@ public sealed class OrderPadService(
         {
             // Another request submitted this pad first (its key is taken, or the pad is already gone):
             // nothing of ours was written; answer with the order it made.
+            await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             var placed = await PlacedWithKeyAsync(account.Id, key, ct);
             if (placed is not null)
@@ -428,8 +431,28 @@ public sealed class OrderPadService(
             throw;
         }
 
+        // The console's requests inbox shows every portal order, read only (docs/decisions/0015).
+        CustomerRequestHub.Open(db, account.Id, RequestKind.Order, order.Number, Subject(order), CustomerRequestHub.StatusName(order.Status), order.Id, userId, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new SubmitResult.Placed(order.Number);
     }
+
+    /// <summary>What the inbox lists for an order: its purchase order and first line, and how many more lines it has.</summary>
+    public static string Subject(Order order)
+    {
+        var first = order.Lines.OrderBy(x => x.LineNumber).FirstOrDefault();
+        var text = first is null ? order.Number : first.Description;
+        if (order.Lines.Count > 1)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $" (+{order.Lines.Count - 1})");
+        }
+
+        return order.PurchaseOrder is null ? text : $"PO {order.PurchaseOrder} · {text}";
+    }
+
+    /// <summary>Whether anyone still has to act on an order in this status (it is neither delivered nor cancelled).</summary>
+    public static bool IsOpenStatus(OrderStatus status) => status is not (OrderStatus.Delivered or OrderStatus.Cancelled);
 
     private async Task<string?> PlacedWithKeyAsync(long accountId, Guid key, CancellationToken ct) =>
         await db.Orders.AsNoTracking().Where(o => o.SubmissionKey == key && o.AccountId == accountId).Select(o => o.Number).FirstOrDefaultAsync(ct);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Requests;
 using Portal.Infrastructure.Api;
 
 namespace Portal.Features.Orders;
@@ -90,6 +91,14 @@ public static class OrdersApi
         if (changed)
         {
             order.UpdatedAt = now;
+        }
+
+        // A portal order's entry in the requests inbox follows the number and status the billing system
+        // gives it, with the move written in its thread, in the same save (orders are read only there).
+        if (!created && order.Source == DocumentSource.Portal && await CustomerRequestHub.FindAsync(db, RequestKind.Order, order.Id, ct) is { } entry)
+        {
+            entry.Number = order.Number;
+            CustomerRequestHub.MoveAndPost(db, entry, CustomerRequestHub.StatusName(order.Status), OrderPadService.IsOpenStatus(order.Status), MessageSide.BillingSystem, null, "Billing system", now);
         }
 
         if (await ApiWrites.SaveAsync<OrderResponse>(db, services.Log, ct) is { } conflict)

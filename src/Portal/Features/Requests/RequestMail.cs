@@ -74,6 +74,7 @@ public sealed class RequestMail(PortalDb db, EmailOutbox outbox, PublicLinks lin
         "picked_up" => l["Picked up"],
         "submitted" => l["Submitted"],
         "confirmed" => l["Confirmed"],
+        "partly_shipped" => l["Partly shipped"],
         "shipped" => l["Shipped"],
         "delivered" => l["Delivered"],
         "accepted" => l["Accepted"],

@@ -123,11 +123,12 @@ public sealed class OrderPadTests(PortalFactory portal)
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
         var locations = responses.Select(r => r.Headers.Location!.OriginalString.Split('?')[0]).Distinct().ToList();
         Assert.Single(locations);
-        var (orders, events, mails) = await portal.WithDbAsync(async db => (
+        var (orders, events, mails, requests) = await portal.WithDbAsync(async db => (
             await db.Orders.CountAsync(o => o.AccountId == account.Id, ct),
             await db.IntegrationEvents.CountAsync(e => e.AccountId == account.Id && e.Type == "order.submitted", ct),
-            await db.EmailMessages.CountAsync(m => m.AccountId == account.Id && m.Kind == "order-confirmation", ct)));
-        Assert.Equal((1, 1, 1), (orders, events, mails));
+            await db.EmailMessages.CountAsync(m => m.AccountId == account.Id && m.Kind == "order-confirmation", ct),
+            await db.CustomerRequests.CountAsync(r => r.AccountId == account.Id && r.Kind == Portal.Features.Requests.RequestKind.Order, ct)));
+        Assert.Equal((1, 1, 1, 1), (orders, events, mails, requests));
 
         // A replay of the same form later lands on the same order, and still makes nothing new.
         var replay = await OrderTestData.SubmitAsync(client, key, token);

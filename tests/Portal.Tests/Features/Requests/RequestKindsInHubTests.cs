@@ -1,14 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.CallOffs;
 using Portal.Features.Contracts;
+using Portal.Features.Quotes;
 using Portal.Features.Requests;
 using Portal.Infrastructure;
 using Portal.Tests.Features.Contracts;
 using Portal.Tests.Features.Invoices;
+using Portal.Tests.Features.Orders;
 using Portal.Tests.Features.ServiceCalls;
 using Portal.Tests.Infrastructure;
 
@@ -153,5 +156,121 @@ public sealed class RequestKindsInHubTests(PortalFactory portal)
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
         var closed = await portal.WithDbAsync(db => db.CustomerRequests.AsNoTracking().SingleAsync(r => r.Id == entry.Id, ct));
         Assert.Equal(("accepted", false), (closed.Status, closed.IsOpen));
+    }
+
+    [Fact]
+    public async Task An_order_placed_on_the_pad_is_in_the_inbox_read_only_and_follows_the_status_the_billing_system_gives_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Permissions.View | Permissions.Order | Permissions.SeeMoney);
+        var product = await OrderTestData.NewProductAsync(portal, 25m, name: "Traffic cone");
+        var client = await portal.LoginAsync(account.Email);
+        Assert.Equal(HttpStatusCode.Redirect, (await OrderTestData.AddAsync(client, product.Code, "4")).StatusCode);
+        var (key, token) = await OrderTestData.ReviewFormAsync(client);
+        var placed = await OrderTestData.SubmitAsync(client, key, token, new Dictionary<string, string> { ["PurchaseOrder"] = "PO-31" });
+        Assert.Equal(HttpStatusCode.Redirect, placed.StatusCode);
+        var number = placed.Headers.Location!.OriginalString.Split('/', '?')[2];
+        var order = await portal.WithDbAsync(db => db.Orders.AsNoTracking().SingleAsync(o => o.Number == number, ct));
+        var entry = await portal.WithDbAsync(db => db.CustomerRequests.AsNoTracking().SingleAsync(r => r.Kind == RequestKind.Order && r.SubjectId == order.Id, ct));
+        Assert.Equal((number, "submitted", true, account.Id, "PO PO-31 · Traffic cone"), (entry.Number, entry.Status, entry.IsOpen, entry.AccountId, entry.Subject));
+        Assert.Contains(number, await client.GetStringAsync("/requests?kind=order", ct), StringComparison.Ordinal);
+
+        // The console lists it and shows its lines, and offers nothing to do with it.
+        var staff = await portal.LoginAsync(DemoData.StaffEmail);
+        Assert.Contains(number, await staff.GetStringAsync("/admin/requests?kind=order", ct), StringComparison.Ordinal);
+        var page = WebUtility.HtmlDecode(await staff.GetStringAsync($"/admin/requests/{entry.Id}", ct));
+        Assert.Contains("read only", page, StringComparison.Ordinal);
+        Assert.Contains(product.Code + " · Traffic cone", page, StringComparison.Ordinal);
+        Assert.Contains("$100.00", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Reply", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Status", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Assign", page, StringComparison.Ordinal);
+
+        // Posted anyway: refused with the reason, nothing written.
+        var staffId = await portal.WithDbAsync(db => db.Users.Where(u => u.Email == DemoData.StaffEmail).Select(u => u.Id).SingleAsync(ct));
+        foreach (var (handler, fields) in new (string, Dictionary<string, string>)[]
+        {
+            ("Reply", new() { ["body"] = "Shipping tomorrow" }),
+            ("Status", new() { ["status"] = "delivered" }),
+            ("Assign", new() { ["staffUserId"] = staffId }),
+        })
+        {
+            var refused = await PortalFactory.PostFormAsync(staff, $"/admin/requests/{entry.Id}?handler={handler}", fields, $"/admin/requests/{entry.Id}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("Orders are read only here", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(ct)), StringComparison.Ordinal);
+        }
+
+        var untouched = await portal.WithDbAsync(db => db.CustomerRequests.AsNoTracking().SingleAsync(r => r.Id == entry.Id, ct));
+        Assert.Equal(("submitted", (string?)null), (untouched.Status, untouched.AssignedStaffUserId));
+        Assert.Equal(0, await portal.WithDbAsync(db => db.RequestMessages.CountAsync(m => m.RequestId == entry.Id, ct)));
+
+        // The billing system acknowledges it under its own number, then delivers it: the entry follows.
+        var api = await IntegrationClient.CreateAsync(portal);
+        var erpNumber = IntegrationClient.Unique("SO");
+        var erpId = IntegrationClient.Unique("ERP");
+        foreach (var status in new[] { "shipped", "delivered" })
+        {
+            var put = await api.PutAsJsonAsync($"/api/v1/orders/{erpId}", new
+            {
+                account = "T-" + account.Number[1..],
+                number = erpNumber,
+                portalNumber = number,
+                orderedAt = DateTime.SpecifyKind(order.OrderedAt, DateTimeKind.Utc),
+                status,
+                currency = "USD",
+            }, ct);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            var moved = await portal.WithDbAsync(db => db.CustomerRequests.AsNoTracking().SingleAsync(r => r.Id == entry.Id, ct));
+            Assert.Equal((erpNumber, status, status == "shipped"), (moved.Number, moved.Status, moved.IsOpen));
+        }
+
+        var lines = await portal.WithDbAsync(db => db.RequestMessages.AsNoTracking().Where(m => m.RequestId == entry.Id).OrderBy(m => m.Id).Select(m => new { m.Side, m.SystemEvent, m.Body }).ToListAsync(ct));
+        Assert.Equal(["shipped", "delivered"], lines.Select(m => m.Body));
+        Assert.All(lines, m => Assert.Equal((MessageSide.BillingSystem, RequestMessageEvents.StatusChanged), (m.Side, m.SystemEvent)));
+    }
+
+    [Fact]
+    public async Task A_quote_request_whose_sent_quote_runs_out_is_closed_as_expired_once_and_opens_again_when_sent_anew()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = await InvoiceTestData.NewAccountAsync(portal, Permissions.View | Permissions.Quote | Permissions.SeeMoney);
+        var client = await portal.LoginAsync(account.Email);
+        Assert.Equal(HttpStatusCode.Redirect, (await PortalFactory.PostFormAsync(client, "/quotes/new", new Dictionary<string, string> { ["Text"] = "A scissor lift for March" })).StatusCode);
+        var quote = await portal.WithDbAsync(db => db.Quotes.AsNoTracking().SingleAsync(q => q.AccountId == account.Id, ct));
+        var entry = await portal.WithDbAsync(db => db.CustomerRequests.AsNoTracking().SingleAsync(r => r.Kind == RequestKind.QuoteRequest && r.SubjectId == quote.Id, ct));
+        var api = await IntegrationClient.CreateAsync(portal);
+        var priced = IntegrationClient.Unique("Q");
+        var externalId = IntegrationClient.Unique("QX");
+        Task<HttpResponseMessage> SendAsync(string validUntil) => api.PutAsJsonAsync($"/api/v1/quotes/{externalId}", new
+        {
+            account = "T-" + account.Number[1..],
+            number = priced,
+            portalNumber = quote.Number,
+            currency = "USD",
+            issuedOn = "2026-01-05",
+            validUntil,
+            lines = new[] { new { description = "Scissor lift, month", quantity = 1, unitPrice = 900 } },
+        }, ct);
+        var worker = portal.Services.GetRequiredService<QuoteExpiryWorker>();
+        Task<CustomerRequest> EntryAsync() => portal.WithDbAsync(db => db.CustomerRequests.AsNoTracking().SingleAsync(r => r.Id == entry.Id, ct));
+
+        // Sent with a last day still ahead: the worker leaves it open.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync("2099-12-31")).StatusCode);
+        await worker.ExpireAsync(ct);
+        Assert.Equal(("sent", true), ((await EntryAsync()).Status, (await EntryAsync()).IsOpen));
+
+        // Sent again with a last day gone: closed as expired, on /requests too; a second pass changes nothing.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync("2026-01-31")).StatusCode);
+        Assert.True(await worker.ExpireAsync(ct) >= 1);
+        var expired = await EntryAsync();
+        Assert.Equal(("expired", false), (expired.Status, expired.IsOpen));
+        await worker.ExpireAsync(ct);
+        Assert.Equal(expired.LastActivityAt, (await EntryAsync()).LastActivityAt);
+        Assert.DoesNotContain(priced, await client.GetStringAsync("/requests?status=open", ct), StringComparison.Ordinal);
+        Assert.Contains(priced, await client.GetStringAsync("/requests?status=closed", ct), StringComparison.Ordinal);
+
+        // The operator sends it anew with a later date: open again.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync("2099-06-30")).StatusCode);
+        Assert.Equal(("sent", true), ((await EntryAsync()).Status, (await EntryAsync()).IsOpen));
     }
 }

@@ -15,7 +15,8 @@ namespace Portal.Features.Admin.Requests;
 /// <summary>
 /// One customer request in the console: its thread and files; reply (the customer sees it and is
 /// e-mailed), change its status (service calls, disputes and call-offs, each sent to the billing system; quotes move in their own feature),
-/// assign it. Each action is one transaction with its staff audit entry.
+/// assign it. Each action is one transaction with its staff audit entry. Orders are listed read only: their lines
+/// are shown, and the billing system moves them.
 /// </summary>
 public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mail, DisputeService disputes, CallOffService calloffs, IntegrationEvents events, StaffAudit audit) : PageModel
 {
@@ -32,6 +33,12 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mai
 
     public string? Error { get; private set; }
 
+    /// <summary>An order: shown read only (the billing system moves it; nobody answers it here).</summary>
+    public bool IsReadOnly => Item.Kind == RequestKind.Order;
+
+    /// <summary>The order's own figures and lines, when the request is an order.</summary>
+    public OrderSummary? Order { get; private set; }
+
     [TempData]
     public string? Done { get; set; }
 
@@ -43,6 +50,11 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mai
         if (request is null)
         {
             return NotFound();
+        }
+
+        if (request.Kind == RequestKind.Order)
+        {
+            return await RefuseAsync(id, ReadOnlyError, ct);
         }
 
         body = body?.Trim();
@@ -70,6 +82,11 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mai
         if (request is null)
         {
             return NotFound();
+        }
+
+        if (request.Kind == RequestKind.Order)
+        {
+            return await RefuseAsync(id, ReadOnlyError, ct);
         }
 
         if (status is null || !StatusesOf(request).Contains(status))
@@ -148,6 +165,11 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mai
             return NotFound();
         }
 
+        if (request.Kind == RequestKind.Order)
+        {
+            return await RefuseAsync(id, ReadOnlyError, ct);
+        }
+
         staffUserId = string.IsNullOrEmpty(staffUserId) ? null : staffUserId;
         if (staffUserId is not null && !await db.Users.AnyAsync(u => u.Id == staffUserId && u.IsStaff, ct))
         {
@@ -161,6 +183,12 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mai
         Done = staffUserId is null ? "Unassigned." : "Assigned.";
         return Redirect($"/admin/requests/{id}");
     }
+
+    public const string ReadOnlyError = "Orders are read only here: the billing system confirms, ships and cancels them.";
+
+    public sealed record OrderSummary(string Currency, decimal Total, string? PurchaseOrder, DateOnly? RequestedDate, string? DeliveryAddress, string? Notes, IReadOnlyList<OrderSummaryLine> Lines);
+
+    public sealed record OrderSummaryLine(int LineNumber, string ProductCode, string Description, decimal Quantity, string? Unit, decimal Amount);
 
     public string Status(string status) => RequestMail.StatusName(status, HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Resources.SharedResource>>());
 
@@ -208,6 +236,14 @@ public sealed class DetailsModel(PortalDb db, TimeProvider time, RequestMail mai
         Staff = (await db.Users.AsNoTracking().Where(u => u.IsStaff).OrderBy(u => u.Email).Take(200).Select(u => new { u.Id, Name = u.DisplayName ?? u.Email ?? u.Id }).ToListAsync(ct))
             .Select(u => (u.Id, u.Name)).ToList();
         Statuses = StatusesOf(request);
+        if (request.Kind == RequestKind.Order)
+        {
+            Order = await db.Orders.AsNoTracking().Where(o => o.Id == request.SubjectId)
+                .Select(o => new OrderSummary(o.Currency, o.Total, o.PurchaseOrder, o.RequestedDate, o.DeliveryAddress, o.Notes,
+                    o.Lines.OrderBy(x => x.LineNumber).Select(x => new OrderSummaryLine(x.LineNumber, x.ProductCode, x.Description, x.Quantity, x.Unit, x.Amount)).ToList()))
+                .FirstOrDefaultAsync(ct);
+        }
+
         return true;
     }
 }

@@ -71,6 +71,12 @@ public sealed class ZipModel(
 
         var operatorSettings = await settings.GetAsync(ct);
         var today = await clock.TodayAsync(ct);
+        // ZipArchive still writes an entry's header and descriptor synchronously on a stream it cannot seek.
+        if (HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
+        {
+            body.AllowSynchronousIO = true;
+        }
+
         Response.ContentType = "application/zip";
         Response.Headers.ContentDisposition = string.Create(CultureInfo.InvariantCulture, $"attachment; filename=\"invoices-{account.Number}-{today:yyyy-MM-dd}.zip\"");
         Response.Headers.CacheControl = "private, no-store";

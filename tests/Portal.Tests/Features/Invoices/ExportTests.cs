@@ -43,7 +43,7 @@ public sealed class ExportTests(PortalFactory portal)
         Assert.Equal(numbers.Order(StringComparer.Ordinal), numbers);
         Assert.Equal(open, numbers.Distinct().Count());
         var first = account.Prefix + "001";
-        Assert.Contains($"{first},2024-03-02,2024-04-01,,Open,USD,11.00,11.00", lines);
+        Assert.Contains($"{first},2024-03-02,2024-04-01,,Overdue,USD,11.00,11.00", lines);
     }
 
     [Fact]

@@ -62,6 +62,8 @@ internal sealed partial class LoadTest(LoadOptions options)
         new("invoice PDF `/invoices/{number}/pdf`", (u, r) => $"/invoices/{u.Invoices[r.Next(u.Invoices.Length)]}/pdf"),
         new("payments `/payments`", (_, _) => "/payments"),
         new("credits `/credits`", (_, _) => "/credits"),
+        new("invoices CSV, open `/invoices/export?status=open`", (_, _) => "/invoices/export?status=open"),
+        new("payments CSV `/payments/export`", (_, _) => "/payments/export"),
         new("order history `/orders`", (_, _) => "/orders"),
         new("order pad `/orders/new` (5,000 products, customer prices)", (_, _) => "/orders/new"),
         new("order pad search `/orders/new?q=model 12`", (_, r) => "/orders/new?q=model%20" + r.Next(10, 50).ToString(CultureInfo.InvariantCulture)),

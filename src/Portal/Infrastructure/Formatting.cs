@@ -27,6 +27,9 @@ public sealed class Formatting(OperatorSettingsCache settings)
     /// <summary>A UTC instant as the operator's local date.</summary>
     public string DateOf(DateTime utc) => OperatorClock.ToLocal(utc, Zone()).ToString("d", Culture);
 
+    /// <summary>The operator's time zone as a person reads it, said once on a page that shows times.</summary>
+    public string TimeZoneName() => OperatorClock.ZoneName(Zone());
+
     public DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(OperatorClock.ToLocal(utc, Zone()));
 
     public string Number(decimal value) => value.ToString("#,0.####", Culture);

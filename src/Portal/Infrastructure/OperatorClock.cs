@@ -17,6 +17,13 @@ public sealed class OperatorClock(TimeProvider time, OperatorSettingsCache setti
     public static DateTime ToLocal(DateTime utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
 
+    /// <summary>How a person reads the zone: its city, then the zone's id ("New York (America/New_York)").</summary>
+    public static string ZoneName(TimeZoneInfo zone)
+    {
+        var city = zone.Id[(zone.Id.LastIndexOf('/') + 1)..].Replace('_', ' ');
+        return city == zone.Id ? zone.Id : $"{city} ({zone.Id})";
+    }
+
     public static TimeZoneInfo FindZone(string id)
     {
         try

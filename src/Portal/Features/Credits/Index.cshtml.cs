@@ -48,16 +48,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
         Show = Show == "open" ? "open" : "all";
         Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
 
-        var query = db.CreditMemos.AsNoTracking().Where(c => c.AccountId == account.Id);
-        if (Show == "open")
-        {
-            query = query.Where(c => c.RemainingAmount > 0m && !c.IsVoid);
-        }
-
-        if (Q is not null)
-        {
-            query = query.Where(c => c.Number == Q);
-        }
+        var query = Filter(db, account.Id, Show, Q);
 
         var page = await Keyset.ReadAsync(
             query, SortKey, c => c.Date, c => c.Id, descending: true, After,
@@ -74,6 +65,30 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
         PreviousCursor = page.Previous;
         return Page();
     }
+
+    /// <summary>The account's credit memos as the list filters them; the CSV export uses the same.</summary>
+    public static IQueryable<CreditMemo> Filter(PortalDb db, long accountId, string show, string? number)
+    {
+        var query = db.CreditMemos.AsNoTracking().Where(c => c.AccountId == accountId);
+        if (show == "open")
+        {
+            query = query.Where(c => c.RemainingAmount > 0m && !c.IsVoid);
+        }
+
+        if (number is not null)
+        {
+            query = query.Where(c => c.Number == number);
+        }
+
+        return query;
+    }
+
+    public string ExportLink() =>
+        QueryHelpers.AddQueryString("/credits/export", new Dictionary<string, string?>
+        {
+            ["show"] = Show == "open" ? "open" : null,
+            ["q"] = Q,
+        }.Where(p => p.Value is not null)!);
 
     public string Link(string? show, string? after = null) =>
         QueryHelpers.AddQueryString("/credits", new Dictionary<string, string?>

@@ -91,7 +91,7 @@ public sealed record InvoiceDocument(
                 i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.Subtotal, i.TaxTotal, i.Total, i.OpenAmount, i.IsVoid,
                 i.Branch, i.PurchaseOrder, i.Memo, i.PeriodStart, i.PeriodEnd,
                 new InvoiceBillTo(i.Account!.Number, i.Account.Name, i.Account.AddressLine1, i.Account.AddressLine2,
-                    i.Account.City, i.Account.Region, i.Account.PostalCode, i.Account.Country),
+                    i.Account.City, i.Account.Region, i.Account.PostalCode, i.Account.Country, i.Account.Phone, i.Account.Email),
                 i.Lines.OrderBy(x => x.LineNumber)
                     .Select(x => new Line(x.LineNumber, x.ProductCode, x.Description, x.Quantity, x.Unit, x.UnitPrice, x.Amount, x.TaxAmount))
                     .ToList(),
@@ -121,7 +121,8 @@ public sealed record InvoiceDocument(
 }
 
 public sealed record InvoiceBillTo(
-    string AccountNumber, string Name, string? AddressLine1, string? AddressLine2, string? City, string? Region, string? PostalCode, string? Country)
+    string AccountNumber, string Name, string? AddressLine1, string? AddressLine2, string? City, string? Region, string? PostalCode, string? Country,
+    string? Phone = null, string? Email = null)
 {
     /// <summary>The postal address as printed, one line per line, empty lines left out.</summary>
     public IEnumerable<string> AddressLines()

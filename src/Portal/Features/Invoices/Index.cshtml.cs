@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
+using Portal.Features.Operator;
 using Portal.Features.Search;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
@@ -13,15 +14,88 @@ using Portal.Resources;
 namespace Portal.Features.Invoices;
 
 /// <summary>The account's invoices: sortable, filterable, keyset-paged. Bad query values are ignored with a notice.</summary>
-public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSettingsCache settings, IStringLocalizer<SharedResource> l) : InvoiceListPage
 {
     public const int PageSize = 25;
+
+    /// <summary>How many invoices' PDFs one ZIP may hold.</summary>
+    public const int MaxZip = InvoiceZip.MaxInvoices;
+
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    public CurrentAccount Account => HttpContext.CurrentAccount();
+
+    public IReadOnlyList<InvoiceRow> Rows { get; private set; } = [];
+
+    /// <summary>The filtered rows' count and sums, one line per currency (never summed across currencies).</summary>
+    public IReadOnlyList<CurrencyTotals> Totals { get; private set; } = [];
+
+    public string? NextCursor { get; private set; }
+
+    public string? PreviousCursor { get; private set; }
+
+    public bool IsFirstPage => After is null;
+
+    public bool ExportsOn { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var account = Account;
+        var today = await clock.TodayAsync(ct);
+        Normalize(account, l);
+
+        var query = Filter(db, account, today);
+        var page = await ReadPageAsync(db, query, After, PageSize, ct);
+        After = ListPaging.CursorShown(page, After, Notices, l);
+
+        foreach (var row in page.Rows)
+        {
+            row.Status = InvoiceStatuses.Of(row.IsVoid, row.Total, row.Open, row.DueDate, today);
+        }
+
+        Rows = page.Rows;
+        NextCursor = page.Next;
+        PreviousCursor = page.Previous;
+        ExportsOn = (await settings.GetAsync(ct)).IsOn(PortalFeature.Exports);
+        if (account.SeesMoney)
+        {
+            // One aggregate over the same filter, grouped by currency: amounts in different currencies never add up.
+            var totals = await query.GroupBy(i => i.Currency)
+                .Select(g => new { Currency = g.Key, Count = g.Count(), Total = g.Sum(i => i.Total), Open = g.Sum(i => i.OpenAmount) })
+                .ToListAsync(ct);
+            Totals = [.. totals.OrderBy(t => t.Currency, StringComparer.Ordinal).Select(t => new CurrencyTotals(t.Currency, t.Count, t.Total, t.Open))];
+        }
+    }
+
+    /// <summary>A link to this list with the current filters, sorted and positioned as given.</summary>
+    public string Link(string? sort = null, string? dir = null, string? after = null, bool keepSort = true) =>
+        ListPaging.Link("/invoices", FilterQuery(sort, dir, after, keepSort));
+
+    /// <summary>The CSV export of exactly this filter and sort.</summary>
+    public string ExportLink() => ListPaging.Link("/invoices/export", FilterQuery(null, null, null, keepSort: true));
+
+    /// <summary>The link a column header points to: the other direction when sorted by it, else its natural one.</summary>
+    public string SortLink(string sort) =>
+        Link(sort, Sort == sort ? (Descending ? "asc" : "desc") : (Sorts[sort] ? "desc" : "asc"));
+
+    public string? AriaSort(string sort) => Sort == sort ? (Descending ? "descending" : "ascending") : null;
+
+    public sealed record CurrencyTotals(string Currency, int Count, decimal Total, decimal Open);
+}
+
+/// <summary>
+/// The invoice list's filter and sort, shared by the list page and its CSV export so that the export is
+/// exactly the list as filtered: same normalisation, same query, same order.
+/// </summary>
+public abstract class InvoiceListPage : PageModel
+{
     public const int MaxSearchLength = 50;
 
     public static readonly string[] Statuses = ["all", "open", "overdue", "paid", "void"];
 
     // Sort name -> whether a first click sorts it descending (dates and amounts: biggest/newest first).
-    private static readonly Dictionary<string, bool> Sorts = new(StringComparer.Ordinal)
+    protected static readonly Dictionary<string, bool> Sorts = new(StringComparer.Ordinal)
     {
         ["number"] = false,
         ["issued"] = true,
@@ -48,31 +122,15 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
-    public CurrentAccount Account => HttpContext.CurrentAccount();
-
-    public IReadOnlyList<InvoiceRow> Rows { get; private set; } = [];
-
     public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public bool IsFiltered => Status != "all" || From is not null || To is not null || Q is not null;
 
     public bool Descending => Dir == "desc";
 
-    public async Task OnGetAsync(CancellationToken ct)
+    /// <summary>The account's invoices matching the (normalised) filter, unordered.</summary>
+    protected IQueryable<Invoice> Filter(PortalDb db, CurrentAccount account, DateOnly today)
     {
-        var account = Account;
-        var today = await clock.TodayAsync(ct);
-        Normalize(account);
-
         var query = db.Invoices.AsNoTracking().Where(i => i.AccountId == account.Id);
         query = Status switch
         {
@@ -106,34 +164,28 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
                 : query.Where(i => DocumentSearch.MatchingIds(db, search, SearchKind.Invoice).Contains(i.Id));
         }
 
+        return query;
+    }
+
+    /// <summary>One keyset page of the filtered list in the chosen order.</summary>
+    protected Task<KeysetPage<InvoiceRow>> ReadPageAsync(PortalDb db, IQueryable<Invoice> query, string? after, int size, CancellationToken ct)
+    {
         var sortKey = Sort + "." + Dir;
         Expression<Func<Invoice, InvoiceRow>> select = i => new InvoiceRow(
             i.Id, i.Number, i.IssueDate, i.DueDate, i.Currency, i.Total, i.OpenAmount, i.IsVoid, i.PurchaseOrder,
             db.InvoiceAttachments.Count(a => a.InvoiceId == i.Id));
-        var page = Sort switch
+        return Sort switch
         {
-            "number" => await Keyset.ReadAsync(query, sortKey, i => i.Number, i => i.Id, Descending, After, select, r => (r.Number, r.Id), PageSize, ct),
-            "due" => await Keyset.ReadAsync(query, sortKey, i => i.DueDate, i => i.Id, Descending, After, select, r => (r.DueDate, r.Id), PageSize, ct),
-            "total" => await Keyset.ReadAsync(query, sortKey, i => i.Total, i => i.Id, Descending, After, select, r => (r.Total, r.Id), PageSize, ct),
-            "open" => await Keyset.ReadAsync(query, sortKey, i => i.OpenAmount, i => i.Id, Descending, After, select, r => (r.Open, r.Id), PageSize, ct),
-            _ => await Keyset.ReadAsync(query, sortKey, i => i.IssueDate, i => i.Id, Descending, After, select, r => (r.IssueDate, r.Id), PageSize, ct),
+            "number" => Keyset.ReadAsync(query, sortKey, i => i.Number, i => i.Id, Descending, after, select, r => (r.Number, r.Id), size, ct),
+            "due" => Keyset.ReadAsync(query, sortKey, i => i.DueDate, i => i.Id, Descending, after, select, r => (r.DueDate, r.Id), size, ct),
+            "total" => Keyset.ReadAsync(query, sortKey, i => i.Total, i => i.Id, Descending, after, select, r => (r.Total, r.Id), size, ct),
+            "open" => Keyset.ReadAsync(query, sortKey, i => i.OpenAmount, i => i.Id, Descending, after, select, r => (r.Open, r.Id), size, ct),
+            _ => Keyset.ReadAsync(query, sortKey, i => i.IssueDate, i => i.Id, Descending, after, select, r => (r.IssueDate, r.Id), size, ct),
         };
-        After = ListPaging.CursorShown(page, After, Notices, l);
-
-        foreach (var row in page.Rows)
-        {
-            row.Status = InvoiceStatuses.Of(row.IsVoid, row.Total, row.Open, row.DueDate, today);
-        }
-
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
     }
 
-    /// <summary>A link to this list with the current filters, sorted and positioned as given.</summary>
-    public string Link(string? sort = null, string? dir = null, string? after = null, bool keepSort = true)
-    {
-        var query = new Dictionary<string, string?>(StringComparer.Ordinal)
+    protected Dictionary<string, string?> FilterQuery(string? sort, string? dir, string? after, bool keepSort) =>
+        new(StringComparer.Ordinal)
         {
             ["sort"] = sort ?? (keepSort ? Sort : null),
             ["dir"] = dir ?? (keepSort ? Dir : null),
@@ -143,16 +195,8 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
             ["q"] = Q,
             ["after"] = after,
         };
-        return ListPaging.Link("/invoices", query);
-    }
 
-    /// <summary>The link a column header points to: the other direction when sorted by it, else its natural one.</summary>
-    public string SortLink(string sort) =>
-        Link(sort, Sort == sort ? (Descending ? "asc" : "desc") : (Sorts[sort] ? "desc" : "asc"));
-
-    public string? AriaSort(string sort) => Sort == sort ? (Descending ? "descending" : "ascending") : null;
-
-    private void Normalize(CurrentAccount account)
+    protected void Normalize(CurrentAccount account, IStringLocalizer<SharedResource> l)
     {
         var moneySorts = account.SeesMoney ? [] : new[] { "total", "open" };
         if (Sort is null || !Sorts.ContainsKey(Sort) || moneySorts.Contains(Sort))

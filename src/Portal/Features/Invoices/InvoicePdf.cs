@@ -15,18 +15,8 @@ public static class InvoicePdf
         string Date(DateOnly date) => date.ToString("d", culture);
         string Number(decimal value) => value.ToString("#,0.####", culture);
 
-        var address = (settings.Address ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var support = string.Join("  ·  ", new[] { settings.SupportPhone, settings.SupportEmail }.Where(s => !string.IsNullOrWhiteSpace(s)));
-        var letterhead = new PdfLetterhead(
-            settings.Name,
-            address,
-            settings.Logo,
-            settings.LogoContentType,
-            settings.PrimaryColor,
-            l["Invoice"].Value.ToUpper(System.Globalization.CultureInfo.CurrentCulture),
-            invoice.Number,
-            string.Join("  ·  ", new[] { settings.LegalName ?? settings.Name, l["Invoice {0}", invoice.Number].Value }),
-            l["Page {0} of {1}"]);
+        var letterhead = Letterhead(settings, l["Invoice"].Value.ToUpper(culture), invoice.Number, l["Invoice {0}", invoice.Number], l);
 
         using var pdf = new PdfDocumentWriter(letterhead);
 
@@ -50,6 +40,17 @@ public static class InvoicePdf
 
         pdf.Text(l["Account {0}", invoice.BillTo.AccountNumber], pdf.Body, pdf.Left, half);
         pdf.Gap(pdf.LineHeight(pdf.Body));
+
+        // The account's phone and e-mail, as the registration page promises ("as printed on your invoices").
+        foreach (var contact in new[] { invoice.BillTo.Phone is null ? null : PhoneText(invoice.BillTo.Phone), invoice.BillTo.Email }.OfType<string>())
+        {
+            foreach (var line in pdf.Wrap(contact, pdf.Body, half))
+            {
+                pdf.Text(line, pdf.Body, pdf.Left, half);
+                pdf.Gap(pdf.LineHeight(pdf.Body));
+            }
+        }
+
         var leftBottom = pdf.Y;
 
         var terms = invoice.DueDate.DayNumber - invoice.IssueDate.DayNumber;
@@ -163,6 +164,20 @@ public static class InvoicePdf
             pdf.Paragraph(invoice.Memo, pdf.Body, pdf.Left, pdf.Width);
         }
 
+        // Where a check goes: the remit-to address when the operator has one, else the postal address.
+        var remitTo = Lines(settings.RemitTo ?? settings.Address);
+        if (due > 0m && remitTo.Length > 0)
+        {
+            pdf.Gap(6);
+            pdf.EnsureSpace(pdf.LineHeight(pdf.Bold) + (remitTo.Length * pdf.LineHeight(pdf.Body)));
+            pdf.Text(l["Remit to"], pdf.Bold, pdf.Left, pdf.Width);
+            pdf.Gap(pdf.LineHeight(pdf.Bold));
+            foreach (var line in remitTo)
+            {
+                pdf.Paragraph(line, pdf.Body, pdf.Left, pdf.Width);
+            }
+        }
+
         if (support.Length > 0)
         {
             pdf.Gap(6);
@@ -171,4 +186,24 @@ public static class InvoicePdf
 
         return pdf.ToArray();
     }
+
+    /// <summary>The operator's letterhead for a business document: logo or wordmark, address, title, footer.</summary>
+    public static PdfLetterhead Letterhead(OperatorSettings settings, string title, string subtitle, string document, IStringLocalizer l) =>
+        new(
+            settings.Name,
+            Lines(settings.Address),
+            settings.Logo,
+            settings.LogoContentType,
+            settings.PrimaryColor,
+            title,
+            subtitle,
+            string.Join("  ·  ", settings.LegalName ?? settings.Name, document),
+            l["Page {0} of {1}"]);
+
+    private static string[] Lines(string? text) =>
+        (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    // A ten-digit number (as stored: 6175550101) reads as (617) 555-0101; anything else is printed as given.
+    private static string PhoneText(string phone) =>
+        phone.Length == 10 && phone.All(char.IsAsciiDigit) ? $"({phone[..3]}) {phone[3..6]}-{phone[6..]}" : phone;
 }

@@ -40,6 +40,9 @@ public sealed class OperatorSettings
     /// <summary>The operator's postal address as printed on documents, one line per line.</summary>
     public string? Address { get; set; }
 
+    /// <summary>Where customers send checks, printed on invoices under "Remit to"; null when it is the postal address.</summary>
+    public string? RemitTo { get; set; }
+
     public bool PaymentsEnabled { get; set; } = true;
 
     public bool AutopayEnabled { get; set; } = true;
@@ -80,6 +83,9 @@ public sealed class OperatorSettings
     /// <summary>Customers may dispute invoices from the invoice's page.</summary>
     public bool DisputesEnabled { get; set; } = true;
 
+    /// <summary>CSV exports of the invoice, payment and credit lists, and the selected invoices' PDFs as one ZIP.</summary>
+    public bool ExportsEnabled { get; set; } = true;
+
     /// <summary>A fully paid invoice may still be disputed (otherwise only an invoice with something open).</summary>
     public bool PaidInvoicesDisputable { get; set; }
 
@@ -118,6 +124,7 @@ internal sealed class OperatorSettingsConfiguration : IEntityTypeConfiguration<O
         b.Property(s => s.SupportEmail).HasMaxLength(256);
         b.Property(s => s.SupportPhone).HasMaxLength(30);
         b.Property(s => s.Address).HasMaxLength(500);
+        b.Property(s => s.RemitTo).HasMaxLength(500);
         b.Property(s => s.AutopayRetryDays).HasMaxLength(50);
         b.Property(s => s.DisputeReasons).HasMaxLength(2000);
     }

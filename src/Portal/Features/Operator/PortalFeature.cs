@@ -21,6 +21,7 @@ public enum PortalFeature
     ForgotPassword,
     Branches,
     Disputes,
+    Exports,
 }
 
 public static class PortalFeatures
@@ -43,6 +44,7 @@ public static class PortalFeatures
         PortalFeature.ForgotPassword => settings.ForgotPasswordEnabled,
         PortalFeature.Branches => settings.BranchesEnabled,
         PortalFeature.Disputes => settings.DisputesEnabled,
+        PortalFeature.Exports => settings.ExportsEnabled,
         _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, null),
     };
 
@@ -65,6 +67,7 @@ public static class PortalFeatures
             case PortalFeature.ForgotPassword: settings.ForgotPasswordEnabled = on; break;
             case PortalFeature.Branches: settings.BranchesEnabled = on; break;
             case PortalFeature.Disputes: settings.DisputesEnabled = on; break;
+            case PortalFeature.Exports: settings.ExportsEnabled = on; break;
             default: throw new ArgumentOutOfRangeException(nameof(feature), feature, null);
         }
     }

@@ -15,20 +15,7 @@ public sealed class DetailsModel(PortalDb db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string number, CancellationToken ct)
     {
-        var account = HttpContext.CurrentAccount();
-        if (string.IsNullOrEmpty(number) || number.Length > 50)
-        {
-            return NotFound();
-        }
-
-        var receipt = await db.Payments.AsNoTracking()
-            .Where(p => p.AccountId == account.Id && p.Number == number)
-            .Select(p => new Receipt(
-                p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.UnappliedAmount, p.Status, p.FailureReason,
-                p.Allocations.OrderBy(a => a.Invoice!.IssueDate).ThenBy(a => a.Invoice!.Number)
-                    .Select(a => new Receipt.Allocation(a.Invoice!.Number, a.Invoice.IssueDate, a.Invoice.Total, a.Amount))
-                    .ToList()))
-            .SingleOrDefaultAsync(ct);
+        var receipt = await LoadAsync(db, HttpContext.CurrentAccount().Id, number, ct);
         if (receipt is null)
         {
             return NotFound();
@@ -36,6 +23,24 @@ public sealed class DetailsModel(PortalDb db) : PageModel
 
         Payment = receipt;
         return Page();
+    }
+
+    /// <summary>The payment of this number on this account with what it paid, or null (unknown, or another account's).</summary>
+    public static async Task<Receipt?> LoadAsync(PortalDb db, long accountId, string number, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(number) || number.Length > 50)
+        {
+            return null;
+        }
+
+        return await db.Payments.AsNoTracking()
+            .Where(p => p.AccountId == accountId && p.Number == number)
+            .Select(p => new Receipt(
+                p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.UnappliedAmount, p.Status, p.FailureReason,
+                p.Allocations.OrderBy(a => a.Invoice!.IssueDate).ThenBy(a => a.Invoice!.Number)
+                    .Select(a => new Receipt.Allocation(a.Invoice!.Number, a.Invoice.IssueDate, a.Invoice.Total, a.Amount))
+                    .ToList()))
+            .SingleOrDefaultAsync(ct);
     }
 
     public sealed record Receipt(

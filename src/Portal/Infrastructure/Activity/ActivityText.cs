@@ -43,6 +43,7 @@ public static class ActivityText
         "membership.permissions-changed" => l["Changed a user's permissions"],
         "settings.changed" => l["Changed portal settings"],
         "invoice.downloaded" => l["Downloaded an invoice"],
+        "receipt.downloaded" => l["Downloaded a payment receipt"],
         "statement.downloaded" => l["Downloaded a statement"],
         "statement.emailed" => l["Statement e-mailed"],
         "statement.subscribed" => l["Subscribed to statement e-mails"],

@@ -153,8 +153,7 @@ public sealed class PdfDocumentWriter : IDisposable
     /// </summary>
     public void Table(IReadOnlyList<PdfColumn> columns, IEnumerable<IReadOnlyList<string>> rows)
     {
-        var total = columns.Sum(c => c.Weight);
-        var widths = columns.Select(c => Width * c.Weight / total).ToArray();
+        var widths = ColumnWidths(columns);
         var lineHeight = LineHeight(Body);
         var headerHeight = LineHeight(Bold) + (2 * CellPadding);
         DrawHeader();
@@ -219,6 +218,48 @@ public sealed class PdfDocumentWriter : IDisposable
             Y = top + headerHeight;
             Gfx.DrawLine(new XPen(Brand, 1), Left, Y, Right, Y);
         }
+    }
+
+    /// <summary>
+    /// The columns' widths: shares of the page by weight, then widened where a header (in the reader's
+    /// language: "Precio unitario" is longer than "Unit price") would not fit, the room taken from the
+    /// columns with some to spare (wrapping ones first), so that no header runs into its neighbour.
+    /// </summary>
+    public double[] ColumnWidths(IReadOnlyList<PdfColumn> columns)
+    {
+        var total = columns.Sum(c => c.Weight);
+        var widths = columns.Select(c => Width * c.Weight / total).ToArray();
+        var needed = columns.Select(c => Measure(c.Header, Bold) + (2 * CellPadding) + 2).ToArray();
+        var deficit = 0.0;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            if (widths[c] < needed[c])
+            {
+                deficit += needed[c] - widths[c];
+                widths[c] = needed[c];
+            }
+        }
+
+        // Wrapping columns give first (their text just takes more lines), then every column with room to spare.
+        foreach (var donors in new[] { columns.Select((c, i) => c.Wrap ? i : -1), columns.Select((c, i) => c.Wrap ? -1 : i) })
+        {
+            var candidates = donors.Where(i => i >= 0 && widths[i] > needed[i]).ToList();
+            var spare = candidates.Sum(i => widths[i] - needed[i]);
+            if (deficit <= 0 || spare <= 0)
+            {
+                continue;
+            }
+
+            var share = Math.Min(1, deficit / spare);
+            foreach (var i in candidates)
+            {
+                widths[i] -= (widths[i] - needed[i]) * share;
+            }
+
+            deficit -= Math.Min(deficit, spare);
+        }
+
+        return widths;
     }
 
     /// <summary>Splits text into lines no wider than <paramref name="width"/>, breaking long words if they must.</summary>

@@ -1596,6 +1596,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<bool>("DisputesEnabled")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("ExportsEnabled")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("ForgotPasswordEnabled")
                         .HasColumnType("boolean");
 
@@ -1645,6 +1648,10 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<bool>("RegistrationByPhoneEnabled")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("RemitTo")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<bool>("RequireTwoFactorForPayers")
                         .HasColumnType("boolean");

@@ -1545,6 +1545,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<bool>("DisputesEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("ExportsEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("ForgotPasswordEnabled")
                         .HasColumnType("INTEGER");
 
@@ -1594,6 +1597,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<bool>("RegistrationByPhoneEnabled")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RemitTo")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("RequireTwoFactorForPayers")
                         .HasColumnType("INTEGER");

@@ -175,6 +175,7 @@ public sealed partial class IndexModel(
         nameof(OperatorSettings.CardPaymentsEnabled) => "Cards",
         nameof(OperatorSettings.BankPaymentsEnabled) => "Bank accounts",
         nameof(OperatorSettings.DisputesEnabled) => "Invoice disputes",
+        nameof(OperatorSettings.ExportsEnabled) => "Exports (CSV of lists, invoice PDFs as a ZIP)",
         nameof(OperatorSettings.PaidInvoicesDisputable) => "Paid invoices may be disputed",
         _ => Words().Replace(name.EndsWith("Enabled", StringComparison.Ordinal) ? name[..^"Enabled".Length] : name, " $1").Trim(),
     };
@@ -216,6 +217,7 @@ public sealed partial class IndexModel(
         Limit(i.WelcomeMessage, "Input.WelcomeMessage", 2000);
         Limit(i.SupportPhone, "Input.SupportPhone", 30);
         Limit(i.Address, "Input.Address", 500);
+        Limit(i.RemitTo, "Input.RemitTo", 500);
         if (!HexColor().IsMatch(i.PrimaryColor ?? ""))
         {
             ModelState.AddModelError("Input.PrimaryColor", l["Enter a colour as # and six hexadecimal digits, e.g. #1F4E79."]);
@@ -351,6 +353,8 @@ public sealed partial class IndexModel(
 
         public string? Address { get; set; }
 
+        public string? RemitTo { get; set; }
+
         /// <summary>The names of the bool settings that are on.</summary>
         public List<string> Switches { get; set; } = [];
 
@@ -380,6 +384,7 @@ public sealed partial class IndexModel(
             SupportEmail = s.SupportEmail,
             SupportPhone = s.SupportPhone,
             Address = s.Address,
+            RemitTo = s.RemitTo,
             Switches = IndexModel.Switches.Where(p => (bool)p.GetValue(s)!).Select(p => p.Name).ToList(),
             InvitationLifetimeHours = s.InvitationLifetimeHours,
             UsageExportLimit = s.UsageExportLimit,
@@ -401,6 +406,7 @@ public sealed partial class IndexModel(
             s.SupportEmail = Blank(SupportEmail);
             s.SupportPhone = Blank(SupportPhone);
             s.Address = Blank(Address);
+            s.RemitTo = Blank(RemitTo);
             foreach (var property in IndexModel.Switches)
             {
                 property.SetValue(s, Switches.Contains(property.Name, StringComparer.Ordinal));
@@ -427,6 +433,7 @@ public sealed partial class IndexModel(
             if (SupportEmail != Blank(after.SupportEmail)) yield return nameof(SupportEmail);
             if (SupportPhone != Blank(after.SupportPhone)) yield return nameof(SupportPhone);
             if (Address != Blank(after.Address)) yield return nameof(Address);
+            if (RemitTo != Blank(after.RemitTo)) yield return nameof(RemitTo);
             foreach (var name in Switches.Except(after.Switches).Concat(after.Switches.Except(Switches)))
             {
                 yield return name;

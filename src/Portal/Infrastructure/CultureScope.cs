@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Portal.Infrastructure;
 
 /// <summary>
-/// Runs a block in one culture (numbers, dates and the localizer's language) and then puts back the
+/// Runs a block in one culture for numbers and dates and one for the localizer's language, then puts back the
 /// caller's: for text written by a background job or for a recipient, with no request to take a
 /// language from.
 /// </summary>
@@ -17,8 +17,6 @@ public readonly struct CultureScope : IDisposable
         _culture = culture;
         _uiCulture = uiCulture;
     }
-
-    public static CultureScope Use(CultureInfo culture) => Use(culture, culture);
 
     /// <summary>Formats from one culture (the operator's region, or the person's choice), words from another.</summary>
     public static CultureScope Use(CultureInfo formats, CultureInfo words)

@@ -23,13 +23,13 @@ public sealed class OfferedCultureProvider : RequestCultureProvider
         if (await _query.DetermineProviderCultureResult(httpContext) is { } asked
             && asked.UICultures.Select(c => WebSetup.Match(offered, c.Value)).FirstOrDefault(c => c is not null) is { } linked)
         {
-            return new ProviderCultureResult(linked.Name);
+            return WithFormats(asked, linked);
         }
 
         if (await _cookie.DetermineProviderCultureResult(httpContext) is { } saved)
         {
             var chosen = saved.UICultures.Select(c => WebSetup.Match(offered, c.Value)).FirstOrDefault(c => c is not null);
-            return new ProviderCultureResult((chosen ?? offered[0]).Name);
+            return chosen is null ? new ProviderCultureResult(offered[0].Name) : WithFormats(saved, chosen);
         }
 
         if (await _browser.DetermineProviderCultureResult(httpContext) is { } browser
@@ -40,4 +40,14 @@ public sealed class OfferedCultureProvider : RequestCultureProvider
 
         return new ProviderCultureResult(offered[0].Name);
     }
+
+    /// <summary>
+    /// The words of <paramref name="language"/>, and the formats the link or cookie names when they are formats a
+    /// person may choose ("fr-FR", RegionalFormats); otherwise the language alone, whose formats the operator's
+    /// region then decides (WebSetup's regional formats step). A browser's languages never choose formats.
+    /// </summary>
+    private static ProviderCultureResult WithFormats(ProviderCultureResult named, System.Globalization.CultureInfo language) =>
+        named.Cultures.Select(c => RegionalFormats.Chosen(c.Value)).FirstOrDefault(c => c is not null) is { } formats
+            ? new ProviderCultureResult(formats.Name, language.Name)
+            : new ProviderCultureResult(language.Name);
 }

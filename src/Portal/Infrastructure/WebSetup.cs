@@ -163,9 +163,9 @@ public static class WebSetup
         {
             // The health probes stay off this path: they must answer while the database does not.
             var feature = ctx.Features.Get<IRequestCultureFeature>();
-            var chosen = feature?.Provider is CookieRequestCultureProvider or QueryStringRequestCultureProvider
-                ? RegionalFormats.Chosen(feature.RequestCulture.Culture.Name)
-                : null;
+            // Only a link or the cookie carries chosen formats (OfferedCultureProvider); a browser's or the
+            // default language gives a bare language name, which Chosen does not take for formats.
+            var chosen = feature?.Provider is OfferedCultureProvider ? RegionalFormats.Chosen(feature.RequestCulture.Culture.Name) : null;
             if (chosen is null)
             {
                 var settings = await ctx.RequestServices.GetRequiredService<OperatorSettingsCache>().GetAsync(ctx.RequestAborted);

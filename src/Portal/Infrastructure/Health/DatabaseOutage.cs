@@ -57,7 +57,7 @@ public static class DatabaseOutage
     {
         var culture = http.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture;
         var l = http.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
-        using var scope = CultureScope.Use(culture);
+        using var scope = CultureScope.Use(CultureInfo.CurrentCulture, culture);
         var title = WebUtility.HtmlEncode(l["Briefly unavailable"].Value);
         var message = WebUtility.HtmlEncode(l["We cannot reach our records at the moment. Nothing was changed. Please try again in a minute."].Value);
         http.Response.Clear();

@@ -108,7 +108,7 @@ public sealed class InvitationsConsoleTests(PortalFactory portal)
         var html = await (await staff.GetAsync($"/admin/invitations/users?account={account.Number}", TestContext.Current.CancellationToken)).HtmlAsync();
 
         Assert.Contains(email, html, StringComparison.Ordinal);
-        Assert.Contains("View, ManageUsers", html, StringComparison.Ordinal);
+        Assert.Contains("View, Manage users", html, StringComparison.Ordinal);
         Assert.DoesNotContain(DemoData.CustomerEmail, html, StringComparison.Ordinal);
     }
 

@@ -46,7 +46,9 @@ public sealed class AdminConsoleUsersTests(BrowserFixture portal)
 
             await page.GotoAsync($"/admin/users/{userId}");
             await AssertFitsAndAccessibleAsync(page, width);
-            await page.Locator("[data-test=disable]").ClickAsync();
+            // A destructive action asks first: open the confirm step, then confirm.
+            await page.Locator("[data-test=disable] > summary").ClickAsync();
+            await page.Locator("[data-test=disable] button[type=submit]").ClickAsync();
             await page.WaitForURLAsync(url => url.Contains("done=disabled", StringComparison.Ordinal));
             Assert.True(await page.Locator("[data-test=disabled-badge]").IsVisibleAsync());
             Assert.True(await page.Locator("[data-test=enable]").IsVisibleAsync());

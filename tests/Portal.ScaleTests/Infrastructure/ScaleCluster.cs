@@ -88,12 +88,17 @@ public sealed class ScaleCluster : IAsyncLifetime
         ["Email__Smtp__Password"] = SmtpReceiver.Password,
         ["Email__Smtp__TrustedCertificateFile"] = Smtp.CertificateFile,
         ["Email__Smtp__CheckCertificateRevocation"] = "false",
-        ["Email__Smtp__Timeout"] = "00:00:02",
+        // A two-core machine running other tests beside these can take seconds for one STARTTLS handshake:
+        // a short timeout turned that into a failed send (retried only after FirstRetryDelay) or, when the
+        // server had the message already, into a duplicate. Failures are retried within seconds here.
+        ["Email__Smtp__Timeout"] = "00:00:30",
+        ["Email__FirstRetryDelay"] = "00:00:02",
         ["Email__BatchSize"] = "5",
         ["Email__From"] = "billing@operator.example",
         ["Webhooks__AllowHttpLoopback"] = "true",
         ["Webhooks__AllowedInternalHosts__0"] = "127.0.0.1",
-        ["Webhooks__Timeout"] = "00:00:02",
+        ["Webhooks__Timeout"] = "00:00:10",
+        ["Webhooks__FirstRetryDelay"] = "00:00:02",
         ["Webhooks__BatchSize"] = "10",
     };
 

@@ -5,6 +5,12 @@
 #   bench/run.sh    # 10,000 accounts, 1,000,000 invoices, 10,000,000 usage records, 32 users, 20 s per phase
 #   ACCOUNTS=1000 INVOICES=100000 USAGE=0 USERS=16 DURATION=10 MODE=mix bench/run.sh
 #   PAGES=invoices,payment,statement MODE=each INGEST=0 EXPORT=0 bench/run.sh   # only the pages whose names contain these
+#   AS_USER=user100006@bench.example USERS=16 PAGES=overview,about,reference MODE=each bench/run.sh   # one person, 16 connections
+#   bench/cost.sh   # each page's CPU per request for a median and the largest account, against the reference
+#
+# The reference (REFERENCE=0 leaves it out) is the overview's figures in hand-written SQL, served by the bench's
+# own process on REFERENCE_PORT: the load test reports every page's CPU per request as a multiple of it.
+# COPY=0 reuses the copy of the data set a previous run made (faster; the previous run's logins stay in it).
 #
 # With usage records, the load test adds the usage pages (for the account with the most usage), and
 # the export benchmark follows it (EXPORT=0 skips it; EXPORT_SIZES=1000,10000,100000).
@@ -44,8 +50,10 @@ fi
 dotnet run -c Release --no-build --project bench/Portal.Bench -- cards --db "$DB"
 
 # A copy, so that the logins and anything the pages write never change the generated data set.
-cp "$DB" "$OUT/run.db"
-rm -f "$OUT/run.db-wal" "$OUT/run.db-shm"
+if [[ "${COPY:-1}" == 1 || ! -f "$OUT/run.db" ]]; then
+  cp "$DB" "$OUT/run.db"
+  rm -f "$OUT/run.db-wal" "$OUT/run.db-shm"
+fi
 
 export ConnectionStrings__Portal="Data Source=$PWD/$OUT/run.db"
 export DemoData__Enabled=false
@@ -61,10 +69,12 @@ API_KEY=$(dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profi
 dotnet run -c Release --no-build --project "$PORTAL" --no-launch-profile --urls "$URL" > "$OUT/portal.log" 2>&1 &
 PORTAL_PID=$!
 APP_PID=""
+REF_PID=""
 stop_portal() {
   # dotnet run starts the app as a child: stop both, by pid.
   if [[ -n "$APP_PID" ]]; then kill -TERM "$APP_PID" 2>/dev/null || true; fi
   kill -TERM "$PORTAL_PID" 2>/dev/null || true
+  if [[ -n "$REF_PID" ]]; then kill -TERM "$REF_PID" 2>/dev/null || true; fi
   wait "$PORTAL_PID" 2>/dev/null || true
 }
 trap stop_portal EXIT
@@ -78,6 +88,24 @@ curl -fsS "$URL/healthz" > /dev/null
 APP_PID=$(pgrep -P "$PORTAL_PID" | head -n 1 || true)
 APP_PID=${APP_PID:-$PORTAL_PID}
 
+REFERENCE_ARGS=()
+if [[ "${REFERENCE:-1}" == 1 ]]; then
+  REF_URL="http://127.0.0.1:${REFERENCE_PORT:-5081}"
+  # The built executable, not dotnet run: its own pid is the process whose CPU the load test reads.
+  bench/Portal.Bench/bin/Release/net10.0/Portal.Bench reference --db "$OUT/run.db" --url "$REF_URL" > "$OUT/reference.log" 2>&1 &
+  REF_PID=$!
+  for _ in $(seq 1 60); do
+    if curl -sS -o /dev/null "$REF_URL/" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  if ! kill -0 "$REF_PID" 2>/dev/null; then
+    echo "The reference did not start (port ${REFERENCE_PORT:-5081} taken?):" >&2
+    tail -n 5 "$OUT/reference.log" >&2
+    exit 1
+  fi
+  REFERENCE_ARGS=(--reference-url "$REF_URL" --reference-pid "$REF_PID")
+fi
+
 RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB memory, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
@@ -85,7 +113,8 @@ RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
     --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
-    --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID" --db "$DB" ${PAGES:+--pages "$PAGES"}
+    --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID" --db "$DB" ${PAGES:+--pages "$PAGES"} \
+    ${AS_USER:+--as-user "$AS_USER"} "${REFERENCE_ARGS[@]}"
   if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
     echo
     dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \

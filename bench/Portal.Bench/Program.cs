@@ -2,10 +2,12 @@
 //
 //   dotnet run -c Release --project bench/Portal.Bench -- generate --accounts 10000 --invoices 1000000 [--db bench/out/portal.db | --provider Postgres --connection "..."] [--users-file bench/out/users.tsv] [--seed 42] [--as-of 2026-11-21] [--usage N]
 //   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 30] [--batch-size 10000] [--warmup 10] [--concurrency 1] [--invoice-upserts 500] [--server-pid PID]
-//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID] [--db bench/out/portal.db | --provider Postgres --connection "..." | --usage-user EMAIL]
+//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID] [--as-user EMAIL] [--reference-url URL --reference-pid PID] [--db bench/out/portal.db | --provider Postgres --connection "..." | --usage-user EMAIL]
 //   dotnet run -c Release --project bench/Portal.Bench -- rollup [--db bench/out/portal.db | --provider Postgres --connection "..."]   (builds the daily usage rollup of a database generated before it existed; generate builds it itself)
 //   dotnet run -c Release --project bench/Portal.Bench -- cards [--db bench/out/portal.db | --provider Postgres --connection "..."]   (a saved test card for every account without one, so that the load test can pay; generate adds them itself)
 //   dotnet run -c Release --project bench/Portal.Bench -- export [--db bench/out/portal.db | --provider Postgres --connection "..."] [--sizes 1000,10000,100000] [--formats xlsx,csv]
+//
+//   dotnet run -c Release --project bench/Portal.Bench -- reference [--db bench/out/portal.db | --provider Postgres --connection "..."] [--url http://127.0.0.1:5081]   (the overview's figures in hand-written SQL: the floor the load test compares each page's CPU with)
 //
 // load: with --db (or --connection) it finds the account with the most usage records and adds the usage
 // pages, requested by a member of that account (or by --usage-user).
@@ -16,13 +18,14 @@ using Portal.Bench;
 using Portal.Bench.Export;
 using Portal.Bench.Generate;
 using Portal.Bench.Load;
+using Portal.Bench.Reference;
 using Portal.Data;
 using Portal.Features.Usage.Exports;
 
 var inv = CultureInfo.InvariantCulture;
-if (args.Length == 0 || args[0] is not ("generate" or "load" or "ingest" or "export" or "rollup" or "cards"))
+if (args.Length == 0 || args[0] is not ("generate" or "load" or "ingest" or "export" or "rollup" or "cards" or "reference"))
 {
-    Console.Error.WriteLine("usage: Portal.Bench generate|load|ingest|export|rollup|cards [options] (see the comment at the top of Program.cs)");
+    Console.Error.WriteLine("usage: Portal.Bench generate|load|ingest|export|rollup|cards|reference [options] (see the comment at the top of Program.cs)");
     return 2;
 }
 
@@ -82,6 +85,12 @@ if (args[0] == "cards")
     return await SavedCardsBuild.RunAsync(provider, Connection(provider));
 }
 
+if (args[0] == "reference")
+{
+    var provider = Provider();
+    return await OverviewReference.RunAsync(provider, Connection(provider), Get("url", "http://127.0.0.1:5081"));
+}
+
 if (args[0] == "ingest")
 {
     return await new IngestTest(new IngestOptions(
@@ -131,5 +140,8 @@ var loadOptions = new LoadOptions(
     long.Parse(Get("max-requests", "5000000"), inv),
     named.TryGetValue("pages", out var pages) ? pages.Split(',') : null,
     named.TryGetValue("server-pid", out var pid) ? int.Parse(pid, inv) : null,
-    usageUser);
+    usageUser,
+    named.TryGetValue("as-user", out var asUser) ? asUser : null,
+    named.TryGetValue("reference-url", out var referenceUrl) ? new Uri(referenceUrl) : null,
+    named.TryGetValue("reference-pid", out var referencePid) ? int.Parse(referencePid, inv) : null);
 return await new LoadTest(loadOptions).RunAsync();

@@ -17,13 +17,18 @@ internal sealed record LoadOptions(
     long MaxRequestsPerPhase,
     string[]? OnlyPages,
     int? ServerPid,
-    string? UsageUser);
+    string? UsageUser,
+    string? AsUser = null,
+    Uri? ReferenceUrl = null,
+    int? ReferencePid = null);
 
 /// <summary>
 /// One page of the load: a name for the report and how to make its URL for a user. A usage page is
 /// requested through the virtual user's second login, a member of the account with the most usage.
+/// A reference page is the bench's own hand-written-SQL overview (Reference/OverviewReference.cs), served by its
+/// own process: its CPU is read from that process.
 /// </summary>
-internal sealed record PageSpec(string Name, Func<BenchUser, Random, string> Path, bool Usage = false, PayStep Pay = PayStep.None);
+internal sealed record PageSpec(string Name, Func<BenchUser, Random, string> Path, bool Usage = false, PayStep Pay = PayStep.None, bool Reference = false);
 
 /// <summary>
 /// A page that is a form post of the payment flow rather than a GET: the review of a payment of 0.01
@@ -81,7 +86,13 @@ internal sealed partial class LoadTest(LoadOptions options)
         new("statement PDF, one year `/statements/pdf?from=…&to=…`", (_, _) => YearStatement("/statements/pdf")),
         new("requests `/requests`", (_, _) => "/requests"),
         new("service calls `/service-calls`", (_, _) => "/service-calls"),
+        // What any signed-in page costs (the session check, the layout) and what the host costs at all.
+        new("about, signed in `/about`", (_, _) => "/about"),
+        new("static file `/css/site.css`", (_, _) => "/css/site.css"),
     ];
+
+    // The floor: the overview's figures and recent documents in hand-written SQL, no framework (bench/Portal.Bench/Reference).
+    private static readonly PageSpec ReferencePage = new("reference: the overview in hand-written SQL", (u, _) => "/overview/" + Uri.EscapeDataString(u.Account), Reference: true);
 
     // The year up to today (UTC; the operator's zone moves it by a day at most, which a year does not feel).
     private static string YearStatement(string path)
@@ -106,7 +117,10 @@ internal sealed partial class LoadTest(LoadOptions options)
             return 2;
         }
 
-        var users = ReadUsers(options.UsersFile).Take(options.Users).ToArray();
+        // --as-user: every virtual user is the same person (one account's cost, several connections).
+        var users = options.AsUser is { } asUser
+            ? ReadUsers(options.UsersFile).Where(u => string.Equals(u.Email, asUser, StringComparison.OrdinalIgnoreCase)).Take(1).SelectMany(u => Enumerable.Repeat(u, options.Users)).ToArray()
+            : ReadUsers(options.UsersFile).Take(options.Users).ToArray();
         if (users.Length < options.Users)
         {
             Console.Error.WriteLine($"The users file has {users.Length} users; {options.Users} asked for.");
@@ -123,7 +137,7 @@ internal sealed partial class LoadTest(LoadOptions options)
                 await gate.WaitAsync();
                 try
                 {
-                    clients[i] = await VirtualUser.LoginAsync(options.Url, user, options.Password, i);
+                    clients[i] = await VirtualUser.LoginAsync(options.Url, user, options.Password, i, options.ReferenceUrl);
                 }
                 finally
                 {
@@ -146,7 +160,7 @@ internal sealed partial class LoadTest(LoadOptions options)
                 await gate.WaitAsync();
                 try
                 {
-                    usageClients[i] = await VirtualUser.LoginAsync(options.Url, usageUser, options.Password, i);
+                    usageClients[i] = await VirtualUser.LoginAsync(options.Url, usageUser, options.Password, i, null);
                 }
                 finally
                 {
@@ -158,7 +172,7 @@ internal sealed partial class LoadTest(LoadOptions options)
         try
         {
             var usagePages = usageClients is null ? [] : await UsagePagesAsync(usageClients[0]);
-            var pages = await ProbeAsync(clients[0], usageClients?[0], [.. Pages, .. usagePages]);
+            var pages = await ProbeAsync(clients[0], usageClients?[0], [.. Pages, .. usagePages, .. options.ReferenceUrl is null ? [] : new[] { ReferencePage }]);
             var results = new List<PhaseResult>();
             var runAt = DateTime.UtcNow;
             if (options.Mode is "mix" or "both")
@@ -271,11 +285,13 @@ internal sealed partial class LoadTest(LoadOptions options)
     {
         // Warm-up: the same loop, results thrown away (JIT, the database's page cache, connection pools).
         await RunLoopAsync(clients, usageClients, pages, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
-        var cpuBefore = ServerCpu();
+        // A phase of the reference alone is charged to the reference's process.
+        var pid = pages.All(p => p.Reference) ? options.ReferencePid : options.ServerPid;
+        var cpuBefore = ProcessCpu.Read(pid);
         var stopwatch = Stopwatch.StartNew();
         var samples = await RunLoopAsync(clients, usageClients, pages, TimeSpan.FromSeconds(options.Seconds), record: true);
         var elapsed = stopwatch.Elapsed;
-        var cpu = ServerCpu() - cpuBefore;
+        var cpu = ProcessCpu.Read(pid) - cpuBefore;
         var rows = pages.Select((page, p) =>
         {
             var latencies = samples.SelectMany(s => s.Latencies[p]).ToArray();
@@ -352,8 +368,19 @@ internal sealed partial class LoadTest(LoadOptions options)
         }
         text.AppendLine();
         var withCpu = options.ServerPid is not null;
-        text.AppendLine("| phase | page | requests | req/s | p50 ms | p99 ms | max ms | errors | req/s vs /healthz |" + (withCpu ? " server CPU ms/request | req/s on 2 idle cores (est.) |" : ""));
-        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|" + (withCpu ? "--:|--:|" : ""));
+        // Each page's CPU per request as a multiple of the hand-written-SQL overview's, measured in the same run.
+        var reference = results.FirstOrDefault(r => r.Pages.Count == 1 && r.Pages[0].Name == ReferencePage.Name && r.Pages[0].Requests > 0 && r.ServerCpu > TimeSpan.Zero);
+        double? referenceCpu = reference is null ? null : reference.ServerCpu.TotalMilliseconds / reference.Pages[0].Requests;
+        if (referenceCpu is not null)
+        {
+            text.AppendLine(Inv, $"Reference: the overview's figures in hand-written SQL (bench/Portal.Bench/Reference) cost {referenceCpu:F3} ms of its process's CPU per request.");
+            text.AppendLine();
+        }
+
+        var cpuColumns = referenceCpu is null ? " server CPU ms/request | req/s on 2 idle cores (est.) |" : " server CPU ms/request | req/s on 2 idle cores (est.) | CPU × reference |";
+        text.AppendLine("| phase | page | requests | req/s | p50 ms | p99 ms | max ms | errors | req/s vs /healthz |" + (withCpu ? cpuColumns : ""));
+        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|" + (withCpu ? referenceCpu is null ? "--:|--:|" : "--:|--:|--:|" : ""));
+        var empty = referenceCpu is null ? " | |" : " | | |";
         foreach (var phase in results)
         {
             var seconds = phase.Elapsed.TotalSeconds;
@@ -361,7 +388,7 @@ internal sealed partial class LoadTest(LoadOptions options)
             {
                 var rate = page.Requests / seconds;
                 text.Append(Inv, $"| {phase.Name} | {page.Name} | {page.Requests:N0} | {rate:N0} | {page.Percentile(0.50):F2} | {page.Percentile(0.99):F2} | {page.Max:F2} | {page.Errors:N0} | {rate / healthRate:P1} |");
-                text.AppendLine(withCpu && phase.Pages.Count == 1 ? Cpu(phase, page.Requests) : withCpu ? " | |" : "");
+                text.AppendLine(withCpu && phase.Pages.Count == 1 ? Cpu(phase, page.Requests, referenceCpu) : withCpu ? empty : "");
             }
 
             if (phase.Pages.Count > 1)
@@ -370,7 +397,7 @@ internal sealed partial class LoadTest(LoadOptions options)
                 var total = new PageResult("all pages", all, phase.Pages.Sum(p => p.Errors));
                 var rate = total.Requests / seconds;
                 text.Append(Inv, $"| {phase.Name} | **all pages** | {total.Requests:N0} | {rate:N0} | {total.Percentile(0.50):F2} | {total.Percentile(0.99):F2} | {total.Max:F2} | {total.Errors:N0} | {rate / healthRate:P1} |");
-                text.AppendLine(withCpu ? Cpu(phase, total.Requests) : "");
+                text.AppendLine(withCpu ? Cpu(phase, total.Requests, referenceCpu) : "");
             }
         }
 
@@ -379,15 +406,16 @@ internal sealed partial class LoadTest(LoadOptions options)
 
     // What a request costs the server in CPU, and so how many a second two otherwise idle cores could
     // serve: an estimate that a busy shared machine disturbs much less than the wall-clock figures.
-    private static string Cpu(PhaseResult phase, long requests)
+    private static string Cpu(PhaseResult phase, long requests, double? referenceCpu)
     {
         if (requests == 0 || phase.ServerCpu <= TimeSpan.Zero)
         {
-            return " | |";
+            return referenceCpu is null ? " | |" : " | | |";
         }
 
         var perRequest = phase.ServerCpu.TotalMilliseconds / requests;
-        return string.Create(Inv, $" {perRequest:F2} | {2000 / perRequest:N0} |");
+        var cells = string.Create(Inv, $" {perRequest:F2} | {2000 / perRequest:N0} |");
+        return referenceCpu is null ? cells : cells + string.Create(Inv, $" {perRequest / referenceCpu:F1} |");
     }
 
     private static IEnumerable<BenchUser> ReadUsers(string path)
@@ -405,8 +433,6 @@ internal sealed partial class LoadTest(LoadOptions options)
     }
 
     private sealed record PhaseResult(string Name, TimeSpan Elapsed, List<PageResult> Pages, TimeSpan ServerCpu);
-
-    private TimeSpan ServerCpu() => ProcessCpu.Read(options.ServerPid);
 
     private sealed record PageResult(string Name, long[] Latencies, long Errors)
     {
@@ -432,11 +458,12 @@ internal sealed partial class LoadTest(LoadOptions options)
     private sealed partial class VirtualUser : IDisposable
     {
         private readonly HttpClient _client;
+        private readonly HttpClient? _reference;
         private readonly byte[] _buffer = new byte[16 * 1024];
         private string? _token;
         private string? _methodId;
 
-        private VirtualUser(Uri baseUrl, BenchUser user, int index)
+        private VirtualUser(Uri baseUrl, BenchUser user, int index, Uri? referenceUrl)
         {
             User = user;
             Index = index;
@@ -451,6 +478,14 @@ internal sealed partial class LoadTest(LoadOptions options)
                 MaxConnectionsPerServer = 1,
             };
             _client = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+            if (referenceUrl is not null)
+            {
+                _reference = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+                {
+                    BaseAddress = referenceUrl,
+                    Timeout = TimeSpan.FromSeconds(30),
+                };
+            }
         }
 
         public BenchUser User { get; }
@@ -459,9 +494,9 @@ internal sealed partial class LoadTest(LoadOptions options)
 
         public Random Random { get; }
 
-        public static async Task<VirtualUser> LoginAsync(Uri baseUrl, BenchUser user, string password, int index)
+        public static async Task<VirtualUser> LoginAsync(Uri baseUrl, BenchUser user, string password, int index, Uri? referenceUrl)
         {
-            var client = new VirtualUser(baseUrl, user, index);
+            var client = new VirtualUser(baseUrl, user, index, referenceUrl);
             var form = await client._client.GetStringAsync(new Uri("/login", UriKind.Relative));
             var token = TokenField().Match(form);
             if (!token.Success)
@@ -482,7 +517,7 @@ internal sealed partial class LoadTest(LoadOptions options)
             }
 
             // The first page sets the current-account cookie.
-            await client.GetAsync("/", CancellationToken.None);
+            await client.GetAsync(client._client, "/", CancellationToken.None);
             return client;
         }
 
@@ -492,7 +527,7 @@ internal sealed partial class LoadTest(LoadOptions options)
             if (page.Pay == PayStep.None)
             {
                 var started = Stopwatch.GetTimestamp();
-                var (status, _) = await GetAsync(path, CancellationToken.None);
+                var (status, _) = await GetAsync(page.Reference ? _reference! : _client, path, CancellationToken.None);
                 return (status, Stopwatch.GetTimestamp() - started);
             }
 
@@ -561,9 +596,9 @@ internal sealed partial class LoadTest(LoadOptions options)
             return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
         }
 
-        public async Task<(int Status, long Bytes)> GetAsync(string path, CancellationToken ct)
+        private async Task<(int Status, long Bytes)> GetAsync(HttpClient client, string path, CancellationToken ct)
         {
-            using var response = await _client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct);
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             long bytes = 0;
             int read;
@@ -582,7 +617,11 @@ internal sealed partial class LoadTest(LoadOptions options)
             return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : null;
         }
 
-        public void Dispose() => _client.Dispose();
+        public void Dispose()
+        {
+            _client.Dispose();
+            _reference?.Dispose();
+        }
 
         [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
         private static partial Regex TokenField();

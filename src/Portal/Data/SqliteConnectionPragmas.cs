@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Portal.Data;
@@ -10,22 +12,37 @@ namespace Portal.Data;
 /// a usage batch changes thousands of pages, so at 1,000 every batch ran a checkpoint of its own
 /// (writing each page into the database and waiting for the disk twice); with the higher mark one
 /// checkpoint serves several batches and a page they all changed is copied once (ADR 0009).
+/// Both settings belong to the native connection, which the pool keeps open between uses: they are sent
+/// once per native connection, not on every open (a page opened and closed a pooled connection for each
+/// of its queries, and each open ran this command: measured in docs/performance.md, issue 16).
 /// </summary>
 internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384;";
 
+    // The native handles already set; an entry goes when its handle is collected after the pool closes it.
+    private static readonly ConditionalWeakTable<object, object> Done = [];
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        if (FirstOpen(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (FirstOpen(connection))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
+
+    private static bool FirstOpen(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || Done.TryAdd(handle, Done);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
+using Portal.Data;
 using Portal.Features.Identity;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Health;
@@ -149,6 +150,7 @@ public static class WebSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRequestConnection();
         app.MapRazorPages();
         app.MapPortalHealth();
         return app;

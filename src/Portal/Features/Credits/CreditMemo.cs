@@ -75,8 +75,9 @@ internal sealed class CreditMemoConfiguration : IEntityTypeConfiguration<CreditM
         b.HasIndex(c => c.ExternalId).IsUnique();
         b.HasIndex(c => c.Number).IsUnique();
         b.HasIndex(c => new { c.AccountId, c.Date, c.Id });
-        // Credit not yet applied: small, and what the balance subtracts.
-        b.HasIndex(c => new { c.AccountId, c.RemainingAmount })
+        // Credit not yet applied: small, and what the balance subtracts. IsVoid in the key so that the sum,
+        // which repeats the filter's terms, reads the index alone (as IX_Invoices_Open).
+        b.HasIndex(c => new { c.AccountId, c.RemainingAmount, c.IsVoid })
             .HasDatabaseName("IX_CreditMemos_Remaining")
             .HasFilter("\"RemainingAmount\" > 0 AND NOT \"IsVoid\"");
         b.HasOne<Account>().WithMany().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Restrict);

@@ -41,25 +41,32 @@ public sealed record ParentFigures(AccountFigures Own, IReadOnlyList<ChildFigure
     /// One round trip: the children by the (ParentAccountId) index, each child's figures by correlated
     /// subqueries over IX_Invoices_Open, IX_CreditMemos_Remaining and IX_Payments_Unapplied.
     /// </summary>
+    private static readonly Func<PortalDb, long, DateOnly, IAsyncEnumerable<ChildRow>> Query =
+        EF.CompileAsyncQuery((PortalDb db, long parentId, DateOnly today) =>
+            db.Accounts.AsNoTracking()
+                .Where(c => c.ParentAccountId == parentId && c.BilledToParent)
+                .OrderBy(c => c.Number)
+                .Select(c => new ChildRow
+                {
+                    Id = c.Id,
+                    Number = c.Number,
+                    Name = c.Name,
+                    Currency = c.Currency,
+                    Open = db.Invoices.Where(i => i.AccountId == c.Id && i.OpenAmount > 0m && !i.IsVoid).Sum(i => i.OpenAmount),
+                    OpenCount = db.Invoices.Count(i => i.AccountId == c.Id && i.OpenAmount > 0m && !i.IsVoid),
+                    Due = db.Invoices.Where(i => i.AccountId == c.Id && i.OpenAmount > 0m && !i.IsVoid && i.DueDate <= today).Sum(i => i.OpenAmount),
+                    OverdueCount = db.Invoices.Count(i => i.AccountId == c.Id && i.OpenAmount > 0m && !i.IsVoid && i.DueDate < today),
+                    Credits = db.CreditMemos.Where(m => m.AccountId == c.Id && m.RemainingAmount > 0m && !m.IsVoid).Sum(m => m.RemainingAmount),
+                    Payments = db.Payments.Where(p => p.AccountId == c.Id && p.UnappliedAmount > 0m && p.Status == PaymentStatus.Succeeded).Sum(p => p.UnappliedAmount),
+                }));
+
     public static async Task<ParentFigures> LoadAsync(PortalDb db, AccountFigures own, long parentId, DateOnly today, CancellationToken ct = default)
     {
-        var rows = await db.Accounts.AsNoTracking()
-            .Where(c => c.ParentAccountId == parentId && c.BilledToParent)
-            .OrderBy(c => c.Number)
-            .Select(c => new
-            {
-                c.Id,
-                c.Number,
-                c.Name,
-                c.Currency,
-                Open = db.Invoices.Where(i => i.AccountId == c.Id && i.OpenAmount > 0m && !i.IsVoid).Sum(i => i.OpenAmount),
-                OpenCount = db.Invoices.Count(i => i.AccountId == c.Id && i.OpenAmount > 0m && !i.IsVoid),
-                Due = db.Invoices.Where(i => i.AccountId == c.Id && i.OpenAmount > 0m && !i.IsVoid && i.DueDate <= today).Sum(i => i.OpenAmount),
-                OverdueCount = db.Invoices.Count(i => i.AccountId == c.Id && i.OpenAmount > 0m && !i.IsVoid && i.DueDate < today),
-                Credits = db.CreditMemos.Where(m => m.AccountId == c.Id && m.RemainingAmount > 0m && !m.IsVoid).Sum(m => m.RemainingAmount),
-                Payments = db.Payments.Where(p => p.AccountId == c.Id && p.UnappliedAmount > 0m && p.Status == PaymentStatus.Succeeded).Sum(p => p.UnappliedAmount),
-            })
-            .ToListAsync(ct);
+        var rows = new List<ChildRow>();
+        await foreach (var row in Query(db, parentId, today).WithCancellation(ct))
+        {
+            rows.Add(row);
+        }
 
         // The same arithmetic as AccountFigures, per child: what is due now never goes below zero.
         var children = rows.Select(r => new ChildFigures(
@@ -74,5 +81,28 @@ public sealed record ParentFigures(AccountFigures Own, IReadOnlyList<ChildFigure
                 r.OverdueCount))
             .ToList();
         return new ParentFigures(own, children);
+    }
+
+    private sealed class ChildRow
+    {
+        public long Id { get; init; }
+
+        public string Number { get; init; } = "";
+
+        public string Name { get; init; } = "";
+
+        public string Currency { get; init; } = "";
+
+        public decimal Open { get; init; }
+
+        public int OpenCount { get; init; }
+
+        public decimal Due { get; init; }
+
+        public int OverdueCount { get; init; }
+
+        public decimal Credits { get; init; }
+
+        public decimal Payments { get; init; }
     }
 }

@@ -119,8 +119,9 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         b.HasIndex(p => new { p.ReceivedAt, p.Id });
         b.HasIndex(p => new { p.Status, p.ReceivedAt, p.Id });
         b.HasIndex(p => p.AttemptId).HasFilter("\"AttemptId\" IS NOT NULL");
-        // Money received but not yet applied: small, and what the balance subtracts.
-        b.HasIndex(p => new { p.AccountId, p.UnappliedAmount })
+        // Money received but not yet applied: small, and what the balance subtracts. Status in the key: the
+        // sum counts succeeded payments only and reads the index alone.
+        b.HasIndex(p => new { p.AccountId, p.UnappliedAmount, p.Status })
             .HasDatabaseName("IX_Payments_Unapplied")
             .HasFilter("\"UnappliedAmount\" > 0");
         b.HasOne<Account>().WithMany().HasForeignKey(p => p.AccountId).OnDelete(DeleteBehavior.Restrict);

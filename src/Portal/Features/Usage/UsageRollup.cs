@@ -230,18 +230,31 @@ public static class UsageRollup
     /// </summary>
     public static async Task<List<UsageSummary.Slice>?> SlicesAsync(PortalDb db, long accountId, BillingPeriod period, TimeZoneInfo zone, CancellationToken ct)
     {
-        var stamped = await db.UsageRollupAccounts.AsNoTracking().Where(s => s.AccountId == accountId).Select(s => s.ZoneId).FirstOrDefaultAsync(ct);
+        var stamped = await StampQuery(db, accountId, ct);
         if (stamped != zone.Id)
         {
             return null;
         }
 
-        var (first, last) = (period.Start, period.LastDay);
-        return await db.UsageDays.AsNoTracking()
-            .Where(d => d.AccountId == accountId && d.Day >= first && d.Day <= last)
-            .Select(d => new UsageSummary.Slice(d.ProductCode, d.Identifier == "" ? null : d.Identifier, d.Unit, d.Day, d.Invoiced, d.Quantity, (int)d.Records))
-            .ToListAsync(ct);
+        var slices = new List<UsageSummary.Slice>();
+        await foreach (var slice in SlicesQuery(db, accountId, period.Start, period.LastDay).WithCancellation(ct))
+        {
+            slices.Add(slice);
+        }
+
+        return slices;
     }
+
+    // Compiled: the overview's usage tile runs both on every view (issue 16).
+    private static readonly Func<PortalDb, long, CancellationToken, Task<string?>> StampQuery =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, CancellationToken ct) =>
+            db.UsageRollupAccounts.AsNoTracking().Where(s => s.AccountId == accountId).Select(s => s.ZoneId).FirstOrDefault());
+
+    private static readonly Func<PortalDb, long, DateOnly, DateOnly, IAsyncEnumerable<UsageSummary.Slice>> SlicesQuery =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, DateOnly first, DateOnly last) =>
+            db.UsageDays.AsNoTracking()
+                .Where(d => d.AccountId == accountId && d.Day >= first && d.Day <= last)
+                .Select(d => new UsageSummary.Slice(d.ProductCode, d.Identifier == "" ? null : d.Identifier, d.Unit, d.Day, d.Invoiced, d.Quantity, (int)d.Records)));
 
     /// <summary>
     /// The local day a UTC instant falls on, by the same day starts the page's record query uses

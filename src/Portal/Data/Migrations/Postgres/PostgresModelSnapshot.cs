@@ -975,11 +975,11 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("AccountId", "RemainingAmount")
+                    b.HasIndex("AccountId", "Date", "Id");
+
+                    b.HasIndex("AccountId", "RemainingAmount", "IsVoid")
                         .HasDatabaseName("IX_CreditMemos_Remaining")
                         .HasFilter("\"RemainingAmount\" > 0 AND NOT \"IsVoid\"");
-
-                    b.HasIndex("AccountId", "Date", "Id");
 
                     b.ToTable("CreditMemos", t =>
                         {
@@ -1365,15 +1365,15 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("AccountId", "DueDate", "Id");
 
-                    b.HasIndex("AccountId", "DueDate", "OpenAmount")
-                        .HasDatabaseName("IX_Invoices_Open")
-                        .HasFilter("\"OpenAmount\" > 0 AND NOT \"IsVoid\"");
-
                     b.HasIndex("AccountId", "IssueDate", "Id");
 
                     b.HasIndex("AccountId", "OpenAmount", "Id");
 
                     b.HasIndex("AccountId", "Total", "Id");
+
+                    b.HasIndex("AccountId", "DueDate", "OpenAmount", "IsVoid")
+                        .HasDatabaseName("IX_Invoices_Open")
+                        .HasFilter("\"OpenAmount\" > 0 AND NOT \"IsVoid\"");
 
                     b.ToTable("Invoices", t =>
                         {
@@ -2047,13 +2047,13 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("AccountId", "UnappliedAmount")
-                        .HasDatabaseName("IX_Payments_Unapplied")
-                        .HasFilter("\"UnappliedAmount\" > 0");
-
                     b.HasIndex("ReceivedAt", "Id");
 
                     b.HasIndex("AccountId", "ReceivedAt", "Id");
+
+                    b.HasIndex("AccountId", "UnappliedAmount", "Status")
+                        .HasDatabaseName("IX_Payments_Unapplied")
+                        .HasFilter("\"UnappliedAmount\" > 0");
 
                     b.HasIndex("Status", "ReceivedAt", "Id");
 

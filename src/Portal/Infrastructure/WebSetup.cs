@@ -148,6 +148,7 @@ public static class WebSetup
         app.UsePortalRateLimits();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseViewAs();
         app.UseAuthorization();
         app.MapRazorPages();
         app.MapPortalHealth();

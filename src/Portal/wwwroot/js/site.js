@@ -8,4 +8,13 @@
             button.disabled = true;
         });
     }
+
+    // The header collapses to one line once the top of the page has scrolled away (the CSS does it on phones only).
+    var sentinel = document.querySelector(".topbar-sentinel");
+    var header = document.querySelector("header.topbar");
+    if (sentinel && header && "IntersectionObserver" in window) {
+        new IntersectionObserver(function (entries) {
+            header.classList.toggle("topbar-collapsed", !entries[0].isIntersecting);
+        }).observe(sentinel);
+    }
 })();

@@ -62,6 +62,7 @@ public sealed partial class DemoData(PortalDb db, UserManager<PortalUser> users,
             Address = "Summit Equipment Rental, Inc.\n400 Harbor Way\nBoston, MA 02110",
             RemitTo = "Summit Equipment Rental, Inc.\nLockbox 4410, PO Box 8800\nBoston, MA 02266",
             BranchesEnabled = true,
+            BranchNames = "BOS = Boston\nMHT = Manchester\nPVD = Providence",
             RegistrationByPhoneEnabled = true,
             UpdatedAt = now,
         });

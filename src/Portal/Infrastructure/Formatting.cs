@@ -41,6 +41,9 @@ public sealed class Formatting(OperatorSettingsCache settings)
     public string PhoneLink(string? stored) => PhoneText.Link(stored, settings.Peek().Currency);
 
     /// <summary>A country code ("US") in the reader's language.</summary>
+    /// <summary>A branch code ("BOS") as the name the operator gave it ("Boston"); the code when it has none.</summary>
+    public string Branch(string? code) => settings.Peek().BranchName(code);
+
     public static string Country(string? code) => RegionalFormats.CountryName(code);
 
     /// <summary>For machine-readable attributes such as &lt;time datetime&gt;.</summary>

@@ -149,6 +149,7 @@ public static class WebSetup
         app.UsePortalRateLimits();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseViewAs();
         app.UseAuthorization();
         app.UseRequestConnection();
         app.MapRazorPages();

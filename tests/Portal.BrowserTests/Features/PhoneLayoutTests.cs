@@ -62,6 +62,65 @@ public sealed class PhoneLayoutTests(BrowserFixture portal)
         }
     }
 
+    [Theory]
+    [InlineData("/payments")]
+    [InlineData("/credits")]
+    public async Task The_first_payment_and_credit_are_on_the_first_screen_in_two_lines(string list)
+    {
+        var page = await portal.NewPageAsync(Width, Height);
+        try
+        {
+            await BrowserFixture.LoginAsync(page);
+            await page.GotoAsync(list);
+
+            var first = page.Locator("table.doc-list tbody tr").First;
+            var box = await first.BoundingBoxAsync();
+            Assert.NotNull(box);
+            Assert.True(box.Y + box.Height <= Height, $"The first row ends at {box.Y + box.Height:0} px, below the {Height} px screen.");
+            // Number, date, amount and status (or what is left of a credit): two lines.
+            Assert.True(box.Height <= 80, $"The first row is {box.Height:0} px tall.");
+            Assert.True(await first.Locator("td.doc-number").IsVisibleAsync());
+            Assert.True(await first.Locator("td.doc-due").IsVisibleAsync());
+            Assert.True(await first.Locator("td.doc-open").IsVisibleAsync());
+            Assert.True(await first.Locator("td.doc-status").IsVisibleAsync());
+            Assert.False(await first.Locator("td.doc-secondary").First.IsVisibleAsync());
+            await AssertNoSeriousViolationAsync(page);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_header_collapses_to_one_line_after_scrolling_and_stays_at_the_top()
+    {
+        var page = await portal.NewPageAsync(Width, Height);
+        try
+        {
+            await BrowserFixture.LoginAsync(page);
+            await page.GotoAsync("/invoices");
+            var header = page.Locator("header.topbar");
+            var before = await header.BoundingBoxAsync();
+
+            await page.EvaluateAsync("window.scrollTo(0, 700)");
+            await page.WaitForSelectorAsync("header.topbar.topbar-collapsed");
+            var after = await header.BoundingBoxAsync();
+
+            Assert.True(after!.Height < before!.Height - 20, $"The header went from {before.Height:0} to {after.Height:0} px.");
+            Assert.True(after.Y is > -1 and < 1, $"The collapsed header is at y={after.Y:0}, not at the top of the screen.");
+            Assert.True(await page.Locator("header.topbar .user-menu").IsVisibleAsync());
+            await page.EvaluateAsync("window.scrollTo(0, 0)");
+            await page.WaitForSelectorAsync("header.topbar:not(.topbar-collapsed)");
+            Assert.True(await page.Locator("#site-search-q").IsVisibleAsync());
+            await AssertNoSeriousViolationAsync(page);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     [Fact]
     public async Task Every_menu_entry_can_be_reached_and_the_header_stays_compact()
     {

@@ -71,7 +71,7 @@ public static class ContractPdf
 
         if (contract.Branch is not null)
         {
-            facts.Add((l["Branch"], contract.Branch));
+            facts.Add((l["Branch"], settings.BranchName(contract.Branch)));
         }
 
         facts.Add((l["Printed"], Date(doc.Today)));

@@ -54,6 +54,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> l) : PageModel
             .StartsWith("/admin", StringComparison.OrdinalIgnoreCase) == true;
         (Title, Message) = code switch
         {
+            StatusCodes.Status403Forbidden when HttpContext.ViewAsGrant() is not null && !consolePage => (l["Read only"].Value, l["You are viewing this account as staff: nothing can be changed. End the view to go back to the console."].Value),
             StatusCodes.Status403Forbidden when IsStaff && consolePage => (l["Not allowed"].Value, l["Your staff role does not allow this. Ask a portal administrator."].Value),
             StatusCodes.Status404NotFound => (l["Page not found"].Value, l["We could not find that page. It may have moved, or it belongs to an account you cannot see."].Value),
             StatusCodes.Status403Forbidden when IsStaff => (l["Not allowed"].Value, l["This page is for customers. Staff see customer accounts from the console."].Value),

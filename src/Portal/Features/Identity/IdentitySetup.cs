@@ -74,7 +74,9 @@ public static class IdentitySetup
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireClaim(StaffClaim, "true"))
-            .AddPolicy(CustomerPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(ctx => !ctx.User.HasClaim(StaffClaim, "true")));
+            // Staff reach customer pages only while viewing an account as its members do (read only).
+            .AddPolicy(CustomerPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(ctx =>
+                !ctx.User.HasClaim(StaffClaim, "true") || ctx.User.HasClaim(c => c.Type == Infrastructure.AccountScope.ViewAs.Claim)));
 
         builder.Services.AddAntiforgery(o =>
         {

@@ -16,6 +16,7 @@ public sealed class LogoutModel(SignInManager<PortalUser> signIn) : PageModel
     {
         await signIn.SignOutAsync();
         Response.Cookies.Delete(AccountScope.CookieName);
+        ViewAs.End(HttpContext);
         return Redirect("/login");
     }
 }

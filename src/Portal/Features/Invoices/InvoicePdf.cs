@@ -73,7 +73,7 @@ public static class InvoicePdf
 
         if (invoice.Branch is not null)
         {
-            facts.Add((l["Branch"], invoice.Branch));
+            facts.Add((l["Branch"], settings.BranchName(invoice.Branch)));
         }
 
         if (status is InvoiceStatus.Void or InvoiceStatus.Paid or InvoiceStatus.Overdue)

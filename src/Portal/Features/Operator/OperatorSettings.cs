@@ -92,6 +92,29 @@ public sealed class OperatorSettings
     /// <summary>The reasons a customer picks from when disputing an invoice, one a line.</summary>
     public string DisputeReasons { get; set; } = DefaultDisputeReasons;
 
+    /// <summary>The names people read for the branch codes the billing system sends, one "CODE = Name" a line.</summary>
+    public string BranchNames { get; set; } = "";
+
+    /// <summary>The name of a branch code, or the code itself when the operator gave it none.</summary>
+    public string BranchName(string? code)
+    {
+        if (string.IsNullOrEmpty(code))
+        {
+            return "";
+        }
+
+        foreach (var line in BranchNames.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && line[..equals].Trim().Equals(code, StringComparison.OrdinalIgnoreCase) && line[(equals + 1)..].Trim() is { Length: > 0 } name)
+            {
+                return name;
+            }
+        }
+
+        return code;
+    }
+
     public const string DefaultDisputeReasons = "Price differs from the quote or contract\nWrong quantity or hours\nNot received or not ordered\nDamage or cleaning charge\nBilled twice\nOther";
 
     public int InvitationLifetimeHours { get; set; } = 72;
@@ -127,5 +150,6 @@ internal sealed class OperatorSettingsConfiguration : IEntityTypeConfiguration<O
         b.Property(s => s.RemitTo).HasMaxLength(500);
         b.Property(s => s.AutopayRetryDays).HasMaxLength(50);
         b.Property(s => s.DisputeReasons).HasMaxLength(2000);
+        b.Property(s => s.BranchNames).HasMaxLength(2000);
     }
 }

@@ -60,6 +60,17 @@ public sealed class AccountScope(PortalDb db, IHttpContextAccessor http)
                     x.Permissions!.Value, x.Memberships > 1 || x.HasChildren))
                 .FirstOrDefault());
 
+    // Staff viewing an account as its members do: that one account, every permission, no switching.
+    // Writes are refused before any page runs (ViewAs.UseViewAs); the pages only read.
+    private static readonly Func<PortalDb, long, CancellationToken, Task<CurrentAccount?>> ViewAsQuery =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, CancellationToken ct) =>
+            db.Accounts
+                .Where(a => a.Id == accountId)
+                .Select(a => new CurrentAccount(
+                    a.Id, a.Number, a.Name, a.Currency, a.Branch, a.ParentAccountId, a.ParentAccount!.Name, a.BilledToParent,
+                    Permissions.All, false))
+                .FirstOrDefault());
+
     private CurrentAccount? _current;
     private bool _resolved;
 
@@ -78,6 +89,12 @@ public sealed class AccountScope(PortalDb db, IHttpContextAccessor http)
         if (userId is null)
         {
             return null;
+        }
+
+        if (http.HttpContext?.ViewAsGrant() is { } viewAs)
+        {
+            _current = await ViewAsQuery(db, viewAs.AccountId, ct);
+            return _current;
         }
 
         var cookie = http.HttpContext?.Request.Cookies[CookieName];
@@ -106,7 +123,7 @@ public sealed class AccountScope(PortalDb db, IHttpContextAccessor http)
     public async Task<bool> SwitchToAsync(long accountId, CancellationToken ct = default)
     {
         var userId = UserId;
-        if (userId is null)
+        if (userId is null || http.HttpContext?.ViewAsGrant() is not null)
         {
             return false;
         }

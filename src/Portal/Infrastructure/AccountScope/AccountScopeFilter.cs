@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Portal.Features.Identity;
@@ -23,7 +24,16 @@ internal sealed class AccountScopeFilter(AccountScope scope, OperatorSettingsCac
         // Default on: every page outside the admin console is scoped, unless it says it is not.
         var isCustomerPage = !context.ActionDescriptor.EndpointMetadata.OfType<WithoutAccountScopeAttribute>().Any()
             && !context.ActionDescriptor.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal);
-        if (isCustomerPage && user.Identity?.IsAuthenticated == true && !user.HasClaim(IdentitySetup.StaffClaim, "true"))
+        var viewAs = context.HttpContext.ViewAsGrant();
+        if (viewAs is not null && !isCustomerPage && !context.ActionDescriptor.ViewEnginePath.StartsWith("/Admin/", StringComparison.Ordinal)
+            && !context.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
+        {
+            // Staff viewing an account see its pages, never a user's own ones (settings, security, the account picker).
+            context.Result = new NotFoundResult();
+            return;
+        }
+
+        if (isCustomerPage && user.Identity?.IsAuthenticated == true && (viewAs is not null || !user.HasClaim(IdentitySetup.StaffClaim, "true")))
         {
             var current = await scope.GetCurrentAsync(context.HttpContext.RequestAborted);
             if (current is null)

@@ -142,6 +142,8 @@ public static class ActivityText
         "account.membership_removed" => l["Removed a user from an account"],
         "account.permissions_changed" => l["Changed a user's permissions"],
         "account.portal_changed" => l["Enabled or disabled an account for the portal"],
+        "account.view_as_started" => l["Started viewing an account as its users do"],
+        "account.view_as_ended" => l["Stopped viewing an account as its users do"],
         "invitation.sent" => l["Invitation sent"],
         "invitation.resent" => l["Invitation sent again"],
         "invitation.revoked" => l["Invitation revoked"],

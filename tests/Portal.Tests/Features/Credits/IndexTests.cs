@@ -100,6 +100,6 @@ public sealed partial class IndexTests(PortalFactory portal)
         return seen;
     }
 
-    [GeneratedRegex("<td data-label=\"Credit memo\">([^ <]+)")]
+    [GeneratedRegex("<td data-label=\"Credit memo\"[^>]*>([^ <]+)")]
     private static partial Regex CreditNumber();
 }

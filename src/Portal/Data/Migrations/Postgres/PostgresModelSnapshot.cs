@@ -1574,6 +1574,11 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<bool>("BankPaymentsEnabled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("BranchNames")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<bool>("BranchesEnabled")
                         .HasColumnType("boolean");
 

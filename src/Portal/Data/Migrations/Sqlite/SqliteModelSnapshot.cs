@@ -1523,6 +1523,11 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<bool>("BankPaymentsEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BranchNames")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("BranchesEnabled")
                         .HasColumnType("INTEGER");
 

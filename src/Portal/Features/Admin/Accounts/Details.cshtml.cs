@@ -8,6 +8,7 @@ using Portal.Features.Admin.Audit;
 using Portal.Features.Admin.Staff;
 using Portal.Features.Ledger;
 using Portal.Infrastructure;
+using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
 
 namespace Portal.Features.Admin.Accounts;
@@ -129,6 +130,40 @@ public sealed class DetailsModel(PortalDb db, OperatorClock clock, ActivityLog a
         audit.Record("account.membership_removed", "membership", $"{number}/{membership.User.Email}", new { Permissions = membership.Permissions.ToString() }, null);
         await db.SaveChangesAsync(ct);
         return Redirect(Back(number, "removed"));
+    }
+
+    /// <summary>
+    /// Opens the customer pages as a member of this account with every permission would see them, read
+    /// only, for <see cref="ViewAs.Lifetime"/> at most; audited with the staff member and the account.
+    /// </summary>
+    [RequiresStaffRole(StaffRole.Support)]
+    public async Task<IActionResult> OnPostViewAsAsync(string number, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking().Where(a => a.Number == number)
+            .Select(a => new { a.Id, a.Number, a.Name }).SingleOrDefaultAsync(ct);
+        if (account is null)
+        {
+            return NotFound();
+        }
+
+        var grant = ViewAs.Start(HttpContext, account.Id, account.Number, account.Name, time.GetUtcNow().UtcDateTime);
+        audit.Record("account.view_as_started", "account", account.Number, null, new { Until = grant.ExpiresAt });
+        await db.SaveChangesAsync(ct);
+        return Redirect("/");
+    }
+
+    /// <summary>Ends viewing as an account (from the banner on every customer page), audited, and comes back here.</summary>
+    public async Task<IActionResult> OnPostEndViewAsAsync(string number, CancellationToken ct)
+    {
+        if (HttpContext.ViewAsGrant() is { } grant)
+        {
+            audit.Record("account.view_as_ended", "account", grant.AccountNumber, new { Until = grant.ExpiresAt }, null);
+            await db.SaveChangesAsync(ct);
+            number = grant.AccountNumber;
+        }
+
+        ViewAs.End(HttpContext);
+        return Redirect(Back(number, "view-ended"));
     }
 
     private string? StaffId => User.FindFirstValue(ClaimTypes.NameIdentifier);

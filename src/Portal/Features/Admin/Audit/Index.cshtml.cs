@@ -20,6 +20,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
     public static readonly string[] Actions =
     [
         "settings.changed", "account.portal_changed", "account.permissions_changed", "account.membership_removed",
+        "account.view_as_started", "account.view_as_ended",
         "invitation.sent", "invitation.resent", "invitation.revoked",
         "user.disabled", "user.enabled", "user.unlocked", "user.two_factor_reset", "user.signed_out_everywhere",
         "staff.invited", "staff.invitation_resent", "staff.role_changed",

@@ -283,6 +283,16 @@ public sealed partial class IndexModel(
             i.DisputeReasons = string.Join('\n', reasons);
         }
 
+        var branches = (i.BranchNames ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (branches.Any(b => b.IndexOf('=', StringComparison.Ordinal) is var at && (at < 1 || at == b.Length - 1)) || string.Join('\n', branches).Length > 2000)
+        {
+            ModelState.AddModelError("Input.BranchNames", l["Write one branch a line as code = name, for example BOS = Boston, at most 2,000 characters."]);
+        }
+        else
+        {
+            i.BranchNames = string.Join('\n', branches.Select(b => $"{b[..b.IndexOf('=', StringComparison.Ordinal)].Trim()} = {b[(b.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim()}"));
+        }
+
         if (Autopay.AutopaySchedule.ParseRetryDays(i.AutopayRetryDays) is { } retries)
         {
             i.AutopayRetryDays = string.Join(',', retries);
@@ -369,6 +379,9 @@ public sealed partial class IndexModel(
         /// <summary>The reasons a customer picks from to dispute an invoice, one a line.</summary>
         public string? DisputeReasons { get; set; }
 
+        /// <summary>The branch names people read, one "CODE = Name" a line.</summary>
+        public string? BranchNames { get; set; }
+
         public bool RemoveLogo { get; set; }
 
         public static SettingsInput From(OperatorSettings s) => new()
@@ -391,6 +404,7 @@ public sealed partial class IndexModel(
             AutopayReminderDays = s.AutopayReminderDays,
             AutopayRetryDays = s.AutopayRetryDays,
             DisputeReasons = string.IsNullOrWhiteSpace(s.DisputeReasons) ? OperatorSettings.DefaultDisputeReasons : s.DisputeReasons,
+            BranchNames = s.BranchNames,
         };
 
         public void ApplyTo(OperatorSettings s)
@@ -417,6 +431,7 @@ public sealed partial class IndexModel(
             s.AutopayReminderDays = AutopayReminderDays;
             s.AutopayRetryDays = AutopayRetryDays ?? "";
             s.DisputeReasons = DisputeReasons ?? OperatorSettings.DefaultDisputeReasons;
+            s.BranchNames = BranchNames ?? "";
         }
 
         /// <summary>The names of the fields that differ, for the activity trail (never the values).</summary>
@@ -444,6 +459,7 @@ public sealed partial class IndexModel(
             if (AutopayReminderDays != after.AutopayReminderDays) yield return nameof(AutopayReminderDays);
             if (AutopayRetryDays != after.AutopayRetryDays) yield return nameof(AutopayRetryDays);
             if (DisputeReasons != after.DisputeReasons) yield return nameof(DisputeReasons);
+            if ((BranchNames ?? "") != (after.BranchNames ?? "")) yield return nameof(BranchNames);
         }
 
         /// <summary>The changed fields and their values here, for the audit log (the logo only as present or not).</summary>

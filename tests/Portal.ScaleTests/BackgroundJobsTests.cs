@@ -74,6 +74,55 @@ public sealed class BackgroundJobsTests(ScaleCluster cluster)
         await cluster.RestoreAsync(Ct);
     }
 
+    [Fact]
+    public async Task An_instance_stopped_with_sigterm_hands_back_what_it_had_not_started_and_nothing_is_lost_or_doubled()
+    {
+        await cluster.RestoreAsync(Ct);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (emails, events) = await EnqueueAsync(run, 120);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (cluster.Smtp.Received().Count(m => emails.Contains(m.Key)) < 20
+            || cluster.Webhooks.Arrivals.Snapshot().Count(h => events.Contains(h.Key)) < 20)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the workers did not start sending within 60 s");
+            await Task.Delay(20, Ct);
+        }
+
+        var victim = cluster.Portals[2];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var exitCode = await victim.TerminateAsync(Ct);
+        var stopped = clock.Elapsed;
+        await WaitUntilDoneAsync(emails, events);
+        var drained = clock.Elapsed;
+
+        var mails = cluster.Smtp.Received().Where(m => emails.Contains(m.Key)).ToList();
+        var hooks = cluster.Webhooks.Arrivals.Snapshot().Where(h => events.Contains(h.Key)).ToList();
+        var handedBack = victim.LogLines.Where(l => l.Contains("Handed back", StringComparison.Ordinal)).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"SIGTERM to {victim.Name}: exited {exitCode} after {stopped.TotalSeconds:0.0} s; backlog done {drained.TotalSeconds:0.0} s after the signal " +
+            $"(a claim's lease is {ClaimLease.TotalSeconds:0} s); e-mails {mails.Count} sends for 120, webhooks {hooks.Count} deliveries for 120; " +
+            $"handed back: {string.Join(" | ", handedBack.Select(HandedBackText))}");
+        // A clean stop: what it had started it finished and marked, so nothing is sent twice, and nothing is lost.
+        Assert.Equal(0, exitCode);
+        Assert.Equal((120, 120), (mails.Count, mails.Select(m => m.Key).Distinct().Count()));
+        Assert.Equal((120, 120), (hooks.Count, hooks.Select(h => h.Key).Distinct().Count()));
+        // It held claims it had not started, and gave them back: the others sent them at once, not after the lease.
+        Assert.NotEmpty(handedBack);
+        Assert.True(drained < ClaimLease - TimeSpan.FromSeconds(10), $"the backlog took {drained.TotalSeconds:0.0} s after SIGTERM: as long as a lease ({ClaimLease.TotalSeconds:0} s)");
+
+        await cluster.RestoreAsync(Ct);
+    }
+
+    /// <summary>The claims' lease in the cluster: SMTP timeout 10 s x batch of 3 + margin 2 s (webhooks: 10 s x 3 rounds + 2 s).</summary>
+    private static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(32);
+
+    private static string HandedBackText(string line)
+    {
+        var at = line.IndexOf("Handed back", StringComparison.Ordinal);
+        var end = line.IndexOf('"', at);
+        return end < 0 ? line[at..] : line[at..end];
+    }
+
     private static List<(string Key, DateTime First)> Doubled(IEnumerable<(string Key, DateTime At)> arrivals) =>
         [.. arrivals.GroupBy(a => a.Key).Where(g => g.Count() > 1).Select(g => (g.Key, g.Min(a => a.At)))];
 

@@ -149,6 +149,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Search.SearchDocument> SearchDocuments => Set<Features.Search.SearchDocument>();
 
+    public DbSet<Infrastructure.Security.RateLimitWindow> RateLimitWindows => Set<Infrastructure.Security.RateLimitWindow>();
+
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -7,11 +7,12 @@ namespace Portal.Infrastructure;
 /// <summary>
 /// The operator's settings, read on every page, cached per instance for a few seconds. The database
 /// stays the only source of truth: a change made on another instance shows here within
-/// <see cref="Lifetime"/>, and at once on the instance that made it.
+/// <see cref="Lifetime"/>, and at once on the instance that made it. Five seconds: a switch turned off
+/// is off everywhere before anyone could notice, for one primary-key read per instance every five seconds.
 /// </summary>
 public sealed class OperatorSettingsCache(IServiceScopeFactory scopes, TimeProvider time)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
 
     private static readonly OperatorSettings Defaults = new();
 

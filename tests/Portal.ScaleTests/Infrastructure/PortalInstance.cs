@@ -65,6 +65,17 @@ public sealed partial class PortalInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd stops a unit: waits for the process to finish its shutdown and returns its exit code.</summary>
+    public async Task<int> TerminateAsync(CancellationToken ct)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} was never started.");
+        Interop.Terminate(process.Id);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(45));
+        await process.WaitForExitAsync(wait.Token);
+        return process.ExitCode;
+    }
+
     private async Task LaunchAsync(string url, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet")

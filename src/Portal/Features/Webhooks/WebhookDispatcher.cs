@@ -142,9 +142,17 @@ public sealed class WebhookDispatcher(
         await using var claim = await leases.ClaimAsync(db, eligible, _options.BatchSize, (_options.Timeout * rounds) + (workerOptions.Value.LeaseMargin ?? LeaseMargin), ct);
 
         // Each claimed delivery heads a different line, so sending them side by side keeps the order.
-        await Parallel.ForEachAsync(claim.Ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (id, token) =>
+        // Stopping (SIGTERM, a deploy): no delivery starts any more, and disposing the claim hands the unstarted
+        // ones back, due at once for another instance. Those in flight are finished, not cut off after the
+        // receiver may have taken them (they would be handed back and delivered twice); the timeout bounds them.
+        await Parallel.ForEachAsync(claim.Ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (id, _) =>
         {
-            await DeliverAsync(id, claim.Lease, token);
+            if (ct.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await DeliverAsync(id, claim.Lease, CancellationToken.None);
             claim.Done(id);
         });
         return claim.Count;

@@ -52,8 +52,15 @@ public sealed class EmailSender(
         await using var transport = CreateTransport();
         foreach (var id in claim.Ids)
         {
-            ct.ThrowIfCancellationRequested();
-            await SendOneAsync(db, transport, from, id, claim.Lease, ct);
+            // Stopping (SIGTERM, a deploy): start nothing more; disposing the claim hands the rest back, due at
+            // once for another instance. The message in hand is finished, not cut off mid-transfer (which
+            // could leave it accepted by the server yet handed back, and sent twice); the SMTP timeout bounds it.
+            if (ct.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await SendOneAsync(db, transport, from, id, claim.Lease, CancellationToken.None);
             claim.Done(id);
         }
 

@@ -19,8 +19,10 @@ public sealed class RateLimitOptions
 /// Throttles the forms an attacker would hammer: log in, register, forgot and reset password, accept an
 /// invitation (ASVS 6.1.1, 6.3.1). A fixed window per client address and form, plus one per submitted
 /// login on the login form; over the limit the answer is 429 with Retry-After and the readable error
-/// page. Counters live in each instance's memory: behind a load balancer each instance counts on its
-/// own (docs/security.md); the lockout, kept in the database, is the control that spans instances.
+/// page. The authoritative count is in the database (<see cref="SharedRateLimitCounter"/>), so that an
+/// attacker spread over several instances gets no more tries than on one (docs/decisions/0017); each
+/// instance's in-memory limiter stays in front as a cheap first layer that turns a flood away without
+/// a database write. Other requests pay nothing.
 /// </summary>
 public static class RateLimits
 {
@@ -32,6 +34,7 @@ public static class RateLimits
     {
         var options = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<SharedRateLimitCounter>();
         if (!options.Enabled)
         {
             return builder;
@@ -69,7 +72,8 @@ public static class RateLimits
 
     public static WebApplication UsePortalRateLimits(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<RateLimitOptions>().Enabled)
+        var options = app.Services.GetRequiredService<RateLimitOptions>();
+        if (!options.Enabled)
         {
             return app;
         }
@@ -94,7 +98,53 @@ public static class RateLimits
             await next(http);
         });
         app.UseRateLimiter();
+        app.Use(async (http, next) =>
+        {
+            if (LimitedForm(http) is { } form && !await SharedCountAllowsAsync(http, form, options))
+            {
+                return;
+            }
+
+            await next(http);
+        });
         return app;
+    }
+
+    /// <summary>
+    /// Counts the attempt in the shared windows (the address's, and the login's on /login); over the limit
+    /// in either, answers 429 with the time until that window ends.
+    /// </summary>
+    private static async Task<bool> SharedCountAllowsAsync(HttpContext http, string form, RateLimitOptions options)
+    {
+        var counter = http.RequestServices.GetRequiredService<SharedRateLimitCounter>();
+        var db = http.RequestServices.GetRequiredService<Data.PortalDb>();
+        var window = TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds));
+        var limit = Math.Max(1, options.PermitLimit);
+        var keys = new List<string>(2) { $"{form}|{http.Connection.RemoteIpAddress}" };
+        if (http.Items[LoginItem] is string login)
+        {
+            keys.Add("/login|" + login);
+        }
+
+        var wait = TimeSpan.Zero;
+        foreach (var key in keys)
+        {
+            var count = await counter.IncrementAsync(db, key, window, http.RequestAborted);
+            if (count.Count > limit && count.RemainingWindow > wait)
+            {
+                wait = count.RemainingWindow;
+            }
+        }
+
+        if (wait == TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        // No body: the status code pages re-execute /error/429, as for the in-memory limiter.
+        return false;
     }
 
     private static string? LimitedForm(HttpContext http)

@@ -178,18 +178,23 @@ public sealed class WebhookDeliveryTests
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = portal.Get<WebhookDispatcher>().RunOnceAsync(stopping.Token);
         await received.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        // A graceful stop finishes the delivery in hand; a crash does not: the old run is abandoned, its answer
+        // held back until long after its claim changed hands, as a killed instance's would be.
         await stopping.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         await portal.RestartAsync();
-        release.TrySetResult();
         receiver.BeforeAnswering = _ => Task.CompletedTask;
 
-        // The new instance waits for the old claim to run out, then sends that event again.
+        // The new instance waits for the old claim to run out (nothing was handed back), then sends that event again.
         await DrainAsync(portal.Services);
-        portal.Clock.Advance(TimeSpan.FromMinutes(1));
-        await DrainAsync(portal.Services);
-        portal.Clock.Advance(TimeSpan.FromMinutes(1));
-        await DrainAsync(portal.Services);
+        for (var minute = 0; minute < 4; minute++)
+        {
+            portal.Clock.Advance(TimeSpan.FromMinutes(1));
+            await DrainAsync(portal.Services);
+        }
+
+        release.TrySetResult();
+        // Whatever the dead instance's run does with the late answer, its write is guarded by its own lease.
+        await Record.ExceptionAsync(() => run);
 
         var deliveries = await DeliveriesAsync(portal, "restart");
         Assert.Equal(4, deliveries.Count);

@@ -3581,6 +3581,25 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("TestGatewayMethods");
                 });
 
+            modelBuilder.Entity("Portal.Infrastructure.Security.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("RateLimitWindows", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)

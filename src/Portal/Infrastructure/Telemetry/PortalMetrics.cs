@@ -32,6 +32,14 @@ public static class PortalMetrics
         "{item}",
         "Rows due now that a worker has not finished, as this instance last counted them.");
 
+    private static readonly ConcurrentDictionary<string, double> Lags = new(StringComparer.Ordinal);
+
+    private static readonly ObservableGauge<double> Lag = Meter.CreateObservableGauge(
+        "portal.worker.lag",
+        () => Lags.Select(l => new Measurement<double>(l.Value, new KeyValuePair<string, object?>("worker", l.Key))),
+        "s",
+        "How long the oldest row due now has waited for its worker, as this instance last looked (0 when none is due).");
+
     public static void EmailSent() => EmailsSent.Add(1);
 
     public static void EmailFailed(bool gaveUp) => EmailsFailed.Add(1, Outcome(gaveUp));
@@ -43,7 +51,11 @@ public static class PortalMetrics
     public static void WorkerPassFailed(string worker) => WorkerFailures.Add(1, new KeyValuePair<string, object?>("worker", worker));
 
     /// <summary>What a worker found due at its last count.</summary>
-    public static void SetBacklog(string worker, long due) => Backlogs[worker] = due;
+    public static void SetBacklog(string worker, long due, double lagSeconds)
+    {
+        Backlogs[worker] = due;
+        Lags[worker] = lagSeconds;
+    }
 
     private static KeyValuePair<string, object?> Outcome(bool gaveUp) => new("outcome", gaveUp ? "gave_up" : "retry");
 }

@@ -96,7 +96,11 @@ public sealed class WorkLeases(TimeProvider time, ILogger<WorkLeases> logger)
         return new LeaseClaim<T>(this, db, ids, lease, logger);
     }
 
-    /// <summary>Counts the rows of <paramref name="eligible"/> due now for the backlog gauge, at most every 15 seconds per worker.</summary>
+    /// <summary>
+    /// Counts the rows of <paramref name="eligible"/> due now for the backlog gauge, and how long the oldest of
+    /// them has waited for the lag gauge, at most every 15 seconds per worker. The lag is what an operator
+    /// alerts on: a backlog of thousands that moves is fine, one e-mail waiting for ten minutes is not.
+    /// </summary>
     public async Task ReportBacklogAsync<T>(string worker, IQueryable<T> eligible, CancellationToken ct)
         where T : class, ILeasedWork
     {
@@ -108,7 +112,8 @@ public sealed class WorkLeases(TimeProvider time, ILogger<WorkLeases> logger)
 
         _backlogCounted[worker] = now;
         var due = await eligible.CountAsync(x => x.NextAttemptAt <= now, ct);
-        Telemetry.PortalMetrics.SetBacklog(worker, due);
+        var oldest = due == 0 ? null : await eligible.Where(x => x.NextAttemptAt <= now).MinAsync(x => (DateTime?)x.NextAttemptAt, ct);
+        Telemetry.PortalMetrics.SetBacklog(worker, due, oldest is { } since ? (now - since).TotalSeconds : 0);
     }
 
     /// <summary>Hands rows back: due again at once, unless their lease has already changed hands.</summary>

@@ -35,6 +35,11 @@ public sealed class PrometheusEndpointTests : IDisposable
         Assert.Contains("# TYPE portal_emails_sent_total counter", text, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^portal_emails_sent_total\{[^}]*\} [1-9]", text);
         Assert.Contains("portal_worker_backlog", text, StringComparison.Ordinal);
+        // The age of the oldest due row, per worker: the e-mail sender looked when its one message had waited
+        // a moment (a few milliseconds to a second on a loaded machine).
+        var lag = System.Text.RegularExpressions.Regex.Match(text, @"(?m)^portal_worker_lag_seconds\{[^}]*worker=""EmailSender""[^}]*\} (\S+)$");
+        Assert.True(lag.Success, text);
+        Assert.InRange(double.Parse(lag.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0, 60);
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
         Assert.Contains("microsoft_entityframeworkcore", text, StringComparison.Ordinal);
     }

@@ -198,6 +198,7 @@ public sealed class BackgroundJobsTests(ScaleCluster cluster)
                 return;
             }
 
+            Assert.True(cluster.Smtp.Running, $"the SMTP receiver exited ({sent}/{ids.Count} e-mails sent)");
             Assert.True(DateTime.UtcNow < deadline, $"after 90 s: {sent}/{ids.Count} e-mails sent, {delivered}/{eventIds.Count} webhooks delivered");
             await Task.Delay(200, Ct);
         }

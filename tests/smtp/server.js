@@ -44,6 +44,13 @@ const server = new SMTPServer({
   },
 });
 
+// A client that vanishes mid-session (the scale tests SIGKILL an instance while it sends) makes the server
+// emit 'error'; without a listener node treats that as fatal and the receiver died with the instance, so
+// every later message went nowhere. The error is noted in <dir>/errors.log and the server goes on.
+server.on('error', (err) => {
+  fs.appendFileSync(path.join(dir, 'errors.log'), new Date().toISOString() + ' ' + (err && err.message) + '\n');
+});
+
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write('PORT ' + server.server.address().port + '\n');
 });

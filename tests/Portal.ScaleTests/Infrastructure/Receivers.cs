@@ -125,6 +125,9 @@ public sealed class SmtpReceiver : IAsyncDisposable
         return new SmtpReceiver(process, dir, int.Parse(line[5..], CultureInfo.InvariantCulture), certificateFile);
     }
 
+    /// <summary>Whether the server process is still running (a test that waits on it says so when it is not).</summary>
+    public bool Running => !_process.HasExited;
+
     /// <summary>Every message received so far, as its portal message id and the file's time.</summary>
     public IReadOnlyList<(string Key, DateTime At)> Received()
     {

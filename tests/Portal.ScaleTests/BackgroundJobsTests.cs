@@ -106,8 +106,9 @@ public sealed class BackgroundJobsTests(ScaleCluster cluster)
         Assert.Equal(0, exitCode);
         Assert.Equal((120, 120), (mails.Count, mails.Select(m => m.Key).Distinct().Count()));
         Assert.Equal((120, 120), (hooks.Count, hooks.Select(h => h.Key).Distinct().Count()));
-        // It held claims it had not started, and gave them back: the others sent them at once, not after the lease.
-        Assert.NotEmpty(handedBack);
+        // What it held and had not started it gave back: the others sent it at once, not after the lease. Whether
+        // it held any at the signal is timing (between two batches it holds none, and a final run here caught it
+        // so), so the test asserts the outcome, not the count: the backlog is done well inside one lease.
         Assert.True(drained < ClaimLease - TimeSpan.FromSeconds(10), $"the backlog took {drained.TotalSeconds:0.0} s after SIGTERM: as long as a lease ({ClaimLease.TotalSeconds:0} s)");
 
         await cluster.RestoreAsync(Ct);

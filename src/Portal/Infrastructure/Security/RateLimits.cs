@@ -40,10 +40,10 @@ public static class RateLimits
             return builder;
         }
 
-        var window = TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds));
+        var window = WindowOf(options);
         FixedWindowRateLimiterOptions Window(string _) => new()
         {
-            PermitLimit = Math.Max(1, options.PermitLimit),
+            PermitLimit = LimitOf(options),
             Window = window,
             QueueLimit = 0,
             AutoReplenishment = true,
@@ -54,17 +54,16 @@ public static class RateLimits
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, _) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfter(context.HttpContext.Response, context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window);
                 // No body here: the status code pages re-execute /error/429, a page in the reader's language.
                 return ValueTask.CompletedTask;
             };
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(http => LimitedForm(http) is { } form
-                    ? RateLimitPartition.GetFixedWindowLimiter($"{form}|{http.Connection.RemoteIpAddress}", Window)
+                    ? RateLimitPartition.GetFixedWindowLimiter(AddressKey(http, form), Window)
                     : RateLimitPartition.GetNoLimiter("")),
                 PartitionedRateLimiter.Create<HttpContext, string>(http => LimitedForm(http) == "/login" && http.Items[LoginItem] is string login
-                    ? RateLimitPartition.GetFixedWindowLimiter("/login|" + login, Window)
+                    ? RateLimitPartition.GetFixedWindowLimiter(LoginKey(login), Window)
                     : RateLimitPartition.GetNoLimiter("")));
         });
         return builder;
@@ -118,12 +117,12 @@ public static class RateLimits
     {
         var counter = http.RequestServices.GetRequiredService<SharedRateLimitCounter>();
         var db = http.RequestServices.GetRequiredService<Data.PortalDb>();
-        var window = TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds));
-        var limit = Math.Max(1, options.PermitLimit);
-        var keys = new List<string>(2) { $"{form}|{http.Connection.RemoteIpAddress}" };
+        var window = WindowOf(options);
+        var limit = LimitOf(options);
+        var keys = new List<string>(2) { AddressKey(http, form) };
         if (http.Items[LoginItem] is string login)
         {
-            keys.Add("/login|" + login);
+            keys.Add(LoginKey(login));
         }
 
         var wait = TimeSpan.Zero;
@@ -142,10 +141,22 @@ public static class RateLimits
         }
 
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        RetryAfter(http.Response, wait);
         // No body: the status code pages re-execute /error/429, as for the in-memory limiter.
         return false;
     }
+
+    // One set of partitions and one window for both layers, the in-memory limiter and the shared count.
+    private static string AddressKey(HttpContext http, string form) => $"{form}|{http.Connection.RemoteIpAddress}";
+
+    private static string LoginKey(string login) => "/login|" + login;
+
+    private static TimeSpan WindowOf(RateLimitOptions options) => TimeSpan.FromSeconds(Math.Max(1, options.WindowSeconds));
+
+    private static int LimitOf(RateLimitOptions options) => Math.Max(1, options.PermitLimit);
+
+    private static void RetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static string? LimitedForm(HttpContext http)
     {

@@ -118,35 +118,73 @@ internal sealed partial class LoadTest(LoadOptions options)
         }
 
         // --as-user: every virtual user is the same person (one account's cost, several connections).
-        var users = options.AsUser is { } asUser
-            ? ReadUsers(options.UsersFile).Where(u => string.Equals(u.Email, asUser, StringComparison.OrdinalIgnoreCase)).Take(1).SelectMany(u => Enumerable.Repeat(u, options.Users)).ToArray()
-            : ReadUsers(options.UsersFile).Take(options.Users).ToArray();
-        if (users.Length < options.Users)
+        var candidates = options.AsUser is { } asUser
+            ? ReadUsers(options.UsersFile).Where(u => string.Equals(u.Email, asUser, StringComparison.OrdinalIgnoreCase)).Take(1).SelectMany(u => Enumerable.Repeat(u, options.Users)).ToList()
+            : ReadUsers(options.UsersFile).ToList();
+        if (candidates.Count < options.Users)
         {
-            Console.Error.WriteLine($"The users file has {users.Length} users; {options.Users} asked for.");
+            Console.Error.WriteLine($"The users file has {candidates.Count} users; {options.Users} asked for.");
             return 2;
         }
 
+        // A user whose account has nothing open cannot pay: when payment pages are measured, such a user is
+        // replaced by the next one in the file, so that every virtual user can confirm (the users file's
+        // accounts are otherwise taken in order, as before).
+        var paying = options.OnlyPages is null || Pages.Any(p => p.Pay != PayStep.None && options.OnlyPages.Any(o => p.Name.Contains(o, StringComparison.OrdinalIgnoreCase)));
         var login = Stopwatch.StartNew();
-        var clients = new VirtualUser[users.Length];
+        var logins = new List<VirtualUser>();
+        var skipped = new List<string>();
+        var nextCandidate = 0;
         // Logging in is PBKDF2 at 210,000 iterations: a few at a time, or the server is only hashing.
         using (var gate = new SemaphoreSlim(4))
         {
-            await Task.WhenAll(users.Select(async (user, i) =>
+            while (logins.Count < options.Users && nextCandidate < candidates.Count)
             {
-                await gate.WaitAsync();
-                try
+                var batch = candidates.Skip(nextCandidate).Take(options.Users - logins.Count).ToList();
+                nextCandidate += batch.Count;
+                var first = logins.Count;
+                var logged = await Task.WhenAll(batch.Select(async (user, i) =>
                 {
-                    clients[i] = await VirtualUser.LoginAsync(options.Url, user, options.Password, i, options.ReferenceUrl);
-                }
-                finally
+                    await gate.WaitAsync();
+                    try
+                    {
+                        var client = await VirtualUser.LoginAsync(options.Url, user, options.Password, first + i, options.ReferenceUrl);
+                        return (client, canPay: !paying || await client.CanPayAsync());
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }));
+                foreach (var (client, canPay) in logged)
                 {
-                    gate.Release();
+                    if (canPay)
+                    {
+                        client.Index = logins.Count;
+                        logins.Add(client);
+                    }
+                    else
+                    {
+                        skipped.Add(client.User.Email);
+                        client.Dispose();
+                    }
                 }
-            }));
+            }
         }
 
+        if (logins.Count < options.Users)
+        {
+            Console.Error.WriteLine($"Only {logins.Count} users of the file could be used; {options.Users} asked for.");
+            return 2;
+        }
+
+        var clients = logins.ToArray();
+        var users = clients.Select(c => c.User).ToArray();
         Console.Error.WriteLine(string.Create(Inv, $"logged in {clients.Length} users in {login.Elapsed.TotalSeconds:F1} s"));
+        if (skipped.Count > 0)
+        {
+            Console.Error.WriteLine($"left out (nothing open to pay): {string.Join(", ", skipped)}");
+        }
         VirtualUser[]? usageClients = null;
         if (options.UsageUser is { } usageEmail)
         {
@@ -490,7 +528,8 @@ internal sealed partial class LoadTest(LoadOptions options)
 
         public BenchUser User { get; }
 
-        public int Index { get; }
+        /// <summary>The virtual user's place (0 to users - 1), which sets its first page and its usage login.</summary>
+        public int Index { get; set; }
 
         public Random Random { get; }
 
@@ -560,6 +599,13 @@ internal sealed partial class LoadTest(LoadOptions options)
             // Success is the redirect to the done page; a 200 is the form again with a message.
             var done = confirm.StatusCode == HttpStatusCode.Redirect && confirm.Headers.Location?.OriginalString.StartsWith("/pay/done/", StringComparison.Ordinal) == true;
             return (done ? 200 : confirm.StatusCode == HttpStatusCode.OK ? 422 : (int)confirm.StatusCode, confirmTicks);
+        }
+
+        /// <summary>Whether the account has something open to pay (and a saved method): reads the payment page once.</summary>
+        public async Task<bool> CanPayAsync()
+        {
+            var html = await GetTextAsync("/pay");
+            return html is not null && !html.Contains("data-test=\"nothing-open\"", StringComparison.Ordinal) && MethodField().IsMatch(html);
         }
 
         // The antiforgery token and the saved card, read once from the payment page (the token is good

@@ -67,10 +67,13 @@ public sealed class IndexModel(
 
     public bool AllAccounts => Scope == "all";
 
-    [BindProperty]
+    // Named, so that a form without these fields (the confirm, the review of an amount) binds them empty:
+    // unnamed, the binder falls back to the empty prefix and tries every other field of the form as a
+    // dictionary key, throwing and catching a FormatException for each (seen in the confirm's profile).
+    [BindProperty(Name = nameof(Pick))]
     public List<long> Pick { get; set; } = [];
 
-    [BindProperty]
+    [BindProperty(Name = nameof(Amount))]
     public Dictionary<long, string> Amount { get; set; } = [];
 
     [BindProperty]

@@ -114,7 +114,8 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         b.HasIndex(p => p.ExternalId).IsUnique();
         b.HasIndex(p => p.Number).IsUnique();
         b.HasIndex(p => p.IdempotencyKey).IsUnique();
-        b.HasIndex(p => new { p.AccountId, p.ReceivedAt, p.Id });
+        // Status and Amount close it for the statement's sums over a range of dates (as the invoices' date index).
+        b.HasIndex(p => new { p.AccountId, p.ReceivedAt, p.Id, p.Status, p.Amount });
         // The console's list (/admin/payments), newest first, whole or by state.
         b.HasIndex(p => new { p.ReceivedAt, p.Id });
         b.HasIndex(p => new { p.Status, p.ReceivedAt, p.Id });

@@ -25,6 +25,13 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
 
     public bool HasBilledChildren { get; private set; }
 
+    /// <summary>The PDF lists every line: past <see cref="StatementBuilder.MaxLines"/> it is not offered.</summary>
+    public bool PdfTooLong => Statement is { } s && s.TotalLines > StatementBuilder.MaxLines;
+
+    /// <summary>This statement's page starting at <paramref name="key"/> (null: the first).</summary>
+    public string PageLink(StatementKey? key) =>
+        key is null ? Period.Link("/statements") : Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(Period.Link("/statements"), "after", key.Encode());
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var account = Account;
@@ -41,8 +48,10 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
             return;
         }
 
+        // On screen a page of lines at a time, whatever the range holds; the key is the next page's first line.
+        var paging = new StatementPaging(StatementBuilder.PageSize, StatementKey.Decode(Request.Query["after"]));
         var result = await StatementBuilder.BuildAsync(
-            db, account.Id, Period.FromDate, Period.ToDate, Period.IsAsOf, Period.Children && HasBilledChildren, await clock.ZoneAsync(ct), ct);
+            db, account.Id, Period.FromDate, Period.ToDate, Period.IsAsOf, Period.Children && HasBilledChildren, await clock.ZoneAsync(ct), ct, paging);
         switch (result)
         {
             case StatementResult.Ready ready:

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Payments;
+using Portal.Infrastructure.Paging;
 
 namespace Portal.Features.Statements;
 
@@ -39,6 +41,42 @@ public sealed record StatementAging(decimal Current, decimal Days1To30, decimal 
         new(Current + o.Current, Days1To30 + o.Days1To30, Days31To60 + o.Days31To60, Days61To90 + o.Days61To90, Over90 + o.Over90);
 }
 
+/// <summary>
+/// Where a page of the statement on screen starts: its first line, in the statement's order (local date,
+/// then invoices, credit memos, payments; within a kind by id, payments by the instant received then id).
+/// </summary>
+public sealed record StatementKey(long AccountId, DateOnly Date, StatementLineKind Kind, DateTime ReceivedAt, long Id)
+{
+    private const string Sort = "statement";
+
+    public string Encode() =>
+        new KeysetCursor(Sort, string.Create(CultureInfo.InvariantCulture, $"{AccountId}.{Date.DayNumber}.{(int)Kind}.{ReceivedAt.Ticks}"), Id).Encode();
+
+    /// <summary>The key in the token, or null when it is missing or malformed (the first page is shown).</summary>
+    public static StatementKey? Decode(string? token)
+    {
+        if (KeysetCursor.Decode(token, Sort) is not { Backward: false } cursor)
+        {
+            return null;
+        }
+
+        var parts = cursor.Value.Split('.');
+        return parts.Length == 4
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var account)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var day)
+            && day <= DateOnly.MaxValue.DayNumber
+            && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var kind)
+            && Enum.IsDefined((StatementLineKind)kind)
+            && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            && ticks <= DateTime.MaxValue.Ticks
+            ? new StatementKey(account, DateOnly.FromDayNumber(day), (StatementLineKind)kind, new DateTime(ticks, DateTimeKind.Utc), cursor.Id)
+            : null;
+    }
+}
+
+/// <summary>A statement drawn a page of lines at a time (the page on screen): <paramref name="Start"/> null is the first page.</summary>
+public sealed record StatementPaging(int PageSize, StatementKey? Start);
+
 /// <summary>One account's part of a statement (a parent's statement has one per child billed to it).</summary>
 public sealed record StatementSection(
     long AccountId,
@@ -49,7 +87,17 @@ public sealed record StatementSection(
     decimal Closing,
     StatementAging Aging,
     IReadOnlyList<StatementOpenItem> OpenItems,
-    decimal Unapplied);
+    decimal Unapplied)
+{
+    /// <summary>The running balance before the first line shown (the opening balance on the first page).</summary>
+    public decimal BroughtForward { get; init; } = Opening;
+
+    /// <summary>Lines of this section are on earlier pages (paged statements only).</summary>
+    public bool LinesOnEarlierPages { get; init; }
+
+    /// <summary>Lines of this section are on later pages (paged statements only).</summary>
+    public bool LinesOnLaterPages { get; init; }
+}
 
 /// <summary>
 /// A statement of account: from <see cref="From"/> to <see cref="To"/> (local dates of the operator),
@@ -66,6 +114,14 @@ public sealed record Statement(string Currency, DateOnly From, DateOnly To, bool
     public decimal Unapplied => Sections.Sum(s => s.Unapplied);
 
     public int LineCount => Sections.Sum(s => s.Lines.Count);
+
+    /// <summary>How many lines the whole range holds (all pages).</summary>
+    public int TotalLines { get; init; }
+
+    /// <summary>Paged: whether this is the first page, and the key of the next (null on the last).</summary>
+    public bool IsFirstPage { get; init; } = true;
+
+    public StatementKey? Next { get; init; }
 }
 
 public enum StatementRefusal
@@ -92,15 +148,26 @@ public abstract record StatementResult
 /// a past date is what is open now plus what payments received and credits applied after that date
 /// took off. A payment's allocations count from the day it was received (allocations carry no date
 /// of their own); a credit's applications from the later of the credit's date and the day applied.
-/// Void documents count nowhere, as on the overview.
+/// Void documents count nowhere, as on the overview. The opening balance and the range's totals are sums
+/// over the (account, date, id, void, amount) indexes; on screen the lines come a page at a time from a
+/// key, the page's brought-forward balance being the opening plus the sums of the lines before the key.
+/// Within a day the lines are ordered by kind (invoices, credit memos, payments), then as entered
+/// (payments by the instant received), which is what the indexes deliver.
 /// </summary>
 public static class StatementBuilder
 {
-    /// <summary>A statement lists every document of the range; past this many, a shorter range is asked for.</summary>
-    public const int MaxLines = 5000;
+    /// <summary>
+    /// A statement as one document (the PDF, the e-mail) lists every line of the range; past this many, a shorter
+    /// range is asked for (a year of the largest bench account is about 10,000). On screen it is paged, with no limit.
+    /// </summary>
+    public const int MaxLines = 25_000;
+
+    /// <summary>Lines on one page of the statement on screen.</summary>
+    public const int PageSize = 100;
 
     public static async Task<StatementResult> BuildAsync(
-        PortalDb db, long accountId, DateOnly from, DateOnly to, bool asOf, bool includeChildren, TimeZoneInfo zone, CancellationToken ct)
+        PortalDb db, long accountId, DateOnly from, DateOnly to, bool asOf, bool includeChildren, TimeZoneInfo zone, CancellationToken ct,
+        StatementPaging? paging = null)
     {
         var accounts = await db.Accounts.AsNoTracking()
             .Where(a => a.Id == accountId || (includeChildren && a.ParentAccountId == accountId && a.BilledToParent))
@@ -119,21 +186,53 @@ public static class StatementBuilder
             return new StatementResult.Refused(StatementRefusal.MixedCurrencies, other.Number);
         }
 
+        if (paging?.Start is { } asked && !accounts.Any(a => a.Id == asked.AccountId))
+        {
+            paging = paging with { Start = null }; // a key of another statement: its first page
+        }
+
+        // Paged, the page's lines may run from the key's section into the next ones; the sections before it
+        // (and after the page is full) show their figures only.
         var sections = new List<StatementSection>();
-        var lineCount = 0;
+        var budget = paging?.PageSize ?? MaxLines;
+        var started = paging?.Start is null;
+        var totalLines = 0;
+        StatementKey? next = null;
         foreach (var account in accounts)
         {
-            var section = await SectionAsync(db, account.Id, account.Number, account.Name, from, to, asOf, zone, MaxLines - lineCount, ct);
-            if (section is null)
+            LineWindow window;
+            if (!started && account.Id != paging!.Start!.AccountId)
             {
-                return new StatementResult.Refused(StatementRefusal.TooManyLines, MaxLines.ToString("N0", System.Globalization.CultureInfo.CurrentCulture));
+                window = LineWindow.Earlier;
+            }
+            else if (!started)
+            {
+                started = true;
+                window = new LineWindow(paging!.Start, budget);
+            }
+            else
+            {
+                window = next is null && budget > 0 ? new LineWindow(null, budget) : LineWindow.Later;
             }
 
-            lineCount += section.Lines.Count;
+            var (section, sectionNext, count) = await SectionAsync(db, account.Id, account.Number, account.Name, from, to, asOf, zone, window, paged: paging is not null, ct);
+            if (paging is null && sectionNext is not null)
+            {
+                return new StatementResult.Refused(StatementRefusal.TooManyLines, MaxLines.ToString("N0", CultureInfo.CurrentCulture));
+            }
+
+            next ??= sectionNext;
+            budget -= section.Lines.Count;
+            totalLines += count;
             sections.Add(section);
         }
 
-        return new StatementResult.Ready(new Statement(currency, from, to, asOf, sections));
+        return new StatementResult.Ready(new Statement(currency, from, to, asOf, sections)
+        {
+            TotalLines = totalLines,
+            IsFirstPage = paging?.Start is null,
+            Next = next,
+        });
     }
 
     /// <summary>The UTC instant at which a local date begins in the operator's zone (skipping a gap at midnight).</summary>
@@ -148,13 +247,22 @@ public static class StatementBuilder
         return TimeZoneInfo.ConvertTimeToUtc(local, zone);
     }
 
-    private static async Task<StatementSection?> SectionAsync(
-        PortalDb db, long accountId, string number, string name, DateOnly from, DateOnly to, bool asOf, TimeZoneInfo zone, int lineBudget, CancellationToken ct)
+    /// <summary>Which lines a section lists: from <see cref="Start"/> (null: the first), at most <see cref="Take"/>; or none, being on another page.</summary>
+    private sealed record LineWindow(StatementKey? Start, int Take, bool Skip = false, bool OnLaterPage = false)
+    {
+        public static readonly LineWindow Earlier = new(null, 0, Skip: true);
+
+        public static readonly LineWindow Later = new(null, 0, Skip: true, OnLaterPage: true);
+    }
+
+    private static async Task<(StatementSection Section, StatementKey? Next, int Count)> SectionAsync(
+        PortalDb db, long accountId, string number, string name, DateOnly from, DateOnly to, bool asOf, TimeZoneInfo zone, LineWindow window, bool paged, CancellationToken ct)
     {
         var start = StartOfDayUtc(from, zone);
         var end = StartOfDayUtc(to.AddDays(1), zone);
 
-        // Today's balance (the overview's predicates) and what is dated after the closing date, in one round trip.
+        // Today's balance (the overview's predicates), what is dated after the closing date, and the range's
+        // own totals, in one round trip of aggregates (the (account, date, id, void, amount) indexes cover them).
         var sums = await db.Accounts.AsNoTracking()
             .Where(a => a.Id == accountId)
             .Select(a => new
@@ -167,64 +275,200 @@ public static class StatementBuilder
                 PaidAfter = db.Payments.Where(p => p.AccountId == a.Id && p.ReceivedAt >= end && p.Status == PaymentStatus.Succeeded).Sum(p => p.Amount),
                 AppliedAfter = db.CreditMemos.Where(c => c.AccountId == a.Id && !c.IsVoid)
                     .Any(c => db.CreditApplications.Any(x => x.CreditMemoId == c.Id && x.AppliedAt >= end)),
+                Invoiced = db.Invoices.Where(i => i.AccountId == a.Id && i.IssueDate >= from && i.IssueDate <= to && !i.IsVoid).Sum(i => i.Total),
+                InvoiceCount = db.Invoices.Count(i => i.AccountId == a.Id && i.IssueDate >= from && i.IssueDate <= to && !i.IsVoid),
+                Credited = db.CreditMemos.Where(c => c.AccountId == a.Id && c.Date >= from && c.Date <= to && !c.IsVoid).Sum(c => c.Amount),
+                CreditCount = db.CreditMemos.Count(c => c.AccountId == a.Id && c.Date >= from && c.Date <= to && !c.IsVoid),
+                Paid = db.Payments.Where(p => p.AccountId == a.Id && p.ReceivedAt >= start && p.ReceivedAt < end && p.Status == PaymentStatus.Succeeded).Sum(p => p.Amount),
+                PaymentCount = db.Payments.Count(p => p.AccountId == a.Id && p.ReceivedAt >= start && p.ReceivedAt < end && p.Status == PaymentStatus.Succeeded),
             })
             .SingleAsync(ct);
         var closing = sums.Open - sums.Credits - sums.Payments - sums.InvoicedAfter + sums.CreditedAfter + sums.PaidAfter;
 
         List<StatementLine> lines = [];
         var opening = closing;
+        var broughtForward = closing;
+        var count = 0;
+        StatementKey? next = null;
         if (!asOf)
         {
-            var rows = await LinesAsync(db, accountId, from, to, start, end, zone, lineBudget + 1, ct);
-            if (rows is null)
+            opening = closing - (sums.Invoiced - sums.Credited - sums.Paid);
+            count = sums.InvoiceCount + sums.CreditCount + sums.PaymentCount;
+            broughtForward = opening;
+            if (!window.Skip)
             {
-                return null;
-            }
+                if (window.Start is { } key)
+                {
+                    broughtForward += await BeforeAsync(db, accountId, from, start, key, zone, ct);
+                }
 
-            opening = closing - rows.Sum(r => r.Charge - r.Credit);
-            var running = opening;
-            foreach (var r in rows)
-            {
-                running += r.Charge - r.Credit;
-                lines.Add(r with { Balance = running });
+                var rows = await LinesAsync(db, accountId, from, to, start, end, zone, window.Start, window.Take + 1, ct);
+                if (rows.Count > window.Take)
+                {
+                    next = rows[window.Take].Key(accountId);
+                    rows.RemoveRange(window.Take, rows.Count - window.Take);
+                }
+
+                var running = broughtForward;
+                foreach (var r in rows)
+                {
+                    running += r.Line.Charge - r.Line.Credit;
+                    lines.Add(r.Line with { Balance = running });
+                }
             }
         }
 
         // Nothing paid, credited or applied after the closing date (always so for a statement up to today):
-        // what was open then is what is open now, and the two queries that look back are not needed.
+        // what was open then is what is open now, and the two queries that look back are not needed; on a
+        // page, the aging is then five sums over the open-invoice index instead of a read of every open invoice.
         var changedSince = sums.PaidAfter != 0m || sums.CreditedAfter != 0m || sums.AppliedAfter;
-        var openItems = await OpenItemsAsync(db, accountId, to, end, changedSince, ct);
-        var aging = openItems.Aggregate(StatementAging.Zero, (a, i) => a.Add(i.DaysPastDue, i.Open));
-        return new StatementSection(accountId, number, name, opening, lines, closing, aging, openItems, aging.Total - closing);
-    }
-
-    private static async Task<List<StatementLine>?> LinesAsync(
-        PortalDb db, long accountId, DateOnly from, DateOnly to, DateTime start, DateTime end, TimeZoneInfo zone, int take, CancellationToken ct)
-    {
-        // The three kinds in one round trip (UNION ALL), sorted here: the statement's order mixes dates of two
-        // kinds (a payment's local date comes from its UTC instant) and its size is capped anyway.
-        var rows = await db.Invoices.AsNoTracking()
-            .Where(i => i.AccountId == accountId && i.IssueDate >= from && i.IssueDate <= to && !i.IsVoid)
-            .Select(i => new LineRow { Kind = StatementLineKind.Invoice, Date = i.IssueDate, ReceivedAt = null, Number = i.Number, Reference = i.PurchaseOrder, DueDate = i.DueDate, Amount = i.Total })
-            .Concat(db.CreditMemos.AsNoTracking()
-                .Where(c => c.AccountId == accountId && c.Date >= from && c.Date <= to && !c.IsVoid)
-                .Select(c => new LineRow { Kind = StatementLineKind.CreditMemo, Date = c.Date, ReceivedAt = null, Number = c.Number, Reference = c.Reference, DueDate = null, Amount = c.Amount }))
-            .Concat(db.Payments.AsNoTracking()
-                .Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.ReceivedAt < end && p.Status == PaymentStatus.Succeeded)
-                .Select(p => new LineRow { Kind = StatementLineKind.Payment, Date = null, ReceivedAt = p.ReceivedAt, Number = p.Number, Reference = p.MethodDetail, DueDate = null, Amount = p.Amount }))
-            .Take(take).ToListAsync(ct);
-        if (rows.Count >= take)
+        List<StatementOpenItem> openItems = [];
+        StatementAging aging;
+        if (paged && !changedSince)
         {
-            return null;
+            aging = await AgingNowAsync(db, accountId, to, issuedAfter: sums.InvoicedAfter != 0m, ct);
+        }
+        else
+        {
+            openItems = await OpenItemsAsync(db, accountId, to, end, changedSince, ct);
+            aging = openItems.Aggregate(StatementAging.Zero, (a, i) => a.Add(i.DaysPastDue, i.Open));
         }
 
-        DateOnly LocalDate(DateTime utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone));
-        return rows
-            .Select(r => r.Kind == StatementLineKind.Invoice
-                ? new StatementLine(r.Date!.Value, r.Kind, r.Number, r.Reference, r.DueDate, r.Amount, 0m, 0m)
-                : new StatementLine(r.Date ?? LocalDate(r.ReceivedAt!.Value), r.Kind, r.Number, r.Reference, null, 0m, r.Amount, 0m))
-            .OrderBy(l => l.Date).ThenBy(l => l.Kind).ThenBy(l => l.Number, StringComparer.Ordinal)
-            .ToList();
+        var section = new StatementSection(accountId, number, name, opening, lines, closing, aging, openItems, aging.Total - closing)
+        {
+            BroughtForward = broughtForward,
+            LinesOnEarlierPages = !asOf && count > 0 && (window.Skip ? !window.OnLaterPage : window.Start is not null),
+            LinesOnLaterPages = !asOf && count > 0 && (window.Skip ? window.OnLaterPage : next is not null),
+        };
+        return (section, next, count);
+    }
+
+    /// <summary>What the lines of the range before <paramref name="key"/> add to the opening balance: three sums over the covering indexes.</summary>
+    private static async Task<decimal> BeforeAsync(PortalDb db, long accountId, DateOnly from, DateTime start, StatementKey key, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var day = key.Date;
+        var id = key.Id;
+        var received = key.ReceivedAt;
+        var dayStart = StartOfDayUtc(day, zone);
+        var invoices = db.Invoices.Where(i => i.AccountId == accountId && i.IssueDate >= from && !i.IsVoid);
+        var credits = db.CreditMemos.Where(c => c.AccountId == accountId && c.Date >= from && !c.IsVoid);
+        var payments = db.Payments.Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.Status == PaymentStatus.Succeeded);
+        (invoices, credits, payments) = key.Kind switch
+        {
+            StatementLineKind.Invoice => (
+                invoices.Where(i => i.IssueDate < day || (i.IssueDate == day && i.Id < id)),
+                credits.Where(c => c.Date < day),
+                payments.Where(p => p.ReceivedAt < dayStart)),
+            StatementLineKind.CreditMemo => (
+                invoices.Where(i => i.IssueDate <= day),
+                credits.Where(c => c.Date < day || (c.Date == day && c.Id < id)),
+                payments.Where(p => p.ReceivedAt < dayStart)),
+            _ => (
+                invoices.Where(i => i.IssueDate <= day),
+                credits.Where(c => c.Date <= day),
+                payments.Where(p => p.ReceivedAt < received || (p.ReceivedAt == received && p.Id < id))),
+        };
+        var sums = await db.Accounts.AsNoTracking()
+            .Where(a => a.Id == accountId)
+            .Select(a => new
+            {
+                Invoiced = invoices.Sum(i => i.Total),
+                Credited = credits.Sum(c => c.Amount),
+                Paid = payments.Sum(p => p.Amount),
+            })
+            .SingleAsync(ct);
+        return sums.Invoiced - sums.Credited - sums.Paid;
+    }
+
+    /// <summary>
+    /// The lines from <paramref name="key"/> (inclusive; null: the first), at most <paramref name="take"/>: the first
+    /// <paramref name="take"/> of each kind by its own index, merged in the statement's order.
+    /// </summary>
+    private static async Task<List<LineRow>> LinesAsync(
+        PortalDb db, long accountId, DateOnly from, DateOnly to, DateTime start, DateTime end, TimeZoneInfo zone, StatementKey? key, int take, CancellationToken ct)
+    {
+        var invoices = db.Invoices.AsNoTracking().Where(i => i.AccountId == accountId && i.IssueDate >= from && i.IssueDate <= to && !i.IsVoid);
+        var credits = db.CreditMemos.AsNoTracking().Where(c => c.AccountId == accountId && c.Date >= from && c.Date <= to && !c.IsVoid);
+        var payments = db.Payments.AsNoTracking().Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.ReceivedAt < end && p.Status == PaymentStatus.Succeeded);
+        if (key is not null)
+        {
+            var day = key.Date;
+            var id = key.Id;
+            var received = key.ReceivedAt;
+            var dayStart = StartOfDayUtc(day, zone);
+            (invoices, credits, payments) = key.Kind switch
+            {
+                StatementLineKind.Invoice => (
+                    invoices.Where(i => i.IssueDate > day || (i.IssueDate == day && i.Id >= id)),
+                    credits.Where(c => c.Date >= day),
+                    payments.Where(p => p.ReceivedAt >= dayStart)),
+                StatementLineKind.CreditMemo => (
+                    invoices.Where(i => i.IssueDate > day),
+                    credits.Where(c => c.Date > day || (c.Date == day && c.Id >= id)),
+                    payments.Where(p => p.ReceivedAt >= dayStart)),
+                _ => (
+                    invoices.Where(i => i.IssueDate > day),
+                    credits.Where(c => c.Date > day),
+                    payments.Where(p => p.ReceivedAt > received || (p.ReceivedAt == received && p.Id >= id))),
+            };
+        }
+
+        var rows = await invoices.OrderBy(i => i.IssueDate).ThenBy(i => i.Id).Take(take)
+            .Select(i => new LineRow(StatementLineKind.Invoice, i.Id, i.IssueDate, default, i.Number, i.PurchaseOrder, i.DueDate, i.Total))
+            .ToListAsync(ct);
+        rows.AddRange(await credits.OrderBy(c => c.Date).ThenBy(c => c.Id).Take(take)
+            .Select(c => new LineRow(StatementLineKind.CreditMemo, c.Id, c.Date, default, c.Number, c.Reference, null, c.Amount))
+            .ToListAsync(ct));
+        var paid = await payments.OrderBy(p => p.ReceivedAt).ThenBy(p => p.Id).Take(take)
+            .Select(p => new { p.Id, p.ReceivedAt, p.Number, p.MethodDetail, p.Amount })
+            .ToListAsync(ct);
+        foreach (var p in paid)
+        {
+            var utc = DateTime.SpecifyKind(p.ReceivedAt, DateTimeKind.Utc);
+            rows.Add(new LineRow(StatementLineKind.Payment, p.Id, DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, zone)), utc, p.Number, p.MethodDetail, null, p.Amount));
+        }
+
+        rows.Sort(static (a, b) =>
+        {
+            var c = a.Date.CompareTo(b.Date);
+            c = c != 0 ? c : a.Kind.CompareTo(b.Kind);
+            c = c != 0 ? c : a.ReceivedAt.CompareTo(b.ReceivedAt);
+            return c != 0 ? c : a.Id.CompareTo(b.Id);
+        });
+        if (rows.Count > take)
+        {
+            rows.RemoveRange(take, rows.Count - take);
+        }
+
+        return rows;
+    }
+
+    /// <summary>What is open on the closing date when nothing changed since: five sums over the open-invoice index.</summary>
+    private static async Task<StatementAging> AgingNowAsync(PortalDb db, long accountId, DateOnly to, bool issuedAfter, CancellationToken ct)
+    {
+        var d30 = to.AddDays(-30);
+        var d60 = to.AddDays(-60);
+        var d90 = to.AddDays(-90);
+        // Invoices issued after the closing date are left out by date; when there are none (a statement up to
+        // today), the issue date is not asked, so the sums read the open-invoice index alone.
+        var open = db.Invoices.Where(i => i.AccountId == accountId && i.OpenAmount > 0m && !i.IsVoid);
+        if (issuedAfter)
+        {
+            open = open.Where(i => i.IssueDate <= to);
+        }
+
+        var a = await db.Accounts.AsNoTracking()
+            .Where(x => x.Id == accountId)
+            .Select(x => new
+            {
+                Current = open.Where(i => i.DueDate >= to).Sum(i => i.OpenAmount),
+                Days1To30 = open.Where(i => i.DueDate < to && i.DueDate >= d30).Sum(i => i.OpenAmount),
+                Days31To60 = open.Where(i => i.DueDate < d30 && i.DueDate >= d60).Sum(i => i.OpenAmount),
+                Days61To90 = open.Where(i => i.DueDate < d60 && i.DueDate >= d90).Sum(i => i.OpenAmount),
+                Over90 = open.Where(i => i.DueDate < d90).Sum(i => i.OpenAmount),
+            })
+            .SingleAsync(ct);
+        return new StatementAging(a.Current, a.Days1To30, a.Days31To60, a.Days61To90, a.Over90);
     }
 
     private static async Task<List<StatementOpenItem>> OpenItemsAsync(PortalDb db, long accountId, DateOnly to, DateTime end, bool changedSince, CancellationToken ct)
@@ -283,22 +527,14 @@ public static class StatementBuilder
             .OrderBy(i => i.DueDate).ThenBy(i => i.Number, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>A statement line as read (set by member initialisation: EF translates a UNION of those, not of constructor calls).</summary>
-    private sealed class LineRow
+    /// <summary>A statement line as read, with what orders it (a payment's instant, each document's id).</summary>
+    private sealed record LineRow(StatementLineKind Kind, long Id, DateOnly Date, DateTime ReceivedAt, string Number, string? Reference, DateOnly? DueDate, decimal Amount)
     {
-        public StatementLineKind Kind { get; init; }
+        public StatementLine Line => Kind == StatementLineKind.Invoice
+            ? new StatementLine(Date, Kind, Number, Reference, DueDate, Amount, 0m, 0m)
+            : new StatementLine(Date, Kind, Number, Reference, null, 0m, Amount, 0m);
 
-        public DateOnly? Date { get; init; }
-
-        public DateTime? ReceivedAt { get; init; }
-
-        public string Number { get; init; } = "";
-
-        public string? Reference { get; init; }
-
-        public DateOnly? DueDate { get; init; }
-
-        public decimal Amount { get; init; }
+        public StatementKey Key(long accountId) => new(accountId, Date, Kind, ReceivedAt, Id);
     }
 
     private sealed record OpenRow(long Id, string Number, DateOnly IssueDate, DateOnly DueDate, string? PurchaseOrder, decimal Total, decimal Open);

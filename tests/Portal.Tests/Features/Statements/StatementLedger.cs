@@ -200,4 +200,11 @@ public sealed class StatementLedger
             var result = await StatementBuilder.BuildAsync(db, Account.Id, from, to, asOf, includeChildren: false, Zone, CancellationToken.None);
             return Assert.IsType<StatementResult.Ready>(result).Statement;
         });
+
+    public Task<Statement> PageAsync(PortalFactory portal, DateOnly from, DateOnly to, StatementPaging paging) =>
+        portal.WithDbAsync(async db =>
+        {
+            var result = await StatementBuilder.BuildAsync(db, Account.Id, from, to, asOf: false, includeChildren: false, Zone, CancellationToken.None, paging);
+            return Assert.IsType<StatementResult.Ready>(result).Statement;
+        });
 }

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Portal.Features.Ledger;
+using Portal.Features.Statements;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Statements;
@@ -51,5 +52,56 @@ public sealed class StatementReconciliationTests(PortalFactory portal)
                 Assert.Equal(after.Closing, after.Sections[0].Lines[^1].Balance);
             }
         }).Check(Runs);
+    }
+
+    [Fact]
+    public void Pages_of_a_statement_hold_the_whole_statement_with_a_running_balance_continuous_across_pages()
+    {
+        var cases = Gen.Choose(1, int.MaxValue - 1).SelectMany(seed => Gen.Choose(1, 4).Select(size => (seed, size)));
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var ledger = StatementLedger.CreateAsync(portal, c.seed).GetAwaiter().GetResult();
+            var from = ledger.FirstDay.AddDays(c.seed % 200);
+            var whole = ledger.StatementAsync(portal, from, ledger.Today).GetAwaiter().GetResult();
+            var lines = new List<StatementLine>();
+            StatementKey? key = null;
+            var pages = 0;
+            do
+            {
+                var page = ledger.PageAsync(portal, from, ledger.Today, new StatementPaging(c.size, key)).GetAwaiter().GetResult();
+                var section = page.Sections[0];
+                Assert.Equal(pages == 0, page.IsFirstPage);
+                Assert.Equal(whole.Opening, section.Opening);
+                Assert.Equal(whole.Closing, section.Closing);
+                Assert.Equal(whole.Aging, page.Aging);
+                Assert.Equal(whole.Sections[0].Lines.Count, page.TotalLines);
+                Assert.True(section.Lines.Count <= c.size);
+                // The balance brought forward to a page is the balance after the last line of the page before.
+                Assert.Equal(lines.Count == 0 ? whole.Opening : lines[^1].Balance, section.BroughtForward);
+                Assert.Equal(pages > 0, section.LinesOnEarlierPages);
+                Assert.Equal(page.Next is not null, section.LinesOnLaterPages);
+                lines.AddRange(section.Lines);
+                key = page.Next;
+                pages++;
+            }
+            while (key is not null && pages <= whole.Sections[0].Lines.Count + 1);
+
+            Assert.Null(key);
+            Assert.Equal(whole.Sections[0].Lines, lines);
+            Assert.Equal(Math.Max(1, (whole.Sections[0].Lines.Count + c.size - 1) / c.size), pages);
+        }).Check(Runs);
+    }
+
+    [Fact]
+    public async Task A_page_key_of_another_account_or_a_malformed_one_shows_the_first_page()
+    {
+        var ledger = await StatementLedger.CreateAsync(portal, 7);
+        var foreign = new StatementKey(ledger.Account.Id + 1_000_000, ledger.Today, StatementLineKind.Invoice, default, 1);
+        var page = await ledger.PageAsync(portal, ledger.FirstDay, ledger.Today, new StatementPaging(2, StatementKey.Decode(foreign.Encode())));
+
+        Assert.True(page.IsFirstPage);
+        Assert.Equal(page.Sections[0].Opening, page.Sections[0].BroughtForward);
+        Assert.Null(StatementKey.Decode("not a key"));
+        Assert.Equal(foreign, StatementKey.Decode(foreign.Encode()));
     }
 }

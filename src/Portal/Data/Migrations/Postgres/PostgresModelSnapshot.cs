@@ -1365,8 +1365,6 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("AccountId", "DueDate", "Id");
 
-                    b.HasIndex("AccountId", "IssueDate", "Id");
-
                     b.HasIndex("AccountId", "OpenAmount", "Id");
 
                     b.HasIndex("AccountId", "Total", "Id");
@@ -1374,6 +1372,8 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("AccountId", "DueDate", "OpenAmount", "IsVoid")
                         .HasDatabaseName("IX_Invoices_Open")
                         .HasFilter("\"OpenAmount\" > 0 AND NOT \"IsVoid\"");
+
+                    b.HasIndex("AccountId", "IssueDate", "Id", "IsVoid", "Total");
 
                     b.ToTable("Invoices", t =>
                         {
@@ -2095,13 +2095,13 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("ReceivedAt", "Id");
 
-                    b.HasIndex("AccountId", "ReceivedAt", "Id");
-
                     b.HasIndex("AccountId", "UnappliedAmount", "Status")
                         .HasDatabaseName("IX_Payments_Unapplied")
                         .HasFilter("\"UnappliedAmount\" > 0");
 
                     b.HasIndex("Status", "ReceivedAt", "Id");
+
+                    b.HasIndex("AccountId", "ReceivedAt", "Id", "Status", "Amount");
 
                     b.ToTable("Payments", t =>
                         {

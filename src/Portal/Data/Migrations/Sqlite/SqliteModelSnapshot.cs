@@ -1320,8 +1320,6 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("AccountId", "DueDate", "Id");
 
-                    b.HasIndex("AccountId", "IssueDate", "Id");
-
                     b.HasIndex("AccountId", "OpenAmount", "Id");
 
                     b.HasIndex("AccountId", "Total", "Id");
@@ -1329,6 +1327,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("AccountId", "DueDate", "OpenAmount", "IsVoid")
                         .HasDatabaseName("IX_Invoices_Open")
                         .HasFilter("\"OpenAmount\" > 0 AND NOT \"IsVoid\"");
+
+                    b.HasIndex("AccountId", "IssueDate", "Id", "IsVoid", "Total");
 
                     b.ToTable("Invoices", t =>
                         {
@@ -2032,13 +2032,13 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("ReceivedAt", "Id");
 
-                    b.HasIndex("AccountId", "ReceivedAt", "Id");
-
                     b.HasIndex("AccountId", "UnappliedAmount", "Status")
                         .HasDatabaseName("IX_Payments_Unapplied")
                         .HasFilter("\"UnappliedAmount\" > 0");
 
                     b.HasIndex("Status", "ReceivedAt", "Id");
+
+                    b.HasIndex("AccountId", "ReceivedAt", "Id", "Status", "Amount");
 
                     b.ToTable("Payments", t =>
                         {

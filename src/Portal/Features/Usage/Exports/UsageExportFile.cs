@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.IO.Packaging;
 using System.Text;
+using System.Xml;
 using CsvHelper;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.Localization;
 namespace Portal.Features.Usage.Exports;
 
 /// <summary>
-/// Writes usage rows to .xlsx (OpenXML's SAX writer: one row at a time into the zip stream) or CSV, so
+/// Writes usage rows to .xlsx (the sheet's XML one row at a time into a zip entry written straight to the output) or CSV, so
 /// that memory stays flat whatever the number of rows. Times are the operator's local time; quantities
 /// are numbers. The records carry no prices, so no column depends on "see money" today; a money
 /// column added later must be left out unless the requester may see money.
@@ -59,67 +61,131 @@ public static class UsageExportFile
     private static int WriteXlsx(Stream output, IEnumerable<UsageRow> rows, TimeZoneInfo zone, string[] headings)
     {
         var count = 0;
-        using (var document = SpreadsheetDocument.Create(output, SpreadsheetDocumentType.Workbook))
+        // The package is opened write-only on a stream that cannot seek or read back: System.IO.Packaging
+        // then writes a plain zip (ZipArchiveMode.Create), each part compressed straight into the output as
+        // it is written. Opened read-write on the worker's seekable file (what SpreadsheetDocument.Create
+        // on a stream does), it would keep every part, the whole sheet included, in memory until it closed.
+        // The wrapper also leaves the output open: the worker reads its temporary file back afterwards
+        // (closing it deleted the file, which is what broke the worker the first time this was tried).
+        using (var streamed = new WriteOnlyStream(output))
+        using (var package = Package.Open(streamed, FileMode.Create, FileAccess.Write))
+        using (var document = SpreadsheetDocument.Create(package, SpreadsheetDocumentType.Workbook))
         {
+            // Each part is written once, whole, in this order: a write-only zip cannot go back to a part.
             var workbook = document.AddWorkbookPart();
-            var styles = workbook.AddNewPart<WorkbookStylesPart>();
-            styles.Stylesheet = Stylesheet();
-            styles.Stylesheet.Save();
             var sheetPart = workbook.AddNewPart<WorksheetPart>();
-            using (var writer = OpenXmlWriter.Create(sheetPart))
+            var styles = workbook.AddNewPart<WorkbookStylesPart>();
+            using (var sheet = sheetPart.GetStream(FileMode.Create, FileAccess.Write))
             {
-                writer.WriteStartElement(new Worksheet());
-                writer.WriteStartElement(new SheetData());
-                writer.WriteStartElement(new Row());
-                foreach (var heading in headings)
-                {
-                    WriteText(writer, heading, StyleBold);
-                }
-
-                writer.WriteEndElement();
-                foreach (var row in rows)
-                {
-                    writer.WriteStartElement(new Row());
-                    var local = Local(row.OccurredAt, zone);
-                    writer.WriteElement(new Cell
-                    {
-                        CellValue = new CellValue(local.ToOADate().ToString(CultureInfo.InvariantCulture)),
-                        DataType = CellValues.Number,
-                        StyleIndex = StyleDateTime,
-                    });
-                    WriteText(writer, row.Product);
-                    WriteText(writer, row.Identifier ?? "");
-                    WriteText(writer, row.Description ?? "");
-                    writer.WriteElement(new Cell { CellValue = new CellValue(row.Quantity.ToString(CultureInfo.InvariantCulture)), DataType = CellValues.Number });
-                    WriteText(writer, row.Unit);
-                    WriteText(writer, row.InvoiceNumber ?? "");
-                    writer.WriteEndElement();
-                    count++;
-                }
-
-                writer.WriteEndElement();
-                writer.WriteEndElement();
+                count = WriteSheet(sheet, rows, zone, headings);
             }
 
-            workbook.Workbook = new Workbook(new Sheets(new Sheet { Name = "Usage", SheetId = 1, Id = workbook.GetIdOfPart(sheetPart) }));
-            workbook.Workbook.Save();
+            using (var stylesStream = styles.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                Stylesheet().Save(stylesStream);
+            }
+
+            using (var workbookStream = workbook.GetStream(FileMode.Create, FileAccess.Write))
+            {
+                new Workbook(new Sheets(new Sheet { Name = "Usage", SheetId = 1, Id = workbook.GetIdOfPart(sheetPart) })).Save(workbookStream);
+            }
         }
 
+        return count;
+    }
+
+    /// <summary>
+    /// The worksheet's XML, one row at a time, straight into the part's stream (SAX with
+    /// <see cref="XmlWriter"/>: no element objects per cell, so the cost per row is the text itself).
+    /// Strings are inline (no shared-string table to hold in memory).
+    /// </summary>
+    private static int WriteSheet(Stream sheet, IEnumerable<UsageRow> rows, TimeZoneInfo zone, string[] headings)
+    {
+        const string ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        using var xml = XmlWriter.Create(sheet, new XmlWriterSettings { Encoding = new UTF8Encoding(false), CloseOutput = false });
+        xml.WriteStartDocument(true);
+        xml.WriteStartElement("worksheet", ns);
+        xml.WriteStartElement("sheetData", ns);
+        xml.WriteStartElement("row", ns);
+        foreach (var heading in headings)
+        {
+            WriteText(xml, heading, StyleBold);
+        }
+
+        xml.WriteEndElement();
+        var count = 0;
+        foreach (var row in rows)
+        {
+            xml.WriteStartElement("row", ns);
+            var local = Local(row.OccurredAt, zone);
+            WriteNumber(xml, local.ToOADate().ToString(CultureInfo.InvariantCulture), StyleDateTime);
+            WriteText(xml, row.Product);
+            WriteText(xml, row.Identifier ?? "");
+            WriteText(xml, row.Description ?? "");
+            WriteNumber(xml, row.Quantity.ToString(CultureInfo.InvariantCulture), 0);
+            WriteText(xml, row.Unit);
+            WriteText(xml, row.InvoiceNumber ?? "");
+            xml.WriteEndElement();
+            count++;
+        }
+
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
         return count;
     }
 
     private const uint StyleBold = 1;
     private const uint StyleDateTime = 2;
 
-    private static void WriteText(OpenXmlWriter writer, string text, uint style = 0)
+    private static void WriteNumber(XmlWriter xml, string value, uint style)
     {
-        var cell = new Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new Text(text)) };
+        xml.WriteStartElement("c");
         if (style != 0)
         {
-            cell.StyleIndex = style;
+            xml.WriteAttributeString("s", style.ToString(CultureInfo.InvariantCulture));
         }
 
-        writer.WriteElement(cell);
+        xml.WriteStartElement("v");
+        xml.WriteString(value);
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
+    private static void WriteText(XmlWriter xml, string text, uint style = 0)
+    {
+        xml.WriteStartElement("c");
+        xml.WriteAttributeString("t", "inlineStr");
+        if (style != 0)
+        {
+            xml.WriteAttributeString("s", style.ToString(CultureInfo.InvariantCulture));
+        }
+
+        xml.WriteStartElement("is");
+        xml.WriteStartElement("t");
+        if (text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])))
+        {
+            xml.WriteAttributeString("xml", "space", null, "preserve");
+        }
+
+        xml.WriteString(XmlSafe(text));
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
+    /// <summary>The text without the characters XML 1.0 cannot carry (control characters a description might hold).</summary>
+    private static string XmlSafe(string text)
+    {
+        foreach (var ch in text)
+        {
+            if (!XmlConvert.IsXmlChar(ch) && !char.IsSurrogate(ch))
+            {
+                return string.Concat(text.Where(c => XmlConvert.IsXmlChar(c) || char.IsSurrogate(c)));
+            }
+        }
+
+        return text;
     }
 
     private static Stylesheet Stylesheet() => new(
@@ -134,4 +200,47 @@ public static class UsageExportFile
         { Count = 3 });
 
     private static DateTime Local(DateTime utc, TimeZoneInfo zone) => Infrastructure.OperatorClock.ToLocal(utc, zone);
+
+    /// <summary>
+    /// The output seen as a stream that can only be written forward, and that stays open when the package
+    /// closes: what makes System.IO.Packaging stream the zip instead of buffering it.
+    /// </summary>
+    private sealed class WriteOnlyStream(Stream inner) : Stream
+    {
+        private long _written;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => _written;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            inner.Write(buffer, offset, count);
+            _written += count;
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            _written += buffer.Length;
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 }

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.IO.Packaging;
+using System.IO.Compression;
 using System.Text;
 using System.Xml;
 using CsvHelper;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Extensions.Localization;
 
@@ -60,39 +58,48 @@ public static class UsageExportFile
 
     private static int WriteXlsx(Stream output, IEnumerable<UsageRow> rows, TimeZoneInfo zone, string[] headings)
     {
+        // A plain zip written forward (ZipArchiveMode.Create): each entry is compressed straight into the
+        // output as it is written, and the sheet, written last, one row at a time. The Open XML SDK's
+        // package, opened read-write on the worker's seekable file (what SpreadsheetDocument.Create does with
+        // a stream), keeps every part, the whole sheet included, in memory until it closes; opened write-only
+        // it is refused by the SDK (2.20: "requires that the package be opened with Read access", where the
+        // first attempt at this failed), and System.IO.Packaging in that mode keeps each part's entry open
+        // until the package closes, so no second part can be written. The package's two bookkeeping files
+        // are therefore written here; the SDK's classes still make the workbook and the styles. The output
+        // stays open: the worker reads its temporary file back afterwards.
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        WriteEntry(zip, "[Content_Types].xml", stream => Write(stream, ContentTypesXml));
+        WriteEntry(zip, "_rels/.rels", stream => Write(stream, PackageRelationshipsXml));
+        WriteEntry(zip, "xl/_rels/workbook.xml.rels", stream => Write(stream, WorkbookRelationshipsXml));
+        WriteEntry(zip, "xl/workbook.xml", stream => new Workbook(new Sheets(new Sheet { Name = "Usage", SheetId = 1, Id = "rId1" })).Save(stream));
+        WriteEntry(zip, "xl/styles.xml", stream => Stylesheet().Save(stream));
         var count = 0;
-        // The package is opened write-only on a stream that cannot seek or read back: System.IO.Packaging
-        // then writes a plain zip (ZipArchiveMode.Create), each part compressed straight into the output as
-        // it is written. Opened read-write on the worker's seekable file (what SpreadsheetDocument.Create
-        // on a stream does), it would keep every part, the whole sheet included, in memory until it closed.
-        // The wrapper also leaves the output open: the worker reads its temporary file back afterwards
-        // (closing it deleted the file, which is what broke the worker the first time this was tried).
-        using (var streamed = new WriteOnlyStream(output))
-        using (var package = Package.Open(streamed, FileMode.Create, FileAccess.Write))
-        using (var document = SpreadsheetDocument.Create(package, SpreadsheetDocumentType.Workbook))
-        {
-            // Each part is written once, whole, in this order: a write-only zip cannot go back to a part.
-            var workbook = document.AddWorkbookPart();
-            var sheetPart = workbook.AddNewPart<WorksheetPart>();
-            var styles = workbook.AddNewPart<WorkbookStylesPart>();
-            using (var sheet = sheetPart.GetStream(FileMode.Create, FileAccess.Write))
-            {
-                count = WriteSheet(sheet, rows, zone, headings);
-            }
-
-            using (var stylesStream = styles.GetStream(FileMode.Create, FileAccess.Write))
-            {
-                Stylesheet().Save(stylesStream);
-            }
-
-            using (var workbookStream = workbook.GetStream(FileMode.Create, FileAccess.Write))
-            {
-                new Workbook(new Sheets(new Sheet { Name = "Usage", SheetId = 1, Id = workbook.GetIdOfPart(sheetPart) })).Save(workbookStream);
-            }
-        }
-
+        WriteEntry(zip, "xl/worksheets/sheet1.xml", stream => count = WriteSheet(stream, rows, zone, headings));
         return count;
     }
+
+    private const string ContentTypesXml = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
+        """;
+
+    private const string PackageRelationshipsXml = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
+        """;
+
+    private const string WorkbookRelationshipsXml = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
+        """;
+
+    private static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)
+    {
+        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        write(stream);
+    }
+
+    private static void Write(Stream stream, string text) => stream.Write(Encoding.UTF8.GetBytes(text));
 
     /// <summary>
     /// The worksheet's XML, one row at a time, straight into the part's stream (SAX with
@@ -200,47 +207,4 @@ public static class UsageExportFile
         { Count = 3 });
 
     private static DateTime Local(DateTime utc, TimeZoneInfo zone) => Infrastructure.OperatorClock.ToLocal(utc, zone);
-
-    /// <summary>
-    /// The output seen as a stream that can only be written forward, and that stays open when the package
-    /// closes: what makes System.IO.Packaging stream the zip instead of buffering it.
-    /// </summary>
-    private sealed class WriteOnlyStream(Stream inner) : Stream
-    {
-        private long _written;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _written;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            inner.Write(buffer, offset, count);
-            _written += count;
-        }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            inner.Write(buffer);
-            _written += buffer.Length;
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
 }

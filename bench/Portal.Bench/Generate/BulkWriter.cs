@@ -217,6 +217,9 @@ internal sealed class PostgresSink : BulkSink
         {
             Execute($"ALTER TABLE \"{table}\" DISABLE TRIGGER \"{trigger}\"");
         }
+
+        // The invoice totals' trigger upserts one row per invoice: off for the load, rebuilt in one GROUP BY at the end.
+        Execute($"ALTER TABLE \"Invoices\" DISABLE TRIGGER \"{Features.Invoices.InvoiceTotalsSql.PostgresTrigger}\"");
     }
 
     public override ITableWriter Open(IEntityType type)
@@ -258,6 +261,12 @@ internal sealed class PostgresSink : BulkSink
             }
 
             foreach (var statement in Features.Search.SearchIndexSql.Rebuild(postgres: true))
+            {
+                Execute(statement);
+            }
+
+            Execute($"ALTER TABLE \"Invoices\" ENABLE TRIGGER \"{Features.Invoices.InvoiceTotalsSql.PostgresTrigger}\"");
+            foreach (var statement in Features.Invoices.InvoiceTotalsSql.Rebuild(postgres: true))
             {
                 Execute(statement);
             }

@@ -27,12 +27,18 @@ internal static partial class SchemaReader
 
     /// <summary>
     /// The database the model makes (EnsureCreated), plus what the model cannot express and a migration
-    /// adds in SQL: the search index's FTS5 table, tsvector column and triggers (SearchIndexSql).
+    /// adds in SQL: the search index's FTS5 table, tsvector column and triggers (SearchIndexSql), and the
+    /// invoice totals' triggers (InvoiceTotalsSql).
     /// </summary>
     public static async Task CreateFromModelAsync(PortalDb db, CancellationToken ct)
     {
         await db.Database.EnsureCreatedAsync(ct);
         foreach (var statement in Portal.Features.Search.SearchIndexSql.V1(db.Database.IsNpgsql()))
+        {
+            await db.Database.ExecuteSqlRawAsync(statement, ct);
+        }
+
+        foreach (var statement in Portal.Features.Invoices.InvoiceTotalsSql.V1(db.Database.IsNpgsql()))
         {
             await db.Database.ExecuteSqlRawAsync(statement, ct);
         }

@@ -60,13 +60,37 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, OperatorSetting
         ExportsOn = (await settings.GetAsync(ct)).IsOn(PortalFeature.Exports);
         if (account.SeesMoney)
         {
-            // One aggregate over the same filter, grouped by currency: amounts in different currencies never add up.
-            var totals = await query.GroupBy(i => i.Currency)
-                .Select(g => new { Currency = g.Key, Count = g.Count(), Total = g.Sum(i => i.Total), Open = g.Sum(i => i.OpenAmount) })
-                .ToListAsync(ct);
-            Totals = [.. totals.OrderBy(t => t.Currency, StringComparer.Ordinal).Select(t => new CurrencyTotals(t.Currency, t.Count, t.Total, t.Open))];
+            Totals = await TotalsAsync(account, query, ct);
         }
     }
+
+    /// <summary>
+    /// The filtered rows' count and sums per currency (amounts in different currencies never add up). With no
+    /// date range or search, the kept totals (one row per currency, however long the history); otherwise one
+    /// aggregate over the same filter, which reads what the range or the search matches.
+    /// </summary>
+    private async Task<IReadOnlyList<CurrencyTotals>> TotalsAsync(CurrentAccount account, IQueryable<Invoice> query, CancellationToken ct)
+    {
+        List<CurrencyTotals> totals;
+        if (From is null && To is null && Q is null && InvoiceTotal.IsKept(Status!))
+        {
+            var kept = await KeptTotals(db, account.Id).ToListAsync(ct);
+            totals = [.. kept.Select(t => (t.Currency, Sums: t.For(Status!)))
+                .Where(t => t.Sums.Count > 0)
+                .Select(t => new CurrencyTotals(t.Currency, checked((int)t.Sums.Count), t.Sums.Total, t.Sums.Open))];
+        }
+        else
+        {
+            totals = await query.GroupBy(i => i.Currency)
+                .Select(g => new CurrencyTotals(g.Key, g.Count(), g.Sum(i => i.Total), g.Sum(i => i.OpenAmount)))
+                .ToListAsync(ct);
+        }
+
+        return [.. totals.OrderBy(t => t.Currency, StringComparer.Ordinal)];
+    }
+
+    private static readonly Func<PortalDb, long, IAsyncEnumerable<InvoiceTotal>> KeptTotals =
+        EF.CompileAsyncQuery((PortalDb db, long accountId) => db.InvoiceTotals.AsNoTracking().Where(t => t.AccountId == accountId));
 
     /// <summary>A link to this list with the current filters, sorted and positioned as given.</summary>
     public string Link(string? sort = null, string? dir = null, string? after = null, bool keepSort = true) =>

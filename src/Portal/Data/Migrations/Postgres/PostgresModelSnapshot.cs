@@ -1478,6 +1478,47 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("InvoiceLines");
                 });
 
+            modelBuilder.Entity("Portal.Features.Invoices.InvoiceTotal", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("AllCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AllOpen")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AllTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OpenCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OpenOpen")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OpenTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("VoidCount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("VoidOpen")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("VoidTotal")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Currency");
+
+                    b.ToTable("InvoiceTotals", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Licenses.License", b =>
                 {
                     b.Property<long>("Id")

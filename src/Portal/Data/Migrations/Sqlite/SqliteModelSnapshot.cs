@@ -1429,6 +1429,47 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("InvoiceLines");
                 });
 
+            modelBuilder.Entity("Portal.Features.Invoices.InvoiceTotal", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AllCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AllOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AllTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("VoidCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("VoidOpen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("VoidTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Currency");
+
+                    b.ToTable("InvoiceTotals", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Licenses.License", b =>
                 {
                     b.Property<long>("Id")

@@ -153,6 +153,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<InvoiceTotal> InvoiceTotals => Set<InvoiceTotal>();
 
+    public DbSet<Features.Usage.UsageDayTotal> UsageDayTotals => Set<Features.Usage.UsageDayTotal>();
+
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -146,19 +146,19 @@ public sealed class IndexModel(
         var billDay = await db.Accounts.Where(a => a.Id == account.Id).Select(a => a.BillDay).FirstAsync(ct);
         var values = new UsageQueryValues(Period, Product, Identifier, From, To, Invoiced, Q);
         Filter = UsageFilter.Parse(values, billDay, today, zone, l, Notices);
-        Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ct);
+        Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ByIdentifier, ct);
         if (Filter.Product is { } product && !Summary.Products.Contains(product, StringComparer.Ordinal))
         {
             Notices.Add(l["This account has no usage of product {0} in the period; showing every product.", product]);
             Filter = Filter with { Product = null };
-            Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ct);
+            Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ByIdentifier, ct);
         }
 
         if (Filter.Identifier is { } identifier && !Summary.Identifiers.Contains(identifier, StringComparer.Ordinal))
         {
             Notices.Add(l["There is no usage for identifier {0} in the period; showing every identifier.", identifier]);
             Filter = Filter with { Identifier = null };
-            Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ct);
+            Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ByIdentifier, ct);
         }
 
         var page = await UsageRecordList.ReadAsync(db, account.Id, Filter, zone, After, PageSize, ct);

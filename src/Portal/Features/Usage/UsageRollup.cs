@@ -39,6 +39,29 @@ public sealed class UsageDay
 }
 
 /// <summary>
+/// The same day without the identifier: one account's usage of one product, in one unit, invoiced or not,
+/// on one local day (the sum of its <see cref="UsageDay"/> rows). The page's totals per product and its
+/// chart read these: a few hundred rows for the largest account's period, where the identifier level
+/// holds thousands. Kept beside <see cref="UsageDay"/>, by the same writes in the same transaction.
+/// </summary>
+public sealed class UsageDayTotal
+{
+    public long AccountId { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public required string ProductCode { get; set; }
+
+    public required string Unit { get; set; }
+
+    public bool Invoiced { get; set; }
+
+    public decimal Quantity { get; set; }
+
+    public long Records { get; set; }
+}
+
+/// <summary>
 /// Which time zone an account's <see cref="UsageDay"/> rows are cut in, or none yet. The page reads the
 /// rollup only when this is the operator's zone now; otherwise it groups the records as before while
 /// <see cref="UsageRollupWorker"/> rebuilds the account. The row is also the lock that orders an ingest
@@ -62,6 +85,18 @@ internal sealed class UsageDayConfiguration : IEntityTypeConfiguration<UsageDay>
         b.Property(d => d.ProductCode).HasMaxLength(50);
         b.Property(d => d.Unit).HasMaxLength(20);
         b.Property(d => d.Identifier).HasMaxLength(100);
+        b.HasOne<Account>().WithMany().HasForeignKey(d => d.AccountId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class UsageDayTotalConfiguration : IEntityTypeConfiguration<UsageDayTotal>
+{
+    public void Configure(EntityTypeBuilder<UsageDayTotal> b)
+    {
+        // As UsageDay's key, without the identifier: a period of one account is one index range.
+        b.HasKey(d => new { d.AccountId, d.Day, d.ProductCode, d.Unit, d.Invoiced });
+        b.Property(d => d.ProductCode).HasMaxLength(50);
+        b.Property(d => d.Unit).HasMaxLength(20);
         b.HasOne<Account>().WithMany().HasForeignKey(d => d.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }
@@ -101,6 +136,15 @@ public static class UsageRollup
     private const string OnConflict = """
          ON CONFLICT ("AccountId", "Day", "ProductCode", "Unit", "Identifier", "Invoiced")
         DO UPDATE SET "Quantity" = "UsageDays"."Quantity" + excluded."Quantity", "Records" = "UsageDays"."Records" + excluded."Records"
+        """;
+
+    private const string UpsertTotal = """
+        INSERT INTO "UsageDayTotals" ("AccountId", "Day", "ProductCode", "Unit", "Invoiced", "Quantity", "Records")
+        """;
+
+    private const string OnConflictTotal = """
+         ON CONFLICT ("AccountId", "Day", "ProductCode", "Unit", "Invoiced")
+        DO UPDATE SET "Quantity" = "UsageDayTotals"."Quantity" + excluded."Quantity", "Records" = "UsageDayTotals"."Records" + excluded."Records"
         """;
 
     /// <summary>
@@ -200,6 +244,7 @@ public static class UsageRollup
             }
 
             await db.UsageDays.Where(d => d.AccountId == accountId).ExecuteDeleteAsync(ct);
+            await db.UsageDayTotals.Where(d => d.AccountId == accountId).ExecuteDeleteAsync(ct);
             var first = await db.UsageRecords.MinAsync(u => (int?)u.Month, ct);
             var last = await db.UsageRecords.MaxAsync(u => (int?)u.Month, ct);
             if (first is not null && last is not null)
@@ -224,11 +269,17 @@ public static class UsageRollup
         });
     }
 
+    /// <summary>The period's slices with their identifiers (see the overload).</summary>
+    public static Task<List<UsageSummary.Slice>?> SlicesAsync(PortalDb db, long accountId, BillingPeriod period, TimeZoneInfo zone, CancellationToken ct) =>
+        SlicesAsync(db, accountId, period, zone, byIdentifier: true, ct);
+
     /// <summary>
     /// The period's slices from the rollup, or null when the account's rollup is not cut in
     /// <paramref name="zone"/> (not built yet, or the operator changed the zone and it is being rebuilt).
+    /// With <paramref name="byIdentifier"/> false the slices come from the level without the identifier
+    /// (their <see cref="UsageSummary.Slice.Identifier"/> is null): what totals per product and the chart need.
     /// </summary>
-    public static async Task<List<UsageSummary.Slice>?> SlicesAsync(PortalDb db, long accountId, BillingPeriod period, TimeZoneInfo zone, CancellationToken ct)
+    public static async Task<List<UsageSummary.Slice>?> SlicesAsync(PortalDb db, long accountId, BillingPeriod period, TimeZoneInfo zone, bool byIdentifier, CancellationToken ct)
     {
         var stamped = await StampQuery(db, accountId, ct);
         if (stamped != zone.Id)
@@ -237,12 +288,29 @@ public static class UsageRollup
         }
 
         var slices = new List<UsageSummary.Slice>();
-        await foreach (var slice in SlicesQuery(db, accountId, period.Start, period.LastDay).WithCancellation(ct))
+        var query = byIdentifier ? SlicesQuery(db, accountId, period.Start, period.LastDay) : TotalSlicesQuery(db, accountId, period.Start, period.LastDay);
+        await foreach (var slice in query.WithCancellation(ct))
         {
             slices.Add(slice);
         }
 
         return slices;
+    }
+
+    /// <summary>
+    /// The products and identifiers that have usage in the period (the identifier filter's choices), from
+    /// the identifier level: a distinct over its index range, a few hundred pairs instead of its thousands of rows.
+    /// Only for an account whose rollup is current (after SlicesAsync answered).
+    /// </summary>
+    public static async Task<List<(string Product, string Identifier)>> IdentifiersAsync(PortalDb db, long accountId, BillingPeriod period, CancellationToken ct)
+    {
+        var pairs = new List<(string, string)>();
+        await foreach (var pair in IdentifiersQuery(db, accountId, period.Start, period.LastDay).WithCancellation(ct))
+        {
+            pairs.Add((pair.ProductCode, pair.Identifier));
+        }
+
+        return pairs;
     }
 
     // Compiled: the overview's usage tile runs both on every view (issue 16).
@@ -255,6 +323,26 @@ public static class UsageRollup
             db.UsageDays.AsNoTracking()
                 .Where(d => d.AccountId == accountId && d.Day >= first && d.Day <= last)
                 .Select(d => new UsageSummary.Slice(d.ProductCode, d.Identifier == "" ? null : d.Identifier, d.Unit, d.Day, d.Invoiced, d.Quantity, (int)d.Records)));
+
+    private static readonly Func<PortalDb, long, DateOnly, DateOnly, IAsyncEnumerable<UsageSummary.Slice>> TotalSlicesQuery =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, DateOnly first, DateOnly last) =>
+            db.UsageDayTotals.AsNoTracking()
+                .Where(d => d.AccountId == accountId && d.Day >= first && d.Day <= last)
+                .Select(d => new UsageSummary.Slice(d.ProductCode, null, d.Unit, d.Day, d.Invoiced, d.Quantity, (int)d.Records)));
+
+    private static readonly Func<PortalDb, long, DateOnly, DateOnly, IAsyncEnumerable<IdentifierPair>> IdentifiersQuery =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, DateOnly first, DateOnly last) =>
+            db.UsageDays.AsNoTracking()
+                .Where(d => d.AccountId == accountId && d.Day >= first && d.Day <= last && d.Identifier != "")
+                .Select(d => new IdentifierPair { ProductCode = d.ProductCode, Identifier = d.Identifier })
+                .Distinct());
+
+    private sealed class IdentifierPair
+    {
+        public string ProductCode { get; init; } = "";
+
+        public string Identifier { get; init; } = "";
+    }
 
     /// <summary>
     /// The local day a UTC instant falls on, by the same day starts the page's record query uses
@@ -310,6 +398,20 @@ public static class UsageRollup
             return;
         }
 
+        await WriteDaysAsync(db, sums, ct);
+        // The level without the identifier: the same sums added up over the identifiers, in key order too.
+        var totals = new SortedDictionary<Key, (decimal Quantity, long Records)>(KeyOrder.Instance);
+        foreach (var (key, sum) in sums)
+        {
+            var total = key with { Identifier = "" };
+            totals[total] = totals.TryGetValue(total, out var t) ? (t.Quantity + sum.Quantity, t.Records + sum.Records) : sum;
+        }
+
+        await WriteTotalsAsync(db, totals, ct);
+    }
+
+    private static async Task WriteDaysAsync(PortalDb db, SortedDictionary<Key, (decimal Quantity, long Records)> sums, CancellationToken ct)
+    {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The rollup is written inside the caller's transaction.");
@@ -358,6 +460,55 @@ public static class UsageRollup
             parameters[5].Value = key.Invoiced ? 1 : 0;
             parameters[6].Value = FixedPointConverter.ToStored(sum.Quantity);
             parameters[7].Value = sum.Records;
+            sqlite.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Upserts the level without the identifier (keys with Identifier ""), as <see cref="WriteDaysAsync"/> does the days.</summary>
+    private static async Task WriteTotalsAsync(PortalDb db, SortedDictionary<Key, (decimal Quantity, long Records)> totals, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        if (db.Database.IsNpgsql())
+        {
+            var keys = totals.Keys.ToArray();
+            await using var command = new NpgsqlCommand(
+                UpsertTotal + " SELECT * FROM unnest(@a, @d, @p, @u, @v, @q, @r)" + OnConflictTotal,
+                (NpgsqlConnection)connection,
+                (NpgsqlTransaction)transaction);
+            command.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.Select(k => k.AccountId).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = keys.Select(k => k.Day).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.ProductCode).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("u", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.Unit).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("v", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = keys.Select(k => k.Invoiced).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = totals.Values.Select(s => FixedPointConverter.ToStored(s.Quantity)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter("r", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = totals.Values.Select(s => s.Records).ToArray() });
+            await command.ExecuteNonQueryAsync(ct);
+            return;
+        }
+
+        using var sqlite = connection.CreateCommand();
+        sqlite.Transaction = transaction;
+        sqlite.CommandText = UpsertTotal + " VALUES ($a, $d, $p, $u, $v, $q, $r)" + OnConflictTotal;
+        var parameters = new DbParameter[7];
+        string[] names = ["$a", "$d", "$p", "$u", "$v", "$q", "$r"];
+        for (var n = 0; n < names.Length; n++)
+        {
+            parameters[n] = sqlite.CreateParameter();
+            parameters[n].ParameterName = names[n];
+            sqlite.Parameters.Add(parameters[n]);
+        }
+
+        sqlite.Prepare();
+        foreach (var (key, sum) in totals)
+        {
+            parameters[0].Value = key.AccountId;
+            parameters[1].Value = key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            parameters[2].Value = key.ProductCode;
+            parameters[3].Value = key.Unit;
+            parameters[4].Value = key.Invoiced ? 1 : 0;
+            parameters[5].Value = FixedPointConverter.ToStored(sum.Quantity);
+            parameters[6].Value = sum.Records;
             sqlite.ExecuteNonQuery();
         }
     }

@@ -12,15 +12,19 @@ namespace Portal.Features.Usage;
 /// </summary>
 public sealed class UsageSummary
 {
-    private UsageSummary(UsageFilter filter, List<Slice> slices)
+    private UsageSummary(UsageFilter filter, List<Slice> slices, List<(string Product, string Identifier)>? identifiers = null)
     {
         Filter = filter;
         All = slices;
+        _identifiers = identifiers;
         Selected = slices.Where(s => (filter.Product is null || s.Product == filter.Product)
             && (filter.Identifier is null || s.Identifier == filter.Identifier)
             && (filter.Invoiced is null || s.Invoiced == filter.Invoiced)
             && s.Day >= filter.FirstDay && s.Day <= filter.LastDay).ToList();
     }
+
+    // The identifier choices when the slices are cut without the identifier (read apart, from the identifier level).
+    private readonly List<(string Product, string Identifier)>? _identifiers;
 
     public UsageFilter Filter { get; }
 
@@ -32,7 +36,10 @@ public sealed class UsageSummary
 
     public IReadOnlyList<string> Products => All.Select(s => s.Product).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-    public IReadOnlyList<string> Identifiers => All.Where(s => (Filter.Product is null || s.Product == Filter.Product) && s.Identifier is not null)
+    public IReadOnlyList<string> Identifiers => _identifiers is not null
+        ? _identifiers.Where(p => Filter.Product is null || p.Product == Filter.Product).Select(p => p.Identifier)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()
+        : All.Where(s => (Filter.Product is null || s.Product == Filter.Product) && s.Identifier is not null)
         .Select(s => s.Identifier!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     public long Records => Selected.Sum(s => (long)s.Count);
@@ -48,12 +55,25 @@ public sealed class UsageSummary
         .Select(g => new Total(g.Key.Product, g.Key.Identifier, g.Key.Unit, g.Sum(s => s.Quantity), g.Sum(s => (long)s.Count)))
         .OrderBy(t => t.Product, StringComparer.Ordinal).ThenBy(t => t.Identifier, StringComparer.Ordinal).ThenBy(t => t.Unit, StringComparer.Ordinal).ToList();
 
-    public static async Task<UsageSummary> LoadAsync(PortalDb db, long accountId, UsageFilter filter, TimeZoneInfo zone, CancellationToken ct)
+    /// <summary>The period's summary for <paramref name="filter"/>; <paramref name="byIdentifier"/> when the page shows totals per identifier (the slices must carry it).</summary>
+    public static async Task<UsageSummary> LoadAsync(PortalDb db, long accountId, UsageFilter filter, TimeZoneInfo zone, bool byIdentifier, CancellationToken ct)
     {
         // Without a text filter the period's daily rollup has every slice already summed; with one (or while
-        // the account's rollup is being built or recut in a new zone) the records are grouped here.
-        var slices = filter.Text is null ? await UsageRollup.SlicesAsync(db, accountId, filter.Period, zone, ct) : null;
-        return new UsageSummary(filter, slices ?? await RecordSlicesAsync(db, accountId, filter, zone, ct));
+        // the account's rollup is being built or recut in a new zone) the records are grouped here. The
+        // identifier level (thousands of rows a period for the largest accounts) is read only when totals per
+        // identifier or an identifier filter ask for it; otherwise the level without it (a few hundred rows)
+        // and the identifier choices apart (a distinct over the identifier level's index range).
+        if (filter.Text is null)
+        {
+            var withIdentifiers = byIdentifier || filter.Identifier is not null;
+            var slices = await UsageRollup.SlicesAsync(db, accountId, filter.Period, zone, withIdentifiers, ct);
+            if (slices is not null)
+            {
+                return new UsageSummary(filter, slices, withIdentifiers ? null : await UsageRollup.IdentifiersAsync(db, accountId, filter.Period, ct));
+            }
+        }
+
+        return new UsageSummary(filter, await RecordSlicesAsync(db, accountId, filter, zone, ct));
     }
 
     /// <summary>The period's slices grouped from the records themselves (the text filter applied).</summary>
@@ -77,7 +97,7 @@ public sealed class UsageSummary
     /// </summary>
     public static async Task<IReadOnlyList<Total>> ProductTotalsAsync(PortalDb db, long accountId, BillingPeriod period, TimeZoneInfo zone, CancellationToken ct)
     {
-        var slices = await UsageRollup.SlicesAsync(db, accountId, period, zone, ct);
+        var slices = await UsageRollup.SlicesAsync(db, accountId, period, zone, byIdentifier: false, ct);
         if (slices is not null)
         {
             return slices.GroupBy(s => (s.Product, s.Unit))

@@ -92,6 +92,37 @@ public sealed class UsagePageTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task Over_the_built_rollup_the_page_shows_what_grouping_the_records_shows()
+    {
+        // Over the built rollup the page reads the level without the identifier (totals, chart) and the
+        // identifier choices apart, and the identifier level only for totals per identifier or an identifier
+        // filter; with the account unstamped it groups the records. Every one of them must show the same.
+        var ct = TestContext.Current.CancellationToken;
+        var (account, period, _, _) = await ArrangeAsync();
+        var client = await portal.LoginAsync(account.Email);
+        var p = Iso(period.Start);
+        string[] queries = [$"period={p}", $"period={p}&totals=identifier", $"period={p}&product=DATA", $"period={p}&identifier=LINE-2", $"period={p}&invoiced=no&totals=identifier"];
+        static string Shown(string html) => string.Join(
+            "\n",
+            UsageTestData.Section(html, "usage-totals"),
+            string.Join(",", UsageTestData.ChartTotals(html).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => FormattableString.Invariant($"{c.Key}={c.Value}"))),
+            html[html.IndexOf("<select id=\"product\"", StringComparison.Ordinal)..html.IndexOf("<label for=\"from\"", StringComparison.Ordinal)]);
+        // Day one: DATA in GB (two identifiers), CALL in minutes (invoiced): two rows without the identifier.
+        Assert.Equal(2, await portal.WithDbAsync(db => db.UsageDayTotals.Where(d => d.AccountId == account.Id && d.Day == period.Start).CountAsync(ct)));
+        var fromRollup = new List<string>();
+        foreach (var query in queries)
+        {
+            fromRollup.Add(Shown(await client.GetStringAsync($"/usage?{query}", ct)));
+        }
+
+        await portal.WithDbAsync(db => db.UsageRollupAccounts.Where(s => s.AccountId == account.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.ZoneId, (string?)null), ct));
+        for (var i = 0; i < queries.Length; i++)
+        {
+            Assert.Equal(fromRollup[i], Shown(await client.GetStringAsync($"/usage?{queries[i]}", ct)));
+        }
+    }
+
+    [Fact]
     public async Task Each_filter_narrows_the_records_totals_and_chart_and_stays_in_the_links()
     {
         var ct = TestContext.Current.CancellationToken;

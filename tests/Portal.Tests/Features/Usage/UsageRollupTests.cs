@@ -203,16 +203,31 @@ public sealed class UsageRollupTests(PortalFactory portal)
     private async Task AssertRollupEqualsRecordsAsync(long accountId, BillingPeriod period, TimeZoneInfo zone, long? expectedRecords)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (rollup, records) = await portal.WithDbAsync(async db =>
+        var (rollup, totals, identifiers, records) = await portal.WithDbAsync(async db =>
         {
             var filter = new UsageFilter(period, null, null, null, null, null, null);
-            return (await UsageRollup.SlicesAsync(db, accountId, period, zone, ct), await UsageSummary.RecordSlicesAsync(db, accountId, filter, zone, ct));
+            return (
+                await UsageRollup.SlicesAsync(db, accountId, period, zone, ct),
+                await UsageRollup.SlicesAsync(db, accountId, period, zone, byIdentifier: false, ct),
+                await UsageRollup.IdentifiersAsync(db, accountId, period, ct),
+                await UsageSummary.RecordSlicesAsync(db, accountId, filter, zone, ct));
         });
 
         Assert.NotNull(rollup);
         static string Line(UsageSummary.Slice s) => FormattableString.Invariant($"{s.Day:yyyy-MM-dd} {s.Product} {s.Identifier} {s.Unit} {s.Invoiced} {s.Quantity:0.0000} {s.Count}");
         Assert.Equal(records.Select(Line).Order(StringComparer.Ordinal), rollup.Select(Line).Order(StringComparer.Ordinal));
         Assert.NotEmpty(records);
+
+        // The level without the identifier equals the records summed over their identifiers, and the
+        // identifier choices read apart are the records' own.
+        Assert.NotNull(totals);
+        Assert.All(totals, t => Assert.Null(t.Identifier));
+        var expectedTotals = records.GroupBy(s => (s.Day, s.Product, s.Unit, s.Invoiced))
+            .Select(g => new UsageSummary.Slice(g.Key.Product, null, g.Key.Unit, g.Key.Day, g.Key.Invoiced, g.Sum(s => s.Quantity), g.Sum(s => s.Count)));
+        Assert.Equal(expectedTotals.Select(Line).Order(StringComparer.Ordinal), totals.Select(Line).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            records.Where(s => s.Identifier is not null).Select(s => s.Product + " " + s.Identifier).Distinct().Order(StringComparer.Ordinal),
+            identifiers.Select(p => p.Product + " " + p.Identifier).Order(StringComparer.Ordinal));
         if (expectedRecords is not null)
         {
             Assert.Equal(expectedRecords, rollup.Sum(s => (long)s.Count));

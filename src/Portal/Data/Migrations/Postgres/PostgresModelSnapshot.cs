@@ -3082,6 +3082,36 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("UsageDays");
                 });
 
+            modelBuilder.Entity("Portal.Features.Usage.UsageDayTotal", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ProductCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("Invoiced")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Day", "ProductCode", "Unit", "Invoiced");
+
+                    b.ToTable("UsageDayTotals");
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -4220,6 +4250,15 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Portal.Features.Usage.UsageDay", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Usage.UsageDayTotal", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
                         .WithMany()

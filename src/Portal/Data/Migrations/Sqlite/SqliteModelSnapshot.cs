@@ -2993,6 +2993,36 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("UsageDays");
                 });
 
+            modelBuilder.Entity("Portal.Features.Usage.UsageDayTotal", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Invoiced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Records")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Day", "ProductCode", "Unit", "Invoiced");
+
+                    b.ToTable("UsageDayTotals");
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -4111,6 +4141,15 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Portal.Features.Usage.UsageDay", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Usage.UsageDayTotal", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
                         .WithMany()

@@ -398,7 +398,7 @@ public static class UsageRollup
             return;
         }
 
-        await WriteDaysAsync(db, sums, ct);
+        await WriteLevelAsync(db, sums, withIdentifier: true, ct);
         // The level without the identifier: the same sums added up over the identifiers, in key order too.
         var totals = new SortedDictionary<Key, (decimal Quantity, long Records)>(KeyOrder.Instance);
         foreach (var (key, sum) in sums)
@@ -407,108 +407,82 @@ public static class UsageRollup
             totals[total] = totals.TryGetValue(total, out var t) ? (t.Quantity + sum.Quantity, t.Records + sum.Records) : sum;
         }
 
-        await WriteTotalsAsync(db, totals, ct);
+        await WriteLevelAsync(db, totals, withIdentifier: false, ct);
     }
 
-    private static async Task WriteDaysAsync(PortalDb db, SortedDictionary<Key, (decimal Quantity, long Records)> sums, CancellationToken ct)
+    /// <summary>
+    /// Upserts one level of the rollup: the days per identifier (<c>UsageDays</c>), or with
+    /// <paramref name="withIdentifier"/> false the level without it (<c>UsageDayTotals</c>, whose keys carry
+    /// Identifier ""). Both in the caller's transaction and in key order.
+    /// </summary>
+    private static async Task WriteLevelAsync(PortalDb db, SortedDictionary<Key, (decimal Quantity, long Records)> sums, bool withIdentifier, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The rollup is written inside the caller's transaction.");
+        var (upsert, onConflict) = withIdentifier ? (Upsert, OnConflict) : (UpsertTotal, OnConflictTotal);
+        var keys = sums.Keys.ToArray();
+        var values = sums.Values.ToArray();
+        // The columns in the statement's order, with their PostgreSQL array type and the value SQLite stores
+        // (as EF Core's SQLite provider does: DateOnly as yyyy-MM-dd text, bool as 0/1).
+        var columns = new List<(string Name, NpgsqlDbType Type, Func<int, object> Postgres, Func<int, object> Sqlite)>
+        {
+            ("a", NpgsqlDbType.Bigint, i => keys[i].AccountId, i => keys[i].AccountId),
+            ("d", NpgsqlDbType.Date, i => keys[i].Day, i => keys[i].Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ("p", NpgsqlDbType.Varchar, i => keys[i].ProductCode, i => keys[i].ProductCode),
+            ("u", NpgsqlDbType.Varchar, i => keys[i].Unit, i => keys[i].Unit),
+        };
+        if (withIdentifier)
+        {
+            columns.Add(("i", NpgsqlDbType.Varchar, i => keys[i].Identifier, i => keys[i].Identifier));
+        }
+
+        columns.Add(("v", NpgsqlDbType.Boolean, i => keys[i].Invoiced, i => keys[i].Invoiced ? 1 : 0));
+        columns.Add(("q", NpgsqlDbType.Bigint, i => FixedPointConverter.ToStored(values[i].Quantity), i => FixedPointConverter.ToStored(values[i].Quantity)));
+        columns.Add(("r", NpgsqlDbType.Bigint, i => values[i].Records, i => values[i].Records));
+
         if (db.Database.IsNpgsql())
         {
-            var keys = sums.Keys.ToArray();
             await using var command = new NpgsqlCommand(
-                Upsert + " SELECT * FROM unnest(@a, @d, @p, @u, @i, @v, @q, @r)" + OnConflict,
+                $"{upsert} SELECT * FROM unnest({string.Join(", ", columns.Select(c => "@" + c.Name))}){onConflict}",
                 (NpgsqlConnection)connection,
                 (NpgsqlTransaction)transaction);
-            command.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.Select(k => k.AccountId).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = keys.Select(k => k.Day).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.ProductCode).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("u", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.Unit).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("i", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.Identifier).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("v", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = keys.Select(k => k.Invoiced).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = sums.Values.Select(s => FixedPointConverter.ToStored(s.Quantity)).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("r", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = sums.Values.Select(s => s.Records).ToArray() });
+            foreach (var column in columns)
+            {
+                var array = column.Type switch
+                {
+                    NpgsqlDbType.Bigint => (object)Enumerable.Range(0, keys.Length).Select(i => Convert.ToInt64(column.Postgres(i), CultureInfo.InvariantCulture)).ToArray(),
+                    NpgsqlDbType.Date => Enumerable.Range(0, keys.Length).Select(i => (DateOnly)column.Postgres(i)).ToArray(),
+                    NpgsqlDbType.Boolean => Enumerable.Range(0, keys.Length).Select(i => (bool)column.Postgres(i)).ToArray(),
+                    _ => Enumerable.Range(0, keys.Length).Select(i => (string)column.Postgres(i)).ToArray(),
+                };
+                command.Parameters.Add(new NpgsqlParameter(column.Name, NpgsqlDbType.Array | column.Type) { Value = array });
+            }
+
             await command.ExecuteNonQueryAsync(ct);
             return;
         }
 
-        // SQLite: one prepared statement per day row, executed synchronously (SQLite does no I/O
-        // asynchronously), as the ingest does for records.
+        // SQLite: one prepared statement per row, executed synchronously (SQLite does no I/O asynchronously),
+        // as the ingest does for records.
         using var sqlite = connection.CreateCommand();
         sqlite.Transaction = transaction;
-        sqlite.CommandText = Upsert + " VALUES ($a, $d, $p, $u, $i, $v, $q, $r)" + OnConflict;
-        var parameters = new DbParameter[8];
-        string[] names = ["$a", "$d", "$p", "$u", "$i", "$v", "$q", "$r"];
-        for (var n = 0; n < names.Length; n++)
+        sqlite.CommandText = $"{upsert} VALUES ({string.Join(", ", columns.Select(c => "$" + c.Name))}){onConflict}";
+        var parameters = columns.Select(c =>
         {
-            parameters[n] = sqlite.CreateParameter();
-            parameters[n].ParameterName = names[n];
-            sqlite.Parameters.Add(parameters[n]);
-        }
-
+            var parameter = sqlite.CreateParameter();
+            parameter.ParameterName = "$" + c.Name;
+            sqlite.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
         sqlite.Prepare();
-        foreach (var (key, sum) in sums)
+        for (var row = 0; row < keys.Length; row++)
         {
-            // As EF Core's SQLite provider stores them: DateOnly as yyyy-MM-dd text, bool as 0/1.
-            parameters[0].Value = key.AccountId;
-            parameters[1].Value = key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            parameters[2].Value = key.ProductCode;
-            parameters[3].Value = key.Unit;
-            parameters[4].Value = key.Identifier;
-            parameters[5].Value = key.Invoiced ? 1 : 0;
-            parameters[6].Value = FixedPointConverter.ToStored(sum.Quantity);
-            parameters[7].Value = sum.Records;
-            sqlite.ExecuteNonQuery();
-        }
-    }
+            for (var n = 0; n < columns.Count; n++)
+            {
+                parameters[n].Value = columns[n].Sqlite(row);
+            }
 
-    /// <summary>Upserts the level without the identifier (keys with Identifier ""), as <see cref="WriteDaysAsync"/> does the days.</summary>
-    private static async Task WriteTotalsAsync(PortalDb db, SortedDictionary<Key, (decimal Quantity, long Records)> totals, CancellationToken ct)
-    {
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        if (db.Database.IsNpgsql())
-        {
-            var keys = totals.Keys.ToArray();
-            await using var command = new NpgsqlCommand(
-                UpsertTotal + " SELECT * FROM unnest(@a, @d, @p, @u, @v, @q, @r)" + OnConflictTotal,
-                (NpgsqlConnection)connection,
-                (NpgsqlTransaction)transaction);
-            command.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.Select(k => k.AccountId).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = keys.Select(k => k.Day).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.ProductCode).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("u", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.Unit).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("v", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = keys.Select(k => k.Invoiced).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = totals.Values.Select(s => FixedPointConverter.ToStored(s.Quantity)).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("r", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = totals.Values.Select(s => s.Records).ToArray() });
-            await command.ExecuteNonQueryAsync(ct);
-            return;
-        }
-
-        using var sqlite = connection.CreateCommand();
-        sqlite.Transaction = transaction;
-        sqlite.CommandText = UpsertTotal + " VALUES ($a, $d, $p, $u, $v, $q, $r)" + OnConflictTotal;
-        var parameters = new DbParameter[7];
-        string[] names = ["$a", "$d", "$p", "$u", "$v", "$q", "$r"];
-        for (var n = 0; n < names.Length; n++)
-        {
-            parameters[n] = sqlite.CreateParameter();
-            parameters[n].ParameterName = names[n];
-            sqlite.Parameters.Add(parameters[n]);
-        }
-
-        sqlite.Prepare();
-        foreach (var (key, sum) in totals)
-        {
-            parameters[0].Value = key.AccountId;
-            parameters[1].Value = key.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            parameters[2].Value = key.ProductCode;
-            parameters[3].Value = key.Unit;
-            parameters[4].Value = key.Invoiced ? 1 : 0;
-            parameters[5].Value = FixedPointConverter.ToStored(sum.Quantity);
-            parameters[6].Value = sum.Records;
             sqlite.ExecuteNonQuery();
         }
     }

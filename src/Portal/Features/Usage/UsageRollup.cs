@@ -269,10 +269,6 @@ public static class UsageRollup
         });
     }
 
-    /// <summary>The period's slices with their identifiers (see the overload).</summary>
-    public static Task<List<UsageSummary.Slice>?> SlicesAsync(PortalDb db, long accountId, BillingPeriod period, TimeZoneInfo zone, CancellationToken ct) =>
-        SlicesAsync(db, accountId, period, zone, byIdentifier: true, ct);
-
     /// <summary>
     /// The period's slices from the rollup, or null when the account's rollup is not cut in
     /// <paramref name="zone"/> (not built yet, or the operator changed the zone and it is being rebuilt).

@@ -51,11 +51,11 @@ public sealed class UsageRollupTests(PortalFactory portal)
         await IngestAsync(Batch(externalId, invoiceExternalId, period, "A", 0));
 
         // Stamped in New York's days: asked in Kolkata's, the rollup answers nothing and the page groups records.
-        Assert.Null(await portal.WithDbAsync(db => UsageRollup.SlicesAsync(db, account.Id, period, kolkata, ct)));
+        Assert.Null(await portal.WithDbAsync(db => UsageRollup.SlicesAsync(db, account.Id, period, kolkata, byIdentifier: true, ct)));
 
         Assert.True(await portal.WithDbAsync(db => UsageRollup.RebuildAsync(db, account.Id, kolkata, DateTime.UtcNow, ct)));
         Assert.False(await portal.WithDbAsync(db => UsageRollup.RebuildAsync(db, account.Id, kolkata, DateTime.UtcNow, ct)));
-        Assert.Null(await portal.WithDbAsync(db => UsageRollup.SlicesAsync(db, account.Id, period, newYork, ct)));
+        Assert.Null(await portal.WithDbAsync(db => UsageRollup.SlicesAsync(db, account.Id, period, newYork, byIdentifier: true, ct)));
         var kolkataPeriod = BillingPeriods.Containing(DateOnly.FromDateTime(OperatorClock.ToLocal(DateTime.UtcNow, kolkata)), BillDay, kolkata);
         await AssertRollupEqualsRecordsAsync(account.Id, kolkataPeriod, kolkata, expectedRecords: null);
     }
@@ -101,7 +101,7 @@ public sealed class UsageRollupTests(PortalFactory portal)
                 UsageTestData.Record(account, i % 2 == 0 ? "DATA" : "CALL", i % 3 == 0 ? null : "LINE-" + (i % 4), period.StartUtc.AddHours(i * 13), 1.25m * i, i % 2 == 0 ? "GB" : "min")));
             await db.SaveChangesAsync(ct);
         });
-        Assert.Null(await portal.WithDbAsync(db => UsageRollup.SlicesAsync(db, account.Id, period, UsageTestData.Zone, ct)));
+        Assert.Null(await portal.WithDbAsync(db => UsageRollup.SlicesAsync(db, account.Id, period, UsageTestData.Zone, byIdentifier: true, ct)));
 
         var worker = new UsageRollupWorker(
             portal.Services.GetRequiredService<IServiceScopeFactory>(),
@@ -207,7 +207,7 @@ public sealed class UsageRollupTests(PortalFactory portal)
         {
             var filter = new UsageFilter(period, null, null, null, null, null, null);
             return (
-                await UsageRollup.SlicesAsync(db, accountId, period, zone, ct),
+                await UsageRollup.SlicesAsync(db, accountId, period, zone, byIdentifier: true, ct),
                 await UsageRollup.SlicesAsync(db, accountId, period, zone, byIdentifier: false, ct),
                 await UsageRollup.IdentifiersAsync(db, accountId, period, ct),
                 await UsageSummary.RecordSlicesAsync(db, accountId, filter, zone, ct));

@@ -14,7 +14,7 @@ internal sealed record ExportOptions(DatabaseProvider Provider, string Connectio
 
 /// <summary>
 /// Builds usage exports of the largest usage account the way the portal's export worker does
-/// (<see cref="UsageRecordList.Stream"/> into <see cref="UsageExportFile.Write"/>, to a temporary file
+/// (<see cref="UsageRecordList.Stream"/> into <see cref="UsageExportFile.WriteAsync"/>, to a temporary file
 /// with the worker's buffer size), for increasing row limits in one process, and prints the wall time,
 /// the file size, the bytes allocated and the process's peak resident memory (VmHWM) before and after
 /// each: a streamed export leaves the peak where the first one put it, whatever the number of rows.
@@ -52,7 +52,7 @@ internal sealed class ExportBench(ExportOptions options)
         Console.Write(text.ToString());
 
         // The first, small export pays for JIT and the first query's compilation; it is not reported.
-        Build(db, account.AccountId, filter, zone, options.Formats[0], 100);
+        await BuildAsync(db, account.AccountId, filter, zone, options.Formats[0], 100);
         foreach (var size in options.Sizes)
         {
             foreach (var format in options.Formats)
@@ -61,7 +61,7 @@ internal sealed class ExportBench(ExportOptions options)
                 var peakBefore = PeakResidentBytes();
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var stopwatch = Stopwatch.StartNew();
-                var (rows, bytes) = Build(db, account.AccountId, filter, zone, format, size);
+                var (rows, bytes) = await BuildAsync(db, account.AccountId, filter, zone, format, size);
                 var elapsed = stopwatch.Elapsed;
                 var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 var peakAfter = PeakResidentBytes();
@@ -73,12 +73,12 @@ internal sealed class ExportBench(ExportOptions options)
         return 0;
     }
 
-    private static (int Rows, long Bytes) Build(PortalDb db, long accountId, UsageFilter filter, TimeZoneInfo zone, UsageExportFormat format, int limit)
+    private static async Task<(int Rows, long Bytes)> BuildAsync(PortalDb db, long accountId, UsageFilter filter, TimeZoneInfo zone, UsageExportFormat format, int limit)
     {
         // As the worker: a temporary file with a 64 KiB buffer, deleted on close.
         var path = Path.Combine(Path.GetTempPath(), $"portal-bench-export-{Environment.ProcessId}.tmp");
-        using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-        var rows = UsageExportFile.Write(file, format, UsageRecordList.Stream(db, accountId, filter, zone, limit), zone, EnglishText.Instance);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        var rows = await UsageExportFile.WriteAsync(file, format, UsageRecordList.Stream(db, accountId, filter, zone, limit), zone, EnglishText.Instance, CancellationToken.None);
         file.Flush();
         return (rows, file.Length);
     }

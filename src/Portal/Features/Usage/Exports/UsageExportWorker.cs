@@ -129,7 +129,9 @@ public sealed class UsageExportWorker(
         int read;
         while ((read = await ReadFullAsync(file, buffer, ct)) > 0)
         {
-            db.UsageExportChunks.Add(new UsageExportChunk { ExportId = export.Id, Sequence = sequence++, Data = buffer[..read] });
+            // A full chunk is saved from the buffer itself (1 MiB by default: a copy would be a large-object
+            // allocation per chunk); once saved and cleared, EF holds no reference to it, so it is refilled.
+            db.UsageExportChunks.Add(new UsageExportChunk { ExportId = export.Id, Sequence = sequence++, Data = read == buffer.Length ? buffer : buffer[..read] });
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }

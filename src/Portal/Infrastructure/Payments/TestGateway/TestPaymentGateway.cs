@@ -122,40 +122,28 @@ public sealed class TestPaymentGateway(IServiceScopeFactory scopes, TimeProvider
             CreatedAt = now,
         };
 
-        // The key is claimed by a unique row before anything is charged, exactly as Stripe does.
-        db.TestGatewayCharges.Add(charge);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            var first = await db.TestGatewayCharges.AsNoTracking().FirstOrDefaultAsync(c => c.IdempotencyKey == request.IdempotencyKey, ct)
-                ?? throw new GatewayUnknownOutcomeException("The test gateway could not store the charge.");
-            if (first.Fingerprint != fingerprint)
-            {
-                throw new GatewayRequestRefusedException("idempotency_key_in_use",
-                    "Keys for idempotent requests can only be used with the same parameters they were first used with.");
-            }
-
-            if (!first.Completed)
-            {
-                throw new GatewayUnknownOutcomeException("409: a request with this idempotency key is still being processed.");
-            }
-
-            return Result(first);
-        }
-
+        // The method decides the outcome before anything is written, so the charge is one insert of its
+        // final row (it was an "in flight" insert and then an update: two write transactions on SQLite's
+        // single writer for every confirm). The unique idempotency key still claims it: a racing or
+        // repeated request with the same key fails the insert and replays the stored row, as Stripe does.
         var method = await db.TestGatewayMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Token == request.MethodToken && !m.Deleted, ct);
-        if (method is null)
+        if (method is null || method.Behaviour == TestBehaviour.TimeoutNothing)
         {
-            // Stripe keeps no result for a request it refused before executing it.
-            db.TestGatewayCharges.Remove(charge);
-            await db.SaveChangesAsync(ct);
-            throw new GatewayRequestRefusedException("resource_missing", "No such payment method.");
+            // Nothing will be stored, so a repeat of a request that was (its method since deleted) is
+            // answered from its row here. Stripe keeps no result for a request it refused before executing it.
+            var replay = await ReplayAsync(db, request.IdempotencyKey, fingerprint, ct);
+            if (replay is not null)
+            {
+                return replay;
+            }
+
+            if (method is null)
+            {
+                throw new GatewayRequestRefusedException("resource_missing", "No such payment method.");
+            }
         }
 
+        var timeout = false;
         switch (method.Behaviour)
         {
             case TestBehaviour.Succeeds:
@@ -189,18 +177,57 @@ public sealed class TestPaymentGateway(IServiceScopeFactory scopes, TimeProvider
                 break;
             case TestBehaviour.TimeoutCharged:
                 Settle(charge, ChargeStatus.Succeeded);
-                await db.SaveChangesAsync(ct);
-                throw new GatewayUnknownOutcomeException("The test gateway timed out (the charge went through).");
+                timeout = true;
+                break;
             case TestBehaviour.TimeoutNothing:
-                db.TestGatewayCharges.Remove(charge);
-                await db.SaveChangesAsync(ct);
                 throw new GatewayUnknownOutcomeException("The test gateway timed out (nothing was charged).");
             default:
                 throw new InvalidOperationException($"Unknown test behaviour {method.Behaviour}.");
         }
 
-        await db.SaveChangesAsync(ct);
-        return Result(charge);
+        db.TestGatewayCharges.Add(charge);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request with the same key stored its row first: answer as that one did.
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(db, request.IdempotencyKey, fingerprint, ct)
+                ?? throw new GatewayUnknownOutcomeException("The test gateway could not store the charge.");
+        }
+
+        return timeout
+            ? throw new GatewayUnknownOutcomeException("The test gateway timed out (the charge went through).")
+            : Result(charge);
+    }
+
+    /// <summary>
+    /// The stored answer to an earlier request with this idempotency key, or null when there is none;
+    /// refused when the key was used with other parameters, and "still being processed" for a row that
+    /// is not final.
+    /// </summary>
+    private static async Task<ChargeResult?> ReplayAsync(PortalDb db, string idempotencyKey, string fingerprint, CancellationToken ct)
+    {
+        var first = await db.TestGatewayCharges.AsNoTracking().FirstOrDefaultAsync(c => c.IdempotencyKey == idempotencyKey, ct);
+        if (first is null)
+        {
+            return null;
+        }
+
+        if (first.Fingerprint != fingerprint)
+        {
+            throw new GatewayRequestRefusedException("idempotency_key_in_use",
+                "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+        }
+
+        if (!first.Completed)
+        {
+            throw new GatewayUnknownOutcomeException("409: a request with this idempotency key is still being processed.");
+        }
+
+        return Result(first);
     }
 
     public async Task<ChargeResult> FindChargeAsync(string idempotencyKey, CancellationToken ct)

@@ -147,17 +147,24 @@ public sealed class IndexModel(
         var values = new UsageQueryValues(Period, Product, Identifier, From, To, Invoiced, Q);
         Filter = UsageFilter.Parse(values, billDay, today, zone, l, Notices);
         Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ByIdentifier, ct);
-        if (Filter.Product is { } product && !Summary.Products.Contains(product, StringComparer.Ordinal))
+        // A product or identifier the period does not have is dropped with a notice, and the summary read
+        // again once for what is left (the choices of every product are in the first read).
+        var usable = Filter;
+        if (usable.Product is { } product && !Summary.Products.Contains(product, StringComparer.Ordinal))
         {
             Notices.Add(l["This account has no usage of product {0} in the period; showing every product.", product]);
-            Filter = Filter with { Product = null };
-            Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ByIdentifier, ct);
+            usable = usable with { Product = null };
         }
 
-        if (Filter.Identifier is { } identifier && !Summary.Identifiers.Contains(identifier, StringComparer.Ordinal))
+        if (usable.Identifier is { } identifier && !Summary.IdentifiersOf(usable.Product).Contains(identifier, StringComparer.Ordinal))
         {
             Notices.Add(l["There is no usage for identifier {0} in the period; showing every identifier.", identifier]);
-            Filter = Filter with { Identifier = null };
+            usable = usable with { Identifier = null };
+        }
+
+        if (!ReferenceEquals(usable, Filter))
+        {
+            Filter = usable;
             Summary = await UsageSummary.LoadAsync(db, account.Id, Filter, zone, ByIdentifier, ct);
         }
 

@@ -36,10 +36,13 @@ public sealed class UsageSummary
 
     public IReadOnlyList<string> Products => All.Select(s => s.Product).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-    public IReadOnlyList<string> Identifiers => _identifiers is not null
-        ? _identifiers.Where(p => Filter.Product is null || p.Product == Filter.Product).Select(p => p.Identifier)
+    public IReadOnlyList<string> Identifiers => IdentifiersOf(Filter.Product);
+
+    /// <summary>The identifier choices of one product (or of all, for null) in the period.</summary>
+    public IReadOnlyList<string> IdentifiersOf(string? product) => _identifiers is not null
+        ? _identifiers.Where(p => product is null || p.Product == product).Select(p => p.Identifier)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()
-        : All.Where(s => (Filter.Product is null || s.Product == Filter.Product) && s.Identifier is not null)
+        : All.Where(s => (product is null || s.Product == product) && s.Identifier is not null)
         .Select(s => s.Identifier!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     public long Records => Selected.Sum(s => (long)s.Count);

@@ -47,24 +47,6 @@ internal sealed class StatementPdfBench(StatementPdfOptions options)
         var from = to.AddDays(-options.Days);
         var culture = CultureInfo.GetCultureInfo("en-US");
 
-        if (Environment.GetEnvironmentVariable("TMP_PLAN") == "1")
-        {
-            var c = db.Database.GetDbConnection();
-            await c.OpenAsync();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = """EXPLAIN QUERY PLAN SELECT "p"."Id", "p"."ReceivedAt", "p"."Number", "p"."MethodDetail", "p"."Amount" FROM "Payments" AS "p" WHERE "p"."AccountId" = 6 AND "p"."ReceivedAt" >= '2025-11-30 05:00:00' AND "p"."ReceivedAt" < '2026-12-01 05:00:00' AND "p"."Status" = 1 ORDER BY "p"."ReceivedAt", "p"."Id" LIMIT 25001""";
-            using (var r = await cmd.ExecuteReaderAsync())
-            {
-                while (await r.ReadAsync())
-                {
-                    Console.WriteLine(r.GetString(3));
-                }
-            }
-
-            cmd.CommandText = "select sqlite_version()";
-            Console.WriteLine(await cmd.ExecuteScalarAsync());
-        }
-
         var build = new List<double>();
         var render = new List<double>();
         var buildCpu = new List<double>();

@@ -68,43 +68,11 @@ public static class DataExtensions
             // new index over the right one (seen: the recent-invoices query sorting a 20,000-invoice
             // history through the branch index). Cheap when the statistics are already current.
             await db.Database.ExecuteSqlRawAsync("PRAGMA optimize=0x10002;");
-            await AnalyzeNewIndexesAsync(db);
         }
 
         if (app.Configuration.GetValue("DemoData:Enabled", true))
         {
             await scope.ServiceProvider.GetRequiredService<DemoData>().SeedIfEmptyAsync();
-        }
-    }
-
-    /// <summary>
-    /// PRAGMA optimize analyzes a table again only when its size changed a lot, so an index a migration adds
-    /// to a table analyzed before stays without statistics, and the planner may prefer an older index over it
-    /// (seen: a year of the largest bench account's payments read through (Status, ReceivedAt), every account's
-    /// payments of the year, 500 ms, instead of the account's own index, 15 ms). Those tables are analyzed
-    /// here, on a sample (analysis_limit) so that a large table costs a fraction of a second, once.
-    /// </summary>
-    private static async Task AnalyzeNewIndexesAsync(PortalDb db)
-    {
-        var analyzed = await db.Database.SqlQueryRaw<int>(
-            "SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").SingleAsync();
-        if (analyzed == 0)
-        {
-            return; // never analyzed: the planner treats every index alike, and optimize will analyze it when it grows
-        }
-
-        var tables = await db.Database.SqlQueryRaw<string>(
-            """
-            SELECT DISTINCT m.tbl_name AS "Value" FROM sqlite_master m
-            WHERE m.type = 'index' AND m.sql IS NOT NULL
-              AND m.tbl_name IN (SELECT tbl FROM sqlite_stat1)
-              AND m.name NOT IN (SELECT idx FROM sqlite_stat1 WHERE idx IS NOT NULL)
-            """).ToListAsync();
-        foreach (var table in tables)
-        {
-            // The name comes from sqlite_master (not from input), quoted as an identifier.
-            var analyze = "PRAGMA analysis_limit=1000; ANALYZE \"" + table.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"; PRAGMA analysis_limit=0;";
-            await db.Database.ExecuteSqlRawAsync(analyze);
         }
     }
 

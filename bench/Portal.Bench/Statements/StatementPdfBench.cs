@@ -18,6 +18,8 @@ internal sealed record StatementPdfOptions(DatabaseProvider Provider, string Con
 /// builds it (<see cref="StatementBuilder.BuildAsync"/>, then <see cref="StatementPdf.Render"/>), in one
 /// process without HTTP: the query and the drawing timed apart, each repeated, with the bytes allocated,
 /// so that a change to either shows on its own. The first round (JIT, query compilation) is not reported.
+/// Use a copy the portal has started on (bench/out/run.db after bench/run.sh): its start-up analyzes the
+/// indexes migrations added, without which SQLite reads the year's payments through the wrong index.
 /// </summary>
 internal sealed class StatementPdfBench(StatementPdfOptions options)
 {

@@ -112,7 +112,7 @@ RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo "Data: $ACCOUNTS accounts, $INVOICES invoices, $USAGE usage records ($DB)"
   echo
   dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
-    --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" \
+    --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" --settle "${SETTLE:-30}" \
     --users-file "$USERS_FILE" --mode "$MODE" --server-pid "$APP_PID" --db "$DB" ${PAGES:+--pages "$PAGES"} \
     ${AS_USER:+--as-user "$AS_USER"} "${REFERENCE_ARGS[@]}"
   if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then

@@ -20,7 +20,8 @@ internal sealed record LoadOptions(
     string? UsageUser,
     string? AsUser = null,
     Uri? ReferenceUrl = null,
-    int? ReferencePid = null);
+    int? ReferencePid = null,
+    int SettleSeconds = 30);
 
 /// <summary>
 /// One page of the load: a name for the report and how to make its URL for a user. A usage page is
@@ -216,6 +217,16 @@ internal sealed partial class LoadTest(LoadOptions options)
             var pages = await ProbeAsync(clients[0], usageClients?[0], [.. Pages, .. usagePages, .. options.ReferenceUrl is null ? [] : new[] { ReferencePage }]);
             var results = new List<PhaseResult>();
             var runAt = DateTime.UtcNow;
+            if (options.SettleSeconds > 0)
+            {
+                // Every page of the run, mixed and unrecorded, until the JIT has settled: tiered compilation
+                // keeps recompiling hot methods for 20-30 s of load after start (its thread was measured at a
+                // quarter of the process's CPU over the first 25 s), which the first phases would otherwise be
+                // charged for and the later ones not, skewing the ratios between pages of one run.
+                Console.Error.WriteLine(string.Create(Inv, $"settling: every page mixed for {options.SettleSeconds} s, not recorded"));
+                await RunLoopAsync(clients, usageClients, [.. pages, Health], TimeSpan.FromSeconds(options.SettleSeconds), record: false);
+            }
+
             if (options.Mode is "mix" or "both")
             {
                 results.Add(await RunPhaseAsync("mix", clients, usageClients, pages));
@@ -401,7 +412,7 @@ internal sealed partial class LoadTest(LoadOptions options)
         var health = results.Last().Pages[0];
         var healthRate = health.Requests / results.Last().Elapsed.TotalSeconds;
         var text = new StringBuilder();
-        text.AppendLine(Inv, $"Run at {runAt:yyyy-MM-dd HH:mm} UTC against {options.Url}: {users.Length} virtual users (distinct logins), {options.WarmupSeconds} s warm-up then {options.Seconds} s per phase.");
+        text.AppendLine(Inv, $"Run at {runAt:yyyy-MM-dd HH:mm} UTC against {options.Url}: {users.Length} virtual users (distinct logins), {options.SettleSeconds} s of every page mixed to let the JIT settle, then per phase {options.WarmupSeconds} s warm-up and {options.Seconds} s measured.");
         text.AppendLine(Inv, $"Accounts of the users: {users.Min(u => u.InvoiceCount):N0} to {users.Max(u => u.InvoiceCount):N0} invoices (median {users.Select(u => u.InvoiceCount).Order().ElementAt(users.Length / 2):N0}).");
         if (options.UsageUser is not null)
         {

@@ -179,16 +179,24 @@ public sealed class IndexModel(
 
     /// <summary>
     /// The current period and every past one in a month that has records: one EXISTS per month over
-    /// the month-led index (a seek each), in one statement.
+    /// the month-led index (a seek each), in one short statement. The months are counted down by a
+    /// recursive CTE in integer arithmetic (yyyymm; January steps back to December of the year before,
+    /// m - 89), the same SQL on both databases: a list of 121 literal months made a 5 KB statement that
+    /// SQLite parsed and planned again on every view.
     /// </summary>
     private async Task<IReadOnlyList<BillingPeriod>> PeriodsAsync(long accountId, int billDay, DateOnly today, TimeZoneInfo zone, CancellationToken ct)
     {
         var current = BillingPeriods.Containing(today, billDay, zone);
         var newest = new DateOnly(today.Year, today.Month, 1).AddMonths(1);
-        var months = Enumerable.Range(0, PickerMonths + 1).Select(i => newest.AddMonths(-i)).Select(m => (m.Year * 100) + m.Month).ToArray();
-        var candidates = string.Join(" UNION ALL ", months.Select(m => string.Create(CultureInfo.InvariantCulture, $"SELECT {m} AS m")));
-        var sql = $"SELECT v.m AS \"Value\" FROM ({candidates}) AS v WHERE EXISTS (SELECT 1 FROM \"UsageRecords\" AS u WHERE u.\"Month\" = v.m AND u.\"AccountId\" = {{0}})";
-        var withRecords = (await db.Database.SqlQueryRaw<int>(sql, accountId).ToListAsync(ct)).ToHashSet();
+        const string sql = """
+            WITH RECURSIVE "Candidates"("M", "N") AS (
+                SELECT {0}, 0
+                UNION ALL
+                SELECT CASE WHEN "M" % 100 = 1 THEN "M" - 89 ELSE "M" - 1 END, "N" + 1 FROM "Candidates" WHERE "N" < {1})
+            SELECT c."M" AS "Value" FROM "Candidates" AS c
+            WHERE EXISTS (SELECT 1 FROM "UsageRecords" AS u WHERE u."Month" = c."M" AND u."AccountId" = {2})
+            """;
+        var withRecords = (await db.Database.SqlQueryRaw<int>(sql, (newest.Year * 100) + newest.Month, PickerMonths, accountId).ToListAsync(ct)).ToHashSet();
         var periods = new List<BillingPeriod> { current };
         if (withRecords.Count == 0)
         {

@@ -3172,6 +3172,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("Month", "AccountId", "OccurredAt", "Id");
 
+                    b.HasIndex("Month", "AccountId", "ProductCode", "OccurredAt", "Id");
+
                     b.ToTable("UsageRecords");
                 });
 

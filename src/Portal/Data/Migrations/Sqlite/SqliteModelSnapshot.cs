@@ -3081,6 +3081,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("Month", "AccountId", "OccurredAt", "Id");
 
+                    b.HasIndex("Month", "AccountId", "ProductCode", "OccurredAt", "Id");
+
                     b.ToTable("UsageRecords");
                 });
 

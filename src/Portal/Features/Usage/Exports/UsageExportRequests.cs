@@ -82,7 +82,7 @@ public sealed class UsageExportRequests(
         if (Math.Min(matching, maxRows) <= immediate)
         {
             using var buffer = new MemoryStream();
-            UsageExportFile.Write(buffer, parsed, UsageRecordList.Stream(db, account.Id, filter, zone, maxRows), zone, l);
+            await UsageExportFile.WriteAsync(buffer, parsed, UsageRecordList.Stream(db, account.Id, filter, zone, maxRows), zone, l, ct);
             return new Result.Immediate(buffer.ToArray(), UsageExportFile.ContentType(parsed), UsageExportFile.FileName(filter, parsed));
         }
 

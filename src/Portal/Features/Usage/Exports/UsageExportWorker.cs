@@ -16,7 +16,7 @@ namespace Portal.Features.Usage.Exports;
 /// <see cref="WorkLeases"/> (as the e-mail and webhook workers claim theirs), one at a time so that
 /// another instance can take the next one meanwhile; only the claimer builds it, a crashed worker's
 /// claim runs out, and a stopped one hands back what it had not started. The file goes to a
-/// temporary file first (the xlsx zip is written as a stream), then into the database in pieces, with
+/// temporary file first (both formats are written forward, row by row), then into the database in pieces, with
 /// the ready status and the e-mail in one transaction. Expired files are deleted here too.
 /// </summary>
 public sealed class UsageExportWorker(
@@ -83,7 +83,7 @@ public sealed class UsageExportWorker(
                 await using (var readScope = scopes.CreateAsyncScope())
                 {
                     var readDb = readScope.ServiceProvider.GetRequiredService<PortalDb>();
-                    rows = UsageExportFile.Write(file, export.Format, UsageRecordList.Stream(readDb, export.AccountId, filter, zone, export.MaxRows), zone, l);
+                    rows = await UsageExportFile.WriteAsync(file, export.Format, UsageRecordList.Stream(readDb, export.AccountId, filter, zone, export.MaxRows), zone, l, ct);
                 }
 
                 file.Position = 0;
@@ -129,7 +129,9 @@ public sealed class UsageExportWorker(
         int read;
         while ((read = await ReadFullAsync(file, buffer, ct)) > 0)
         {
-            db.UsageExportChunks.Add(new UsageExportChunk { ExportId = export.Id, Sequence = sequence++, Data = buffer[..read] });
+            // A full chunk is saved from the buffer itself (1 MiB by default: a copy would be a large-object
+            // allocation per chunk); once saved and cleared, EF holds no reference to it, so it is refilled.
+            db.UsageExportChunks.Add(new UsageExportChunk { ExportId = export.Id, Sequence = sequence++, Data = read == buffer.Length ? buffer : buffer[..read] });
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }

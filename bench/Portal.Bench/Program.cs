@@ -7,6 +7,8 @@
 //   dotnet run -c Release --project bench/Portal.Bench -- cards [--db bench/out/portal.db | --provider Postgres --connection "..."]   (a saved test card for every account without one, so that the load test can pay; generate adds them itself)
 //   dotnet run -c Release --project bench/Portal.Bench -- export [--db bench/out/portal.db | --provider Postgres --connection "..."] [--sizes 1000,10000,100000] [--formats xlsx,csv]
 //
+//   dotnet run -c Release --project bench/Portal.Bench -- statement-pdf [--db bench/out/portal.db | --provider Postgres --connection "..."] [--account 100006] [--days 365] [--repeat 10] [--log-sql 1]   (the statement PDF built and drawn in-process, query and drawing timed apart)
+//
 //   dotnet run -c Release --project bench/Portal.Bench -- reference [--db bench/out/portal.db | --provider Postgres --connection "..."] [--url http://127.0.0.1:5081]   (the overview's figures in hand-written SQL: the floor the load test compares each page's CPU with)
 //
 // load: with --db (or --connection) it finds the account with the most usage records and adds the usage
@@ -19,13 +21,14 @@ using Portal.Bench.Export;
 using Portal.Bench.Generate;
 using Portal.Bench.Load;
 using Portal.Bench.Reference;
+using Portal.Bench.Statements;
 using Portal.Data;
 using Portal.Features.Usage.Exports;
 
 var inv = CultureInfo.InvariantCulture;
-if (args.Length == 0 || args[0] is not ("generate" or "load" or "ingest" or "export" or "rollup" or "cards" or "reference"))
+if (args.Length == 0 || args[0] is not ("generate" or "load" or "ingest" or "export" or "rollup" or "cards" or "reference" or "statement-pdf"))
 {
-    Console.Error.WriteLine("usage: Portal.Bench generate|load|ingest|export|rollup|cards|reference [options] (see the comment at the top of Program.cs)");
+    Console.Error.WriteLine("usage: Portal.Bench generate|load|ingest|export|rollup|cards|reference|statement-pdf [options] (see the comment at the top of Program.cs)");
     return 2;
 }
 
@@ -89,6 +92,18 @@ if (args[0] == "reference")
 {
     var provider = Provider();
     return await OverviewReference.RunAsync(provider, Connection(provider), Get("url", "http://127.0.0.1:5081"));
+}
+
+if (args[0] == "statement-pdf")
+{
+    var provider = Provider();
+    return await new StatementPdfBench(new StatementPdfOptions(
+        provider,
+        Connection(provider),
+        Get("account", "100006"),
+        int.Parse(Get("days", "365"), inv),
+        int.Parse(Get("repeat", "10"), inv),
+        Get("log-sql", "0") == "1")).RunAsync();
 }
 
 if (args[0] == "ingest")

@@ -98,7 +98,10 @@ internal sealed partial class LoadTest(LoadOptions options)
     // The year up to today (UTC; the operator's zone moves it by a day at most, which a year does not feel).
     private static string YearStatement(string path)
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // The operator's "today" may still be yesterday in UTC (New York until 05:00 UTC): a range ending on the
+        // UTC date would then end in the future and get the form's error instead of the statement. Twelve hours
+        // back is today or yesterday in every zone from UTC-12 on.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(-12));
         return string.Create(Inv, $"{path}?from={today.AddYears(-1).AddDays(1):yyyy-MM-dd}&to={today:yyyy-MM-dd}");
     }
 

@@ -11,7 +11,8 @@ public static class StatementPdf
 {
     public static byte[] Render(Statement statement, string accountNumber, string accountName, OperatorSettings settings, IStringLocalizer l, CultureInfo culture)
     {
-        string Money(decimal amount) => Currencies.Format(amount, statement.Currency, culture);
+        var money = Currencies.NumberFormat(statement.Currency, culture);
+        string Money(decimal amount) => amount.ToString("C", money);
         string Date(DateOnly date) => date.ToString("d", culture);
 
         var address = (settings.Address ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -59,16 +60,23 @@ public static class StatementPdf
 
             if (!statement.AsOf)
             {
-                var rows = new List<IReadOnlyList<string>> { new[] { Date(statement.From), l["Opening balance"].Value, "", "", "", Money(section.Opening) } };
-                rows.AddRange(section.Lines.Select(x => (IReadOnlyList<string>)
-                [
-                    Date(x.Date),
-                    $"{StatementText.Kind(x.Kind, l)} {x.Number}",
-                    x.DueDate is DateOnly due ? $"{x.Reference} {l["due {0}", Date(due)]}".Trim() : x.Reference ?? "",
-                    x.Charge != 0m ? Money(x.Charge) : "",
-                    x.Credit != 0m ? Money(x.Credit) : "",
-                    Money(x.Balance),
-                ]));
+                // A year of a large account is some 10,000 lines: the labels are looked up once, not per line.
+                string[] kinds = [StatementText.Kind(StatementLineKind.Invoice, l), StatementText.Kind(StatementLineKind.CreditMemo, l), StatementText.Kind(StatementLineKind.Payment, l)];
+                var dueFormat = l["due {0}"].Value;
+                var rows = new List<IReadOnlyList<string>>(section.Lines.Count + 2) { new[] { Date(statement.From), l["Opening balance"].Value, "", "", "", Money(section.Opening) } };
+                foreach (var x in section.Lines)
+                {
+                    rows.Add(
+                    [
+                        Date(x.Date),
+                        kinds[(int)x.Kind] + " " + x.Number,
+                        x.DueDate is DateOnly due ? $"{x.Reference} {string.Format(culture, dueFormat, Date(due))}".Trim() : x.Reference ?? "",
+                        x.Charge != 0m ? Money(x.Charge) : "",
+                        x.Credit != 0m ? Money(x.Credit) : "",
+                        Money(x.Balance),
+                    ]);
+                }
+
                 rows.Add([Date(statement.To), statement.Sections.Count > 1 ? l["Subtotal for account {0}", section.AccountNumber] : l["Closing balance"], "", "", "", Money(section.Closing)]);
                 pdf.Table(
                     [

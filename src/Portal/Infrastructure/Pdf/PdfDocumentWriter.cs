@@ -42,16 +42,24 @@ public sealed class PdfDocumentWriter : IDisposable
     private static readonly XColor Soft = XColor.FromArgb(74, 83, 96);
     private static readonly XColor Line = XColor.FromArgb(200, 206, 214);
     private static readonly XColor Shade = XColor.FromArgb(238, 241, 245);
+    private static readonly XColor RowShade = XColor.FromArgb(248, 250, 252);
 
     private readonly PdfDocument _document;
     private readonly PdfLetterhead _letterhead;
     private readonly XImage? _logo;
+    private readonly XPen _rowRule = new(Line, 0.5);
+    private readonly XBrush _rowShade = new XSolidBrush(RowShade);
+    private readonly double _bodyLineHeight;
+    private readonly Dictionary<XFont, Dictionary<char, double>> _advances = new(ReferenceEqualityComparer.Instance);
     private XGraphics? _gfx;
 
     public PdfDocumentWriter(PdfLetterhead letterhead)
     {
         PdfSetup.EnsureInitialized();
         _document = new PdfDocument();
+        // Content streams are still compressed, with the fastest deflate: a year's statement is some 250
+        // pages, and the best level cost more time than its few percent of size are worth.
+        _document.Options.FlateEncodeMode = PdfFlateEncodeMode.BestSpeed;
         _letterhead = letterhead;
         _logo = LoadLogo(letterhead.Logo, letterhead.LogoContentType);
         Brand = ParseColor(letterhead.BrandColor);
@@ -60,6 +68,7 @@ public sealed class PdfDocumentWriter : IDisposable
         Small = new XFont(PdfSetup.FontFamily, 8);
         Heading = new XFont(PdfSetup.FontFamily, 11, XFontStyleEx.Bold);
         Large = new XFont(PdfSetup.FontFamily, 13, XFontStyleEx.Bold);
+        _bodyLineHeight = Body.GetHeight() * 1.15;
         _document.Info.Title = $"{letterhead.Title} {letterhead.Subtitle}";
         _document.Info.Author = letterhead.OperatorName;
         _document.Info.Creator = letterhead.OperatorName;
@@ -119,14 +128,57 @@ public sealed class PdfDocumentWriter : IDisposable
         }
     }
 
-    public double LineHeight(XFont font) => font.GetHeight() * 1.15;
+    public double LineHeight(XFont font) => ReferenceEquals(font, Body) ? _bodyLineHeight : font.GetHeight() * 1.15;
 
-    public double Measure(string text, XFont font) => Gfx.MeasureString(text, font).Width;
+    /// <summary>
+    /// The width of <paramref name="text"/>: the sum of its characters' advance widths, each asked of PDFsharp
+    /// once per font and kept (PDFsharp adds the same widths, without kerning). A year's statement measures
+    /// tens of thousands of cells; measuring each through PDFsharp looked every glyph up again.
+    /// </summary>
+    public double Measure(string text, XFont font)
+    {
+        if (!_advances.TryGetValue(font, out var advances))
+        {
+            _advances[font] = advances = [];
+        }
+
+        var width = 0.0;
+        foreach (var ch in text)
+        {
+            if (char.IsSurrogate(ch))
+            {
+                return Gfx.MeasureString(text, font).Width; // a character outside the BMP: PDFsharp measures it whole
+            }
+
+            if (!advances.TryGetValue(ch, out var advance))
+            {
+                advances[ch] = advance = Gfx.MeasureString(ch.ToString(), font).Width;
+            }
+
+            width += advance;
+        }
+
+        return width;
+    }
 
     /// <summary>One line of text at the current line, without moving down.</summary>
-    public void Text(string text, XFont font, double x, double width, PdfAlign align = PdfAlign.Left, XBrush? brush = null) =>
-        Gfx.DrawString(text, font, brush ?? InkBrush, new XRect(x, Y, width, LineHeight(font)),
-            align == PdfAlign.Right ? XStringFormats.TopRight : XStringFormats.TopLeft);
+    public void Text(string text, XFont font, double x, double width, PdfAlign align = PdfAlign.Left, XBrush? brush = null)
+    {
+        if (text.Length == 0)
+        {
+            return; // nothing to show (a statement line has an empty charge or credit cell): no text object
+        }
+
+        if (align == PdfAlign.Right)
+        {
+            // Placed from its measured width here, as PDFsharp's TopRight would, without PDFsharp measuring it again.
+            var measured = Measure(text, font);
+            x += width - measured;
+            width = measured;
+        }
+
+        Gfx.DrawString(text, font, brush ?? InkBrush, new XRect(x, Y, width, LineHeight(font)), XStringFormats.TopLeft);
+    }
 
     /// <summary>Wrapped text from the current line down, breaking pages as needed.</summary>
     public void Paragraph(string text, XFont font, double x, double width, XBrush? brush = null)
@@ -161,16 +213,19 @@ public sealed class PdfDocumentWriter : IDisposable
         DrawHeader();
 
         var shaded = false;
+        var cells = new IReadOnlyList<string>?[columns.Count];
         foreach (var row in rows)
         {
-            var cells = new IReadOnlyList<string>[columns.Count];
+            // Most cells are one line: only a wrapping column whose text does not fit gets a list of lines.
+            var lines = 1;
             for (var c = 0; c < columns.Count; c++)
             {
                 var text = c < row.Count ? row[c] : "";
-                cells[c] = columns[c].Wrap ? Wrap(text, Body, widths[c] - (2 * CellPadding)) : [text];
+                cells[c] = columns[c].Wrap ? Wrap(text, Body, widths[c] - (2 * CellPadding)) : null;
+                lines = Math.Max(lines, cells[c]?.Count ?? 1);
             }
 
-            var height = (cells.Max(c => c.Count) * lineHeight) + (2 * CellPadding);
+            var height = (lines * lineHeight) + (2 * CellPadding);
             if (Y + height > Bottom)
             {
                 NewPage();
@@ -179,7 +234,7 @@ public sealed class PdfDocumentWriter : IDisposable
 
             if (shaded)
             {
-                FillRect(Left, Y, Width, height, XColor.FromArgb(248, 250, 252));
+                Gfx.DrawRectangle(_rowShade, Left, Y, Width, height);
             }
 
             shaded = !shaded;
@@ -188,10 +243,17 @@ public sealed class PdfDocumentWriter : IDisposable
             {
                 var top = Y;
                 Y += CellPadding;
-                foreach (var line in cells[c])
+                if (cells[c] is { } wrapped)
                 {
-                    Text(line, Body, x + CellPadding, widths[c] - (2 * CellPadding), columns[c].Align);
-                    Y += lineHeight;
+                    foreach (var line in wrapped)
+                    {
+                        Text(line, Body, x + CellPadding, widths[c] - (2 * CellPadding), columns[c].Align);
+                        Y += lineHeight;
+                    }
+                }
+                else
+                {
+                    Text(c < row.Count ? row[c] : "", Body, x + CellPadding, widths[c] - (2 * CellPadding), columns[c].Align);
                 }
 
                 Y = top;
@@ -199,7 +261,7 @@ public sealed class PdfDocumentWriter : IDisposable
             }
 
             Y += height;
-            Gfx.DrawLine(new XPen(Line, 0.5), Left, Y, Right, Y);
+            Gfx.DrawLine(_rowRule, Left, Y, Right, Y);
         }
 
         Gap(6);

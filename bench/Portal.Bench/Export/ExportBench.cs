@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Features.Usage;
 using Portal.Features.Usage.Exports;
@@ -104,17 +103,5 @@ internal sealed class ExportBench(ExportOptions options)
         }
 
         return 0;
-    }
-
-    /// <summary>The English texts (the keys): the headings cost the same in every language.</summary>
-    private sealed class EnglishText : IStringLocalizer
-    {
-        public static readonly EnglishText Instance = new();
-
-        public LocalizedString this[string name] => new(name, name);
-
-        public LocalizedString this[string name, params object[] arguments] => new(name, string.Format(CultureInfo.CurrentCulture, name, arguments));
-
-        public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => [];
     }
 }

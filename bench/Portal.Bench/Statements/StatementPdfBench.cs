@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Features.Operator;
@@ -101,17 +100,5 @@ internal sealed class StatementPdfBench(StatementPdfOptions options)
         Console.WriteLine(string.Create(Inv, $"| query (StatementBuilder.BuildAsync) | {build[0]:F1} | {build[build.Count / 2]:F1} | {build[^1]:F1} | {buildCpu[0]:F1} | {buildCpu[buildCpu.Count / 2]:F1} | |"));
         Console.WriteLine(string.Create(Inv, $"| drawing (StatementPdf.Render) | {render[0]:F1} | {render[render.Count / 2]:F1} | {render[^1]:F1} | {renderCpu[0]:F1} | {renderCpu[renderCpu.Count / 2]:F1} | {allocated / 1048576.0 / options.Repeat:F1} |"));
         return 0;
-    }
-
-    /// <summary>The English texts (the keys): the headings cost the same in every language.</summary>
-    private sealed class EnglishText : IStringLocalizer
-    {
-        public static readonly EnglishText Instance = new();
-
-        public LocalizedString this[string name] => new(name, name);
-
-        public LocalizedString this[string name, params object[] arguments] => new(name, string.Format(CultureInfo.CurrentCulture, name, arguments));
-
-        public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => [];
     }
 }

@@ -25,15 +25,25 @@ public sealed record StatementAging(decimal Current, decimal Days1To30, decimal 
 {
     public static readonly StatementAging Zero = new(0m, 0m, 0m, 0m, 0m);
 
+    /// <summary>
+    /// The last day past due of each late bucket (1-30, 31-60, 61-90; later is over 90): the one definition
+    /// that <see cref="Add"/> and the SQL sums of the statement's aging both use.
+    /// </summary>
+    public const int FirstBucketEnd = 30;
+
+    public const int SecondBucketEnd = 60;
+
+    public const int ThirdBucketEnd = 90;
+
     public decimal Total => Current + Days1To30 + Days31To60 + Days61To90 + Over90;
 
     /// <summary>Due on the closing date is current; one day late is 1-30; 91 days is over 90.</summary>
     public StatementAging Add(int daysPastDue, decimal amount) => daysPastDue switch
     {
         <= 0 => this with { Current = Current + amount },
-        <= 30 => this with { Days1To30 = Days1To30 + amount },
-        <= 60 => this with { Days31To60 = Days31To60 + amount },
-        <= 90 => this with { Days61To90 = Days61To90 + amount },
+        <= FirstBucketEnd => this with { Days1To30 = Days1To30 + amount },
+        <= SecondBucketEnd => this with { Days31To60 = Days31To60 + amount },
+        <= ThirdBucketEnd => this with { Days61To90 = Days61To90 + amount },
         _ => this with { Over90 = Over90 + amount },
     };
 
@@ -446,9 +456,10 @@ public static class StatementBuilder
     /// <summary>What is open on the closing date when nothing changed since: five sums over the open-invoice index.</summary>
     private static async Task<StatementAging> AgingNowAsync(PortalDb db, long accountId, DateOnly to, bool issuedAfter, CancellationToken ct)
     {
-        var d30 = to.AddDays(-30);
-        var d60 = to.AddDays(-60);
-        var d90 = to.AddDays(-90);
+        // Due on or after these days is at most that many days late on the closing date (StatementAging.Add's buckets).
+        var d30 = to.AddDays(-StatementAging.FirstBucketEnd);
+        var d60 = to.AddDays(-StatementAging.SecondBucketEnd);
+        var d90 = to.AddDays(-StatementAging.ThirdBucketEnd);
         // Invoices issued after the closing date are left out by date; when there are none (a statement up to
         // today), the issue date is not asked, so the sums read the open-invoice index alone.
         var open = db.Invoices.Where(i => i.AccountId == accountId && i.OpenAmount > 0m && !i.IsVoid);

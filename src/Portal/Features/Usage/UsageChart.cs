@@ -48,7 +48,8 @@ public sealed class UsageChart
     /// <summary>
     /// Each series' quantities as the page writes them: invariant for <c>data-quantity</c>, and in the
     /// reader's number format for people. Formatted once per day and series, then shared by the bars and
-    /// the table (the largest account's period is twelve series of thirty days).
+    /// the table (the largest account's period is twelve series of thirty days). One chart is drawn for one
+    /// reader, so the first call's <paramref name="number"/> is the one kept.
     /// </summary>
     public IReadOnlyDictionary<Series, (string[] Invariant, string[] Shown)> Cells(Func<decimal, string> number)
     {

@@ -49,7 +49,11 @@ public sealed class TestGatewayCharge
     /// <summary>The request's parameters: the same key with other parameters is refused.</summary>
     public required string Fingerprint { get; set; }
 
-    /// <summary>False while the first request with this key is being processed (a second one gets 409).</summary>
+    /// <summary>
+    /// True on every row written now (the charge is inserted once, final). False only on a row an older version
+    /// inserted in flight and never finished; a request with its key then gets 409. A column to drop with the
+    /// next migration of the test gateway.
+    /// </summary>
     public bool Completed { get; set; }
 
     public ChargeStatus Status { get; set; }

@@ -50,7 +50,8 @@ public static class TestNumbers
 /// The embedded gateway of the demo and the tests, offline. It plays a real provider's test mode: its
 /// own card and bank entry page (<c>/test-gateway/setup</c>), tokens, a 3-D Secure step, and Stripe's
 /// idempotency rules: a key replayed returns the first result, the same key with other parameters is
-/// refused, and a key still being processed answers 409. Its state is in the database (each call in a
+/// refused, and a concurrent request with the same key gets the first one's answer (its row is inserted
+/// final, once; a row left unfinished by an older version answers 409). Its state is in the database (each call in a
 /// unit of work of its own, as if it were another system), so several portal instances share it.
 /// </summary>
 public sealed class TestPaymentGateway(IServiceScopeFactory scopes, TimeProvider time, IOptions<TestGatewayOptions> options) : IPaymentGateway
@@ -206,7 +207,7 @@ public sealed class TestPaymentGateway(IServiceScopeFactory scopes, TimeProvider
     /// <summary>
     /// The stored answer to an earlier request with this idempotency key, or null when there is none;
     /// refused when the key was used with other parameters, and "still being processed" for a row that
-    /// is not final.
+    /// is not final (only an older version wrote such rows, an in-flight insert before the update).
     /// </summary>
     private static async Task<ChargeResult?> ReplayAsync(PortalDb db, string idempotencyKey, string fingerprint, CancellationToken ct)
     {

@@ -155,6 +155,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Usage.UsageDayTotal> UsageDayTotals => Set<Features.Usage.UsageDayTotal>();
 
+    public DbSet<Features.Usage.UsageIdentifierMonth> UsageIdentifierMonths => Set<Features.Usage.UsageIdentifierMonth>();
+
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

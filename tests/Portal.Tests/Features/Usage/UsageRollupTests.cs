@@ -40,6 +40,44 @@ public sealed class UsageRollupTests(PortalFactory portal)
     }
 
     [Fact]
+    public async Task The_identifier_choices_are_the_periods_own_where_its_months_hold_others_before_and_after_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (account, externalId, _) = await ArrangeAsync();
+        var zone = UsageTestData.Zone;
+        Assert.True(await portal.WithDbAsync(db => UsageRollup.RebuildAsync(db, account.Id, zone, DateTime.UtcNow, ct)));
+
+        // A period wholly in the past, in two months: one identifier inside it, one only in its first month
+        // before it starts, one only in its last month after it ends, one in both of those but never inside.
+        var period = BillingPeriods.Previous(BillingPeriods.Previous(UsageTestData.CurrentPeriod(BillDay), BillDay, zone), BillDay, zone);
+        Assert.NotEqual(UsageRollup.MonthKey(period.Start), UsageRollup.MonthKey(period.LastDay));
+        UsageRecordInput Record(string identifier, DateTime at) =>
+            new($"R-{identifier}-{Guid.NewGuid():N}", externalId, "DATA", identifier, "usage", at, 1m, "GB", null);
+        var batch = new List<UsageRecordInput>
+        {
+            Record("INSIDE", period.StartUtc.AddHours(30)),
+            Record("BEFORE", period.StartUtc.AddDays(-3)),
+            Record("AFTER", period.EndUtc.AddDays(3)),
+            Record("AROUND", period.StartUtc.AddDays(-2)),
+            Record("AROUND", period.EndUtc.AddDays(2)),
+        };
+        Assert.Equal(new UsageIngestResult.Ingested(batch.Count, 0), await IngestAsync(batch));
+
+        var identifiers = await portal.WithDbAsync(db => UsageRollup.IdentifiersAsync(db, account.Id, period, ct));
+        Assert.Equal(["DATA INSIDE"], identifiers.Select(p => p.Product + " " + p.Identifier));
+        await AssertRollupEqualsRecordsAsync(account.Id, period, zone, expectedRecords: 1);
+
+        // Recut from the records, the months say the same.
+        await portal.WithDbAsync(db => db.UsageRollupAccounts.Where(s => s.AccountId == account.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.ZoneId, (string?)null), ct));
+        Assert.True(await portal.WithDbAsync(db => UsageRollup.RebuildAsync(db, account.Id, zone, DateTime.UtcNow, ct)));
+        Assert.Equal(["DATA INSIDE"], (await portal.WithDbAsync(db => UsageRollup.IdentifiersAsync(db, account.Id, period, ct))).Select(p => p.Product + " " + p.Identifier));
+        var before = BillingPeriods.Previous(period, BillDay, zone);
+        Assert.Equal(
+            ["DATA AROUND", "DATA BEFORE"],
+            (await portal.WithDbAsync(db => UsageRollup.IdentifiersAsync(db, account.Id, before, ct))).Select(p => p.Product + " " + p.Identifier).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_change_of_zone_leaves_the_page_on_the_records_until_the_account_is_recut_once()
     {
         var ct = TestContext.Current.CancellationToken;

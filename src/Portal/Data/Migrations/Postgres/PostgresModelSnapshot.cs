@@ -3112,6 +3112,33 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("UsageDayTotals");
                 });
 
+            modelBuilder.Entity("Portal.Features.Usage.UsageIdentifierMonth", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProductCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Identifier")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly>("FirstDay")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("date");
+
+                    b.HasKey("AccountId", "Month", "ProductCode", "Identifier");
+
+                    b.ToTable("UsageIdentifierMonths");
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -4261,6 +4288,15 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Portal.Features.Usage.UsageDayTotal", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Usage.UsageIdentifierMonth", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
                         .WithMany()

@@ -3023,6 +3023,33 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("UsageDayTotals");
                 });
 
+            modelBuilder.Entity("Portal.Features.Usage.UsageIdentifierMonth", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProductCode")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Identifier")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("FirstDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("LastDay")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId", "Month", "ProductCode", "Identifier");
+
+                    b.ToTable("UsageIdentifierMonths");
+                });
+
             modelBuilder.Entity("Portal.Features.Usage.UsageRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -4152,6 +4179,15 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Portal.Features.Usage.UsageDayTotal", b =>
+                {
+                    b.HasOne("Portal.Features.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Usage.UsageIdentifierMonth", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.Account", null)
                         .WithMany()

@@ -74,7 +74,10 @@ internal sealed class CreditMemoConfiguration : IEntityTypeConfiguration<CreditM
         b.Property(c => c.Version).IsConcurrencyToken();
         b.HasIndex(c => c.ExternalId).IsUnique();
         b.HasIndex(c => c.Number).IsUnique();
-        b.HasIndex(c => new { c.AccountId, c.Date, c.Id });
+        // IsVoid and Amount close the date index, as the invoices' does: a statement's sums over a range of dates,
+        // and its check for credits applied after the closing date, read the index alone instead of every credit
+        // memo of the account (480 rows of the largest bench account, a table read each: 4 ms a statement).
+        b.HasIndex(c => new { c.AccountId, c.Date, c.Id, c.IsVoid, c.Amount });
         // Credit not yet applied: small, and what the balance subtracts. IsVoid in the key so that the sum,
         // which repeats the filter's terms, reads the index alone (as IX_Invoices_Open).
         b.HasIndex(c => new { c.AccountId, c.RemainingAmount, c.IsVoid })
@@ -90,6 +93,9 @@ internal sealed class CreditApplicationConfiguration : IEntityTypeConfiguration<
     {
         b.ToTable(t => t.HasCheckConstraint("CK_CreditApplications_Amount", "\"Amount\" > 0"));
         b.HasIndex(a => new { a.CreditMemoId, a.InvoiceId }).IsUnique();
+        // What a statement asks of a credit's applications: those applied after the closing date, to which invoice,
+        // how much. Covering, so that it is read without the table (see the credit memos' date index).
+        b.HasIndex(a => new { a.CreditMemoId, a.AppliedAt, a.InvoiceId, a.Amount });
         b.HasIndex(a => a.InvoiceId);
         b.HasOne<CreditMemo>().WithMany().HasForeignKey(a => a.CreditMemoId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(a => a.Invoice).WithMany().HasForeignKey(a => a.InvoiceId).OnDelete(DeleteBehavior.Restrict);

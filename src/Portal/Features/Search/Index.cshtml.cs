@@ -87,6 +87,17 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
         var accountIds = visible.Select(a => a.Id).ToList();
         var names = visible.ToDictionary(a => a.Id, a => $"{a.Name} (#{a.Number})");
 
+        // Few matches in all (a number, a PO): read them once by id and group them here, instead of one
+        // query per kind that walks the account's documents (DocumentSearch.FewMatchingIdsAsync says why).
+        // The account and kind are checked below, in memory, so that SQLite looks the rows up by id only.
+        var few = await DocumentSearch.FewMatchingIdsAsync(db, query, ct);
+        var fewRows = few is null || few.Count == 0
+            ? []
+            : await db.SearchDocuments.AsNoTracking()
+                .Where(s => few.Contains(s.Id))
+                .Select(s => new Match(s.Id, s.Kind, new Result(s.DocumentId, s.AccountId, s.Number, s.Date, s.Reference, s.Currency, s.Amount, s.Body)))
+                .ToListAsync(ct);
+
         var groups = new List<ResultGroup>();
         foreach (var kind in Kinds.Where(k => only is null || k == only))
         {
@@ -96,12 +107,19 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             }
 
             var take = only is null ? PerGroup : PerKindPage;
-            var rows = await DocumentSearch.Matching(db, query).AsNoTracking()
-                .Where(s => s.Kind == kind.Kind && accountIds.Contains(s.AccountId))
-                .OrderByDescending(s => s.Date).ThenByDescending(s => s.Id)
-                .Take(take + 1)
-                .Select(s => new Result(s.DocumentId, s.AccountId, s.Number, s.Date, s.Reference, s.Currency, s.Amount, s.Body))
-                .ToListAsync(ct);
+            var rows = few is not null
+                ? fewRows
+                    .Where(m => m.Kind == kind.Kind && accountIds.Contains(m.Result.AccountId))
+                    .OrderByDescending(m => m.Result.Date).ThenByDescending(m => m.Id)
+                    .Take(take + 1)
+                    .Select(m => m.Result)
+                    .ToList()
+                : await DocumentSearch.Matching(db, query).AsNoTracking()
+                    .Where(s => s.Kind == kind.Kind && accountIds.Contains(s.AccountId))
+                    .OrderByDescending(s => s.Date).ThenByDescending(s => s.Id)
+                    .Take(take + 1)
+                    .Select(s => new Result(s.DocumentId, s.AccountId, s.Number, s.Date, s.Reference, s.Currency, s.Amount, s.Body))
+                    .ToListAsync(ct);
             if (rows.Count == 0)
             {
                 continue;
@@ -134,6 +152,9 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
     public sealed record KindInfo(SearchKind Kind, string Slug, string Label, Type Page, Func<string, string> Link, Func<string, string>? ListLink);
 
     public sealed record ResultGroup(KindInfo Kind, string Title, IReadOnlyList<Result> Rows, string? MoreLink, bool Truncated);
+
+    /// <summary>A matching index row with what orders and groups it, when the matches are few.</summary>
+    private sealed record Match(long Id, SearchKind Kind, Result Result);
 
     public sealed record Result(long DocumentId, long AccountId, string Number, DateOnly Date, string? Reference, string? Currency, decimal? Amount, string Body)
     {

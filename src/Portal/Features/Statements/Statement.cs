@@ -331,12 +331,18 @@ public static class StatementBuilder
         // Nothing paid, credited or applied after the closing date (always so for a statement up to today):
         // what was open then is what is open now, and the two queries that look back are not needed; on a
         // page, the aging is then five sums over the open-invoice index instead of a read of every open invoice.
+        // When something was (a statement up to yesterday, today's payments in), the page adds what was taken
+        // off since, by the due date of the invoice it was taken off: the page shows the aging, not the items.
         var changedSince = sums.PaidAfter != 0m || sums.CreditedAfter != 0m || sums.AppliedAfter;
         List<StatementOpenItem> openItems = [];
         StatementAging aging;
-        if (paged && !changedSince)
+        if (paged)
         {
             aging = await AgingNowAsync(db, accountId, to, issuedAfter: sums.InvoicedAfter != 0m, ct);
+            if (changedSince)
+            {
+                aging = aging.Plus(await AgingTakenOffSinceAsync(db, accountId, to, end, ct));
+            }
         }
         else
         {
@@ -480,6 +486,29 @@ public static class StatementBuilder
             })
             .SingleAsync(ct);
         return new StatementAging(a.Current, a.Days1To30, a.Days31To60, a.Days61To90, a.Over90);
+    }
+
+    /// <summary>
+    /// What payments received and credits dated or applied after the closing date took off the invoices issued by
+    /// then, by those invoices' days past due on the closing date. Added to <see cref="AgingNowAsync"/> it is the
+    /// aging of <see cref="OpenItemsAsync"/> without reading every open invoice: an invoice's open amount on the
+    /// closing date is its open amount now plus what was taken off since, and every amount taken off is positive
+    /// (the allocations' and applications' check constraints), so summing by bucket is summing the items.
+    /// </summary>
+    private static async Task<StatementAging> AgingTakenOffSinceAsync(PortalDb db, long accountId, DateOnly to, DateTime end, CancellationToken ct)
+    {
+        var invoices = db.Invoices.Where(i => i.AccountId == accountId && !i.IsVoid && i.IssueDate <= to);
+        var paid = db.Payments
+            .Where(p => p.AccountId == accountId && p.ReceivedAt >= end && p.Status == PaymentStatus.Succeeded)
+            .SelectMany(p => p.Allocations)
+            .Join(invoices, a => a.InvoiceId, i => i.Id, (a, i) => new { i.DueDate, a.Amount });
+        var credited = db.CreditMemos
+            .Where(c => c.AccountId == accountId && !c.IsVoid)
+            .Join(db.CreditApplications, c => c.Id, a => a.CreditMemoId, (c, a) => new { c.Date, a.AppliedAt, a.InvoiceId, a.Amount })
+            .Where(x => x.Date > to || x.AppliedAt >= end)
+            .Join(invoices, x => x.InvoiceId, i => i.Id, (x, i) => new { i.DueDate, x.Amount });
+        var rows = await paid.Concat(credited).AsNoTracking().ToListAsync(ct);
+        return rows.Aggregate(StatementAging.Zero, (a, r) => a.Add(to.DayNumber - r.DueDate.DayNumber, r.Amount));
     }
 
     private static async Task<List<StatementOpenItem>> OpenItemsAsync(PortalDb db, long accountId, DateOnly to, DateTime end, bool changedSince, CancellationToken ct)

@@ -93,6 +93,25 @@ public sealed class StatementReconciliationTests(PortalFactory portal)
     }
 
     [Fact]
+    public void A_page_of_a_range_ending_in_the_past_ages_what_was_open_then_as_the_whole_statement_does()
+    {
+        // Payments and credits after the closing date: the page sums what they took off, the whole statement reads the items.
+        var cases = Gen.Choose(1, int.MaxValue - 1).SelectMany(seed => Gen.Choose(0, 400).Select(split => (seed, split)));
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var ledger = StatementLedger.CreateAsync(portal, c.seed).GetAwaiter().GetResult();
+            var to = ledger.FirstDay.AddDays(c.split);
+            var whole = ledger.StatementAsync(portal, ledger.FirstDay, to).GetAwaiter().GetResult();
+            var page = ledger.PageAsync(portal, ledger.FirstDay, to, new StatementPaging(3, null)).GetAwaiter().GetResult();
+
+            Assert.Equal(ledger.AgingAt(to), page.Aging);
+            Assert.Equal(whole.Aging, page.Aging);
+            Assert.Equal(whole.Unapplied, page.Unapplied);
+            Assert.Equal(whole.Closing, page.Closing);
+        }).Check(Runs);
+    }
+
+    [Fact]
     public async Task A_page_key_of_another_account_or_a_malformed_one_shows_the_first_page()
     {
         var ledger = await StatementLedger.CreateAsync(portal, 7);

@@ -866,6 +866,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("CreditMemoId", "InvoiceId")
                         .IsUnique();
 
+                    b.HasIndex("CreditMemoId", "AppliedAt", "InvoiceId", "Amount");
+
                     b.ToTable("CreditApplications", t =>
                         {
                             t.HasCheckConstraint("CK_CreditApplications_Amount", "\"Amount\" > 0");
@@ -938,11 +940,11 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("AccountId", "Date", "Id");
-
                     b.HasIndex("AccountId", "RemainingAmount", "IsVoid")
                         .HasDatabaseName("IX_CreditMemos_Remaining")
                         .HasFilter("\"RemainingAmount\" > 0 AND NOT \"IsVoid\"");
+
+                    b.HasIndex("AccountId", "Date", "Id", "IsVoid", "Amount");
 
                     b.ToTable("CreditMemos", t =>
                         {

@@ -339,22 +339,16 @@ public static class UsageRollup
     public static async Task<List<(string Product, string Identifier)>> IdentifiersAsync(PortalDb db, long accountId, BillingPeriod period, CancellationToken ct)
     {
         var pairs = new List<(string, string)>();
-        var (first, last) = (MonthKey(period.Start), MonthKey(period.LastDay));
         if (MeetsEveryMonthAtAnEnd(period.Start, period.LastDay))
         {
-            // Each month's part of the period is a prefix or a suffix of it (always so for a billing period):
-            // an identifier was used in that part exactly when its first day there is on or before the part's
-            // end and its last day on or after the part's start.
-            var seen = new HashSet<(string, string)>();
-            await foreach (var m in IdentifierMonthsQuery(db, accountId, first, last).WithCancellation(ct))
+            // Each month's part of the period is a prefix or a suffix of it (always so for a billing period), so
+            // an identifier was used in the period exactly when, in one of its months, its first day there is on
+            // or before the period's last day and its last day there on or after the period's first: in the
+            // month the period starts in only the second can fail, in the month it ends in only the first, and
+            // a month in between passes both.
+            await foreach (var pair in IdentifierMonthsQuery(db, accountId, MonthKey(period.Start), MonthKey(period.LastDay), period.Start, period.LastDay).WithCancellation(ct))
             {
-                var monthStart = new DateOnly(m.Month / 100, m.Month % 100, 1);
-                var from = period.Start > monthStart ? period.Start : monthStart;
-                var to = period.LastDay < monthStart.AddMonths(1).AddDays(-1) ? period.LastDay : monthStart.AddMonths(1).AddDays(-1);
-                if (m.FirstDay <= to && m.LastDay >= from && seen.Add((m.ProductCode, m.Identifier)))
-                {
-                    pairs.Add((m.ProductCode, m.Identifier));
-                }
+                pairs.Add((pair.ProductCode, pair.Identifier));
             }
 
             return pairs;
@@ -411,9 +405,12 @@ public static class UsageRollup
                 .Select(d => new IdentifierPair { ProductCode = d.ProductCode, Identifier = d.Identifier })
                 .Distinct());
 
-    private static readonly Func<PortalDb, long, int, int, IAsyncEnumerable<UsageIdentifierMonth>> IdentifierMonthsQuery =
-        EF.CompileAsyncQuery((PortalDb db, long accountId, int first, int last) =>
-            db.UsageIdentifierMonths.AsNoTracking().Where(m => m.AccountId == accountId && m.Month >= first && m.Month <= last));
+    private static readonly Func<PortalDb, long, int, int, DateOnly, DateOnly, IAsyncEnumerable<IdentifierPair>> IdentifierMonthsQuery =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, int firstMonth, int lastMonth, DateOnly firstDay, DateOnly lastDay) =>
+            db.UsageIdentifierMonths.AsNoTracking()
+                .Where(m => m.AccountId == accountId && m.Month >= firstMonth && m.Month <= lastMonth && m.FirstDay <= lastDay && m.LastDay >= firstDay)
+                .Select(m => new IdentifierPair { ProductCode = m.ProductCode, Identifier = m.Identifier })
+                .Distinct());
 
     private sealed class IdentifierPair
     {

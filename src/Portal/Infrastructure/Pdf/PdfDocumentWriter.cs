@@ -49,6 +49,8 @@ public sealed class PdfDocumentWriter : IDisposable
     private readonly XImage? _logo;
     private readonly XPen _rowRule = new(Line, 0.5);
     private readonly XBrush _rowShade = new XSolidBrush(RowShade);
+    private XPen? _headerRule; // in the operator's brand colour, which the constructor sets
+    private readonly Dictionary<XColor, XBrush> _fills = [];
     private readonly double _bodyLineHeight;
     private readonly Dictionary<XFont, Dictionary<char, double>> _advances = new(ReferenceEqualityComparer.Instance);
     private XGraphics? _gfx;
@@ -198,8 +200,17 @@ public sealed class PdfDocumentWriter : IDisposable
         Gfx.DrawLine(new XPen(color ?? Line, thickness), Left, Y, Right, Y);
     }
 
-    public void FillRect(double x, double y, double width, double height, XColor color) =>
-        Gfx.DrawRectangle(new XSolidBrush(color), x, y, width, height);
+    public void FillRect(double x, double y, double width, double height, XColor color)
+    {
+        // One brush per colour for the document: a long table fills its header on every page.
+        if (!_fills.TryGetValue(color, out var brush))
+        {
+            brush = new XSolidBrush(color);
+            _fills[color] = brush;
+        }
+
+        Gfx.DrawRectangle(brush, x, y, width, height);
+    }
 
     /// <summary>
     /// A table across the page width. Rows never split across pages; when one does not fit, the page
@@ -280,7 +291,7 @@ public sealed class PdfDocumentWriter : IDisposable
             }
 
             Y = top + headerHeight;
-            Gfx.DrawLine(new XPen(Brand, 1), Left, Y, Right, Y);
+            Gfx.DrawLine(_headerRule ??= new XPen(Brand, 1), Left, Y, Right, Y);
         }
     }
 

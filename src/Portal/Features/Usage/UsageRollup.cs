@@ -521,47 +521,23 @@ public static class UsageRollup
             return;
         }
 
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
         var keys = spans.Keys.ToArray();
         var days = spans.Values.ToArray();
-        if (db.Database.IsNpgsql())
-        {
-            await using var command = new NpgsqlCommand(
-                UpsertIdentifierMonth + " SELECT * FROM unnest(@a, @m, @p, @i, @f, @l)" + string.Format(CultureInfo.InvariantCulture, OnConflictIdentifierMonth, "LEAST", "GREATEST"),
-                (NpgsqlConnection)connection,
-                (NpgsqlTransaction)transaction);
-            command.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = keys.Select(k => k.AccountId).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("m", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Month).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.Product).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("i", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = keys.Select(k => k.Identifier).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("f", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.Select(d => d.First).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter("l", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = days.Select(d => d.Last).ToArray() });
-            await command.ExecuteNonQueryAsync(ct);
-            return;
-        }
-
-        using var sqlite = connection.CreateCommand();
-        sqlite.Transaction = transaction;
-        sqlite.CommandText = UpsertIdentifierMonth + " VALUES ($a, $m, $p, $i, $f, $l)" + string.Format(CultureInfo.InvariantCulture, OnConflictIdentifierMonth, "min", "max");
-        var parameters = new[] { "$a", "$m", "$p", "$i", "$f", "$l" }.Select(name =>
-        {
-            var parameter = sqlite.CreateParameter();
-            parameter.ParameterName = name;
-            sqlite.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-        sqlite.Prepare();
-        for (var row = 0; row < keys.Length; row++)
-        {
-            parameters[0].Value = keys[row].AccountId;
-            parameters[1].Value = keys[row].Month;
-            parameters[2].Value = keys[row].Product;
-            parameters[3].Value = keys[row].Identifier;
-            parameters[4].Value = days[row].First.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            parameters[5].Value = days[row].Last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            sqlite.ExecuteNonQuery();
-        }
+        var (min, max) = db.Database.IsNpgsql() ? ("LEAST", "GREATEST") : ("min", "max");
+        await UpsertRowsAsync(
+            db,
+            UpsertIdentifierMonth,
+            string.Format(CultureInfo.InvariantCulture, OnConflictIdentifierMonth, min, max),
+            keys.Length,
+            [
+                new("a", NpgsqlDbType.Bigint, i => keys[i].AccountId, i => keys[i].AccountId),
+                new("m", NpgsqlDbType.Integer, i => keys[i].Month, i => keys[i].Month),
+                new("p", NpgsqlDbType.Varchar, i => keys[i].Product, i => keys[i].Product),
+                new("i", NpgsqlDbType.Varchar, i => keys[i].Identifier, i => keys[i].Identifier),
+                new("f", NpgsqlDbType.Date, i => days[i].First, i => days[i].First.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                new("l", NpgsqlDbType.Date, i => days[i].Last, i => days[i].Last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ],
+            ct);
     }
 
     private sealed class IdentifierMonthOrder : IComparer<(long AccountId, int Month, string Product, string Identifier)>
@@ -592,44 +568,57 @@ public static class UsageRollup
     /// </summary>
     private static async Task WriteLevelAsync(PortalDb db, SortedDictionary<Key, (decimal Quantity, long Records)> sums, bool withIdentifier, CancellationToken ct)
     {
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("The rollup is written inside the caller's transaction.");
         var (upsert, onConflict) = withIdentifier ? (Upsert, OnConflict) : (UpsertTotal, OnConflictTotal);
         var keys = sums.Keys.ToArray();
         var values = sums.Values.ToArray();
         // The columns in the statement's order, with their PostgreSQL array type and the value SQLite stores
         // (as EF Core's SQLite provider does: DateOnly as yyyy-MM-dd text, bool as 0/1).
-        var columns = new List<(string Name, NpgsqlDbType Type, Func<int, object> Postgres, Func<int, object> Sqlite)>
+        var columns = new List<Column>
         {
-            ("a", NpgsqlDbType.Bigint, i => keys[i].AccountId, i => keys[i].AccountId),
-            ("d", NpgsqlDbType.Date, i => keys[i].Day, i => keys[i].Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            ("p", NpgsqlDbType.Varchar, i => keys[i].ProductCode, i => keys[i].ProductCode),
-            ("u", NpgsqlDbType.Varchar, i => keys[i].Unit, i => keys[i].Unit),
+            new("a", NpgsqlDbType.Bigint, i => keys[i].AccountId, i => keys[i].AccountId),
+            new("d", NpgsqlDbType.Date, i => keys[i].Day, i => keys[i].Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            new("p", NpgsqlDbType.Varchar, i => keys[i].ProductCode, i => keys[i].ProductCode),
+            new("u", NpgsqlDbType.Varchar, i => keys[i].Unit, i => keys[i].Unit),
         };
         if (withIdentifier)
         {
-            columns.Add(("i", NpgsqlDbType.Varchar, i => keys[i].Identifier, i => keys[i].Identifier));
+            columns.Add(new("i", NpgsqlDbType.Varchar, i => keys[i].Identifier, i => keys[i].Identifier));
         }
 
-        columns.Add(("v", NpgsqlDbType.Boolean, i => keys[i].Invoiced, i => keys[i].Invoiced ? 1 : 0));
-        columns.Add(("q", NpgsqlDbType.Bigint, i => FixedPointConverter.ToStored(values[i].Quantity), i => FixedPointConverter.ToStored(values[i].Quantity)));
-        columns.Add(("r", NpgsqlDbType.Bigint, i => values[i].Records, i => values[i].Records));
+        columns.Add(new("v", NpgsqlDbType.Boolean, i => keys[i].Invoiced, i => keys[i].Invoiced ? 1 : 0));
+        columns.Add(new("q", NpgsqlDbType.Bigint, i => FixedPointConverter.ToStored(values[i].Quantity), i => FixedPointConverter.ToStored(values[i].Quantity)));
+        columns.Add(new("r", NpgsqlDbType.Bigint, i => values[i].Records, i => values[i].Records));
+        await UpsertRowsAsync(db, upsert, onConflict, keys.Length, columns, ct);
+    }
 
+    /// <summary>One column of an upsert: its parameter name, its PostgreSQL array type, and row i's value for each database.</summary>
+    private sealed record Column(string Name, NpgsqlDbType Type, Func<int, object> Postgres, Func<int, object> Sqlite);
+
+    /// <summary>
+    /// Upserts <paramref name="rows"/> rows in the caller's transaction, in the order given (key order, so that
+    /// concurrent batches lock shared rows in the same order): on PostgreSQL one statement over unnest'ed arrays,
+    /// on SQLite one prepared statement executed per row.
+    /// </summary>
+    private static async Task UpsertRowsAsync(PortalDb db, string insert, string onConflict, int rows, IReadOnlyList<Column> columns, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("The rollup is written inside the caller's transaction.");
         if (db.Database.IsNpgsql())
         {
             await using var command = new NpgsqlCommand(
-                $"{upsert} SELECT * FROM unnest({string.Join(", ", columns.Select(c => "@" + c.Name))}){onConflict}",
+                $"{insert} SELECT * FROM unnest({string.Join(", ", columns.Select(c => "@" + c.Name))}){onConflict}",
                 (NpgsqlConnection)connection,
                 (NpgsqlTransaction)transaction);
             foreach (var column in columns)
             {
                 var array = column.Type switch
                 {
-                    NpgsqlDbType.Bigint => (object)Enumerable.Range(0, keys.Length).Select(i => Convert.ToInt64(column.Postgres(i), CultureInfo.InvariantCulture)).ToArray(),
-                    NpgsqlDbType.Date => Enumerable.Range(0, keys.Length).Select(i => (DateOnly)column.Postgres(i)).ToArray(),
-                    NpgsqlDbType.Boolean => Enumerable.Range(0, keys.Length).Select(i => (bool)column.Postgres(i)).ToArray(),
-                    _ => Enumerable.Range(0, keys.Length).Select(i => (string)column.Postgres(i)).ToArray(),
+                    NpgsqlDbType.Bigint => (object)Enumerable.Range(0, rows).Select(i => Convert.ToInt64(column.Postgres(i), CultureInfo.InvariantCulture)).ToArray(),
+                    NpgsqlDbType.Integer => Enumerable.Range(0, rows).Select(i => (int)column.Postgres(i)).ToArray(),
+                    NpgsqlDbType.Date => Enumerable.Range(0, rows).Select(i => (DateOnly)column.Postgres(i)).ToArray(),
+                    NpgsqlDbType.Boolean => Enumerable.Range(0, rows).Select(i => (bool)column.Postgres(i)).ToArray(),
+                    _ => Enumerable.Range(0, rows).Select(i => (string)column.Postgres(i)).ToArray(),
                 };
                 command.Parameters.Add(new NpgsqlParameter(column.Name, NpgsqlDbType.Array | column.Type) { Value = array });
             }
@@ -642,7 +631,7 @@ public static class UsageRollup
         // as the ingest does for records.
         using var sqlite = connection.CreateCommand();
         sqlite.Transaction = transaction;
-        sqlite.CommandText = $"{upsert} VALUES ({string.Join(", ", columns.Select(c => "$" + c.Name))}){onConflict}";
+        sqlite.CommandText = $"{insert} VALUES ({string.Join(", ", columns.Select(c => "$" + c.Name))}){onConflict}";
         var parameters = columns.Select(c =>
         {
             var parameter = sqlite.CreateParameter();
@@ -651,7 +640,7 @@ public static class UsageRollup
             return parameter;
         }).ToArray();
         sqlite.Prepare();
-        for (var row = 0; row < keys.Length; row++)
+        for (var row = 0; row < rows; row++)
         {
             for (var n = 0; n < columns.Count; n++)
             {

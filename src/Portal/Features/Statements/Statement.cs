@@ -498,17 +498,37 @@ public static class StatementBuilder
     private static async Task<StatementAging> AgingTakenOffSinceAsync(PortalDb db, long accountId, DateOnly to, DateTime end, CancellationToken ct)
     {
         var invoices = db.Invoices.Where(i => i.AccountId == accountId && !i.IsVoid && i.IssueDate <= to);
+        var rows = await TakenOffSince(db, accountId, to, end)
+            .Join(invoices, t => t.InvoiceId, i => i.Id, (t, i) => new { i.DueDate, t.Amount })
+            .AsNoTracking()
+            .ToListAsync(ct);
+        return rows.Aggregate(StatementAging.Zero, (a, r) => a.Add(to.DayNumber - r.DueDate.DayNumber, r.Amount));
+    }
+
+    /// <summary>
+    /// Every amount taken off an invoice of the account after the closing date: the allocations of payments
+    /// received since (the account's payments by date), and the applications of credits dated or applied since
+    /// (the account's credit memos, few). What the aging and the open items of a past closing date add back.
+    /// </summary>
+    private static IQueryable<TakenOff> TakenOffSince(PortalDb db, long accountId, DateOnly to, DateTime end)
+    {
         var paid = db.Payments
             .Where(p => p.AccountId == accountId && p.ReceivedAt >= end && p.Status == PaymentStatus.Succeeded)
             .SelectMany(p => p.Allocations)
-            .Join(invoices, a => a.InvoiceId, i => i.Id, (a, i) => new { i.DueDate, a.Amount });
+            .Select(a => new TakenOff { InvoiceId = a.InvoiceId, Amount = a.Amount });
         var credited = db.CreditMemos
             .Where(c => c.AccountId == accountId && !c.IsVoid)
             .Join(db.CreditApplications, c => c.Id, a => a.CreditMemoId, (c, a) => new { c.Date, a.AppliedAt, a.InvoiceId, a.Amount })
             .Where(x => x.Date > to || x.AppliedAt >= end)
-            .Join(invoices, x => x.InvoiceId, i => i.Id, (x, i) => new { i.DueDate, x.Amount });
-        var rows = await paid.Concat(credited).AsNoTracking().ToListAsync(ct);
-        return rows.Aggregate(StatementAging.Zero, (a, r) => a.Add(to.DayNumber - r.DueDate.DayNumber, r.Amount));
+            .Select(x => new TakenOff { InvoiceId = x.InvoiceId, Amount = x.Amount });
+        return paid.Concat(credited);
+    }
+
+    private sealed class TakenOff
+    {
+        public long InvoiceId { get; init; }
+
+        public decimal Amount { get; init; }
     }
 
     private static async Task<List<StatementOpenItem>> OpenItemsAsync(PortalDb db, long accountId, DateOnly to, DateTime end, bool changedSince, CancellationToken ct)
@@ -524,24 +544,9 @@ public static class StatementBuilder
             return Aged(openNow, [], to);
         }
 
-        // What was taken off after the closing date: payments received since (the account's payments
-        // by date), and credits dated or applied since (the account's credit memos, few).
-        var paidLater = await db.Payments.AsNoTracking()
-            .Where(p => p.AccountId == accountId && p.ReceivedAt >= end && p.Status == PaymentStatus.Succeeded)
-            .SelectMany(p => p.Allocations)
-            .GroupBy(a => a.InvoiceId)
-            .Select(g => new { InvoiceId = g.Key, Amount = g.Sum(a => a.Amount) })
-            .ToListAsync(ct);
-        var creditedLater = await db.CreditMemos.AsNoTracking()
-            .Where(c => c.AccountId == accountId && !c.IsVoid)
-            .Join(db.CreditApplications, c => c.Id, a => a.CreditMemoId, (c, a) => new { c.Date, a.AppliedAt, a.InvoiceId, a.Amount })
-            .Where(x => x.Date > to || x.AppliedAt >= end)
-            .GroupBy(x => x.InvoiceId)
-            .Select(g => new { InvoiceId = g.Key, Amount = g.Sum(x => x.Amount) })
-            .ToListAsync(ct);
-
+        // What was taken off after the closing date, per invoice.
         var later = new Dictionary<long, decimal>();
-        foreach (var x in paidLater.Concat(creditedLater))
+        foreach (var x in await TakenOffSince(db, accountId, to, end).AsNoTracking().ToListAsync(ct))
         {
             later[x.InvoiceId] = later.GetValueOrDefault(x.InvoiceId) + x.Amount;
         }

@@ -172,8 +172,11 @@ public sealed class PaymentAttempts(
                 var group = byAccount[n];
                 var number = "W" + attempt.Id.ToString("N")[..10].ToUpperInvariant() + (byAccount.Count > 1 ? "-" + (n + 1).ToString(CultureInfo.InvariantCulture) : "");
                 var amount = group.Sum(p => p.Amount);
-                payments[group.Key] = db.Payments.Add(new Payment
+                var payment = db.Payments.Add(new Payment
                 {
+                    // A temporary key that the parts below refer to: the payments, the attempt and its parts are
+                    // inserted by one SaveChanges, which puts the payments' real ids into the parts.
+                    Id = -1 - n,
                     AccountId = group.Key,
                     Number = number,
                     ReceivedAt = now,
@@ -188,21 +191,22 @@ public sealed class PaymentAttempts(
                     AttemptId = attempt.Id,
                     CreatedByUserId = plan.UserId,
                     CreatedAt = now,
-                }).Entity;
+                });
+                payment.Property(p => p.Id).IsTemporary = true;
+                payments[group.Key] = payment.Entity;
             }
 
+            foreach (var part in plan.Parts)
+            {
+                var accountId = invoices[part.InvoiceId].AccountId;
+                attempt.Parts.Add(new PaymentAttemptPart { AccountId = accountId, InvoiceId = part.InvoiceId, PaymentId = payments[accountId].Id, Amount = part.Amount });
+            }
+
+            db.PaymentAttempts.Add(attempt);
+            activity.Record(plan.Origin == AttemptOrigin.Autopay ? "autopay.charge_started" : "payment.started", plan.UserId, plan.AccountId,
+                $"{string.Join(", ", payments.Values.Select(p => p.Number))} {attempt.Amount.ToString(CultureInfo.InvariantCulture)} {attempt.Currency}");
             try
             {
-                await db.SaveChangesAsync(ct);
-                foreach (var part in plan.Parts)
-                {
-                    var accountId = invoices[part.InvoiceId].AccountId;
-                    attempt.Parts.Add(new PaymentAttemptPart { AccountId = accountId, InvoiceId = part.InvoiceId, PaymentId = payments[accountId].Id, Amount = part.Amount });
-                }
-
-                db.PaymentAttempts.Add(attempt);
-                activity.Record(plan.Origin == AttemptOrigin.Autopay ? "autopay.charge_started" : "payment.started", plan.UserId, plan.AccountId,
-                    $"{string.Join(", ", payments.Values.Select(p => p.Number))} {attempt.Amount.ToString(CultureInfo.InvariantCulture)} {attempt.Currency}");
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 return new AttemptStart.Created(attempt);

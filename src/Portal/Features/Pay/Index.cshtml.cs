@@ -194,46 +194,41 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
     {
-        if (await ForeignMethodAsync(ct))
-        {
-            return NotFound();
-        }
-
         ModelState.Clear();
         var account = HttpContext.CurrentAccount();
         var parts = ParseReviewed(Reviewed);
         if (parts is null || MethodId is null || string.IsNullOrEmpty(ConfirmKey))
         {
+            if (await ForeignMethodAsync(ct))
+            {
+                return NotFound();
+            }
+
             await LoadAsync(ct);
             ModelState.AddModelError("", l["This payment could not be confirmed; review it again. Nothing was charged."]);
             return Page();
         }
 
-        // The parts must be open invoices of the accounts the user may pay for here (the current one, or
-        // with scope=all every payable one); checked again, with the reservations, in StartAsync.
+        // That the method is the account's and the invoices are of the accounts the user may pay for here (the
+        // current one, or with scope=all every payable one) is checked by StartAsync, in its transaction with
+        // the reservations, rather than read once more here before it.
         var allowed = await PayableAccountIdsAsync(ct);
-        var ids = parts.Select(p => p.InvoiceId).ToList();
-        var own = await db.Invoices.AsNoTracking().CountAsync(i => ids.Contains(i.Id) && allowed.Contains(i.AccountId), ct);
-        if (own != ids.Count)
-        {
-            await LoadAsync(ct);
-            ModelState.AddModelError("", l["One of these invoices is not this account's. Nothing was charged."]);
-            return Page();
-        }
-
         var others = allowed.Where(id => id != account.Id).ToHashSet();
         var start = await attempts.StartAsync(
             new PaymentPlan(ConfirmKey, AttemptOrigin.Customer, User.FindFirstValue(ClaimTypes.NameIdentifier), account.Id, MethodId.Value, parts,
                 OtherAccounts: others.Count > 0 ? others : null), ct);
         switch (start)
         {
+            case AttemptStart.Refused { NotPayable: true, Field: "method" }:
+                return NotFound();
             case AttemptStart.Refused refused:
                 await LoadAsync(ct);
                 Sel = string.Join(",", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.InvoiceId}:{p.Amount}")));
-                ModelState.AddModelError("", refused.Message);
+                ModelState.AddModelError("", refused.NotPayable ? l["One of these invoices is not this account's. Nothing was charged."] : refused.Message);
                 return Page();
             case AttemptStart.Created created:
-                await attempts.ChargeAsync(created.Attempt.Id, ct);
+                // The request holds the attempt it committed and its account's number: charged without reading either again.
+                await attempts.ChargeAsync(created.Attempt, account.Number, ct);
                 return Redirect("/pay/done/" + created.Attempt.Id.ToString("N"));
             case AttemptStart.Replayed replayed:
                 return Redirect("/pay/done/" + replayed.Attempt.Id.ToString("N"));

@@ -41,8 +41,11 @@ public abstract record AttemptStart
     /// <summary>The confirm key was used before with the same payment: the first attempt, not charged again.</summary>
     public sealed record Replayed(PaymentAttempt Attempt) : AttemptStart;
 
-    /// <summary>Nothing written and nothing charged; the field and the reason.</summary>
-    public sealed record Refused(string Field, string Message) : AttemptStart;
+    /// <summary>
+    /// Nothing written and nothing charged; the field and the reason. <paramref name="NotPayable"/>: the method or
+    /// an invoice is not one this payer may use here (another account's), which a page shows as not found.
+    /// </summary>
+    public sealed record Refused(string Field, string Message, bool NotPayable = false) : AttemptStart;
 }
 
 /// <summary>
@@ -68,12 +71,11 @@ public sealed class PaymentAttempts(
             return new AttemptStart.Refused("confirmKey", "This confirmation is not valid; review the payment again.");
         }
 
+        // A repeated confirm is not looked for up front: a fresh one (nearly every one) would read for nothing.
+        // The repeat finds its first attempt inside the transaction instead: its invoices' versions moved (the
+        // reservation), or its reservation no longer fits, or its confirm key, attempt id or payment key is
+        // taken on insert; each of these refusals asks ReplayAsync first.
         var fingerprint = plan.Fingerprint();
-        if (await ReplayAsync(plan.ConfirmKey, fingerprint, ct) is { } replay)
-        {
-            return replay;
-        }
-
         if (plan.Parts.Count == 0)
         {
             return new AttemptStart.Refused("invoices", "Choose at least one invoice to pay.");
@@ -91,7 +93,7 @@ public sealed class PaymentAttempts(
             var method = await db.SavedPaymentMethods.AsNoTracking().FirstOrDefaultAsync(m => m.Id == plan.MethodId && m.AccountId == plan.AccountId, ct);
             if (method is null)
             {
-                return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, "method", "Choose one of the account's saved payment methods.", ct);
+                return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, "method", "Choose one of the account's saved payment methods.", ct, notPayable: true);
             }
 
             if (method.Gateway != gateway.Name)
@@ -106,15 +108,11 @@ public sealed class PaymentAttempts(
             {
                 var part = plan.Parts[i];
                 var field = $"invoices[{i}]";
-                if (!invoices.TryGetValue(part.InvoiceId, out var invoice))
-                {
-                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, field, "That invoice does not exist.", ct);
-                }
-
                 // The account scope decided which accounts the payer may pay for; nothing else is taken.
-                if (invoice.AccountId != plan.AccountId && plan.OtherAccounts?.Contains(invoice.AccountId) != true)
+                if (!invoices.TryGetValue(part.InvoiceId, out var invoice)
+                    || (invoice.AccountId != plan.AccountId && plan.OtherAccounts?.Contains(invoice.AccountId) != true))
                 {
-                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, field, "That invoice does not exist.", ct);
+                    return await RefusedUnlessReplayAsync(plan.ConfirmKey, fingerprint, field, "That invoice does not exist.", ct, notPayable: true);
                 }
 
                 currency ??= invoice.Currency;
@@ -174,8 +172,11 @@ public sealed class PaymentAttempts(
                 var group = byAccount[n];
                 var number = "W" + attempt.Id.ToString("N")[..10].ToUpperInvariant() + (byAccount.Count > 1 ? "-" + (n + 1).ToString(CultureInfo.InvariantCulture) : "");
                 var amount = group.Sum(p => p.Amount);
-                payments[group.Key] = db.Payments.Add(new Payment
+                var payment = db.Payments.Add(new Payment
                 {
+                    // A temporary key that the parts below refer to: the payments, the attempt and its parts are
+                    // inserted by one SaveChanges, which puts the payments' real ids into the parts.
+                    Id = -1 - n,
                     AccountId = group.Key,
                     Number = number,
                     ReceivedAt = now,
@@ -190,21 +191,22 @@ public sealed class PaymentAttempts(
                     AttemptId = attempt.Id,
                     CreatedByUserId = plan.UserId,
                     CreatedAt = now,
-                }).Entity;
+                });
+                payment.Property(p => p.Id).IsTemporary = true;
+                payments[group.Key] = payment.Entity;
             }
 
+            foreach (var part in plan.Parts)
+            {
+                var accountId = invoices[part.InvoiceId].AccountId;
+                attempt.Parts.Add(new PaymentAttemptPart { AccountId = accountId, InvoiceId = part.InvoiceId, PaymentId = payments[accountId].Id, Amount = part.Amount });
+            }
+
+            db.PaymentAttempts.Add(attempt);
+            activity.Record(plan.Origin == AttemptOrigin.Autopay ? "autopay.charge_started" : "payment.started", plan.UserId, plan.AccountId,
+                $"{string.Join(", ", payments.Values.Select(p => p.Number))} {attempt.Amount.ToString(CultureInfo.InvariantCulture)} {attempt.Currency}");
             try
             {
-                await db.SaveChangesAsync(ct);
-                foreach (var part in plan.Parts)
-                {
-                    var accountId = invoices[part.InvoiceId].AccountId;
-                    attempt.Parts.Add(new PaymentAttemptPart { AccountId = accountId, InvoiceId = part.InvoiceId, PaymentId = payments[accountId].Id, Amount = part.Amount });
-                }
-
-                db.PaymentAttempts.Add(attempt);
-                activity.Record(plan.Origin == AttemptOrigin.Autopay ? "autopay.charge_started" : "payment.started", plan.UserId, plan.AccountId,
-                    $"{string.Join(", ", payments.Values.Select(p => p.Number))} {attempt.Amount.ToString(CultureInfo.InvariantCulture)} {attempt.Currency}");
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 return new AttemptStart.Created(attempt);
@@ -228,17 +230,35 @@ public sealed class PaymentAttempts(
     /// <summary>
     /// Charges a pending attempt at the gateway with the attempt's id as idempotency key, and records the
     /// answer. An unknown outcome (timeout, 409, 5xx) leaves the attempt pending for the reconciler.
+    /// Reads the attempt and its account's number first: for a caller that holds only the id (autopay).
     /// </summary>
     public async Task<AttemptState> ChargeAsync(Guid attemptId, CancellationToken ct)
     {
-        var attempt = await db.PaymentAttempts.AsNoTracking().SingleAsync(a => a.Id == attemptId, ct);
+        var attempt = await db.PaymentAttempts.AsNoTracking().Include(a => a.Parts).SingleAsync(a => a.Id == attemptId, ct);
         if (attempt.State != AttemptState.Pending)
         {
             return attempt.State;
         }
 
-        var accountRef = await db.Accounts.Where(a => a.Id == attempt.AccountId).Select(a => a.Number).SingleAsync(ct);
-        var request = new ChargeRequest(attempt.Id.ToString("N"), accountRef, attempt.MethodToken,
+        var accountNumber = await db.Accounts.Where(a => a.Id == attempt.AccountId).Select(a => a.Number).SingleAsync(ct);
+        return await ChargeAsync(attempt, accountNumber, ct);
+    }
+
+    /// <summary>
+    /// Charges the attempt that <see cref="StartAsync"/> just created and committed (state Pending, with its
+    /// parts), for the request that holds it and the number of its account: nothing is read again before
+    /// the gateway is called, and the outcome is recorded from the attempt as it was written (the record
+    /// still moves it only if nobody else has since).
+    /// </summary>
+    public async Task<AttemptState> ChargeAsync(PaymentAttempt attempt, string accountNumber, CancellationToken ct)
+    {
+        if (attempt.State != AttemptState.Pending)
+        {
+            throw new InvalidOperationException($"Payment attempt {attempt.Id} is {attempt.State}, not pending; only a pending attempt is charged.");
+        }
+
+        var attemptId = attempt.Id;
+        var request = new ChargeRequest(attempt.Id.ToString("N"), accountNumber, attempt.MethodToken,
             MinorUnits.From(attempt.Amount, attempt.Currency), attempt.Currency, OffSession: attempt.Origin == AttemptOrigin.Autopay,
             ReturnUrl: "/pay/done/" + attempt.Id.ToString("N"));
         ChargeResult result;
@@ -262,15 +282,15 @@ public sealed class PaymentAttempts(
         }
 
         // Recording must not be abandoned half way because the customer closed the tab.
-        return await outcomes.RecordAsync(attemptId, result, "request", CancellationToken.None);
+        return await outcomes.RecordAsync(attemptId, result, "request", attempt, CancellationToken.None);
     }
 
     /// <summary>
     /// A refusal met inside the transaction may be this very confirm's first attempt, committed a moment
     /// ago by another click (it holds the reservation): then the answer is that attempt, not a refusal.
     /// </summary>
-    private async Task<AttemptStart> RefusedUnlessReplayAsync(string confirmKey, string fingerprint, string field, string message, CancellationToken ct) =>
-        await ReplayAsync(confirmKey, fingerprint, ct) ?? new AttemptStart.Refused(field, message);
+    private async Task<AttemptStart> RefusedUnlessReplayAsync(string confirmKey, string fingerprint, string field, string message, CancellationToken ct, bool notPayable = false) =>
+        await ReplayAsync(confirmKey, fingerprint, ct) ?? new AttemptStart.Refused(field, message, notPayable);
 
     private async Task<AttemptStart?> ReplayAsync(string confirmKey, string fingerprint, CancellationToken ct)
     {

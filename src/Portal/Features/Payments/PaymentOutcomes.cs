@@ -29,50 +29,71 @@ public sealed class PaymentOutcomes(
     public static readonly TimeSpan ReviewAfter = TimeSpan.FromDays(1);
 
     /// <summary>Records the gateway's answer; returns the attempt's state afterwards.</summary>
-    public async Task<AttemptState> RecordAsync(Guid attemptId, ChargeResult result, string source, CancellationToken ct)
+    public Task<AttemptState> RecordAsync(Guid attemptId, ChargeResult result, string source, CancellationToken ct) =>
+        RecordAsync(attemptId, result, source, known: null, ct);
+
+    /// <summary>
+    /// Records the gateway's answer; returns the attempt's state afterwards. <paramref name="known"/> is the
+    /// attempt with its parts as the caller last saw it (the request that created and charged it): then the
+    /// attempt is not read again, its state is moved by one conditional update (only if its version is still
+    /// the one the caller saw) and, when that finds it moved by someone else, it is read as it now is.
+    /// </summary>
+    public async Task<AttemptState> RecordAsync(Guid attemptId, ChargeResult result, string source, PaymentAttempt? known, CancellationToken ct)
     {
         for (var round = 0; ; round++)
         {
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            if (db.Database.IsNpgsql())
-            {
-                // Two recorders of one attempt (two instances' reconcilers, a webhook and the request) take
-                // turns: without the row lock, under READ COMMITTED the second could read the attempt as it
-                // was before the first committed and the invoices and payments as they are after, and try
-                // to allocate money the first already allocated. The version check would refuse its write,
-                // but only after that torn read. SQLite's write transactions are serial already.
-                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"PaymentAttempts\" WHERE \"Id\" = {attemptId} FOR UPDATE", ct);
-            }
-
-            var attempt = await db.PaymentAttempts.Include(a => a.Parts).SingleAsync(a => a.Id == attemptId, ct);
-            if (attempt.IsTerminal)
-            {
-                return attempt.State;
-            }
-
             var now = time.GetUtcNow().UtcDateTime;
-            var next = result.Status switch
+            PaymentAttempt attempt;
+            if (round == 0 && known is { IsTerminal: false } && known.Id == attemptId)
             {
-                ChargeStatus.Succeeded => AttemptState.Succeeded,
-                ChargeStatus.Declined or ChargeStatus.NotFound => AttemptState.Failed,
-                ChargeStatus.Processing => AttemptState.Processing,
-                _ => AttemptState.RequiresAction,
-            };
-            attempt.GatewayReference = result.Reference ?? attempt.GatewayReference;
-            attempt.ActionUrl = next == AttemptState.RequiresAction ? result.ActionUrl : null;
-            attempt.UpdatedAt = now;
-            attempt.Version++;
-            if (next != attempt.State)
+                // The update is the claim: on PostgreSQL it takes the attempt's row lock (a second recorder
+                // waits, then finds the version moved), on SQLite the transaction holds the write lock already.
+                var move = Move(known, result, now);
+                var claimed = await db.PaymentAttempts.Where(a => a.Id == attemptId && a.Version == known.Version)
+                    .ExecuteUpdateAsync(u => u
+                        .SetProperty(a => a.State, move.State)
+                        .SetProperty(a => a.GatewayReference, move.GatewayReference)
+                        .SetProperty(a => a.ActionUrl, move.ActionUrl)
+                        .SetProperty(a => a.UpdatedAt, move.UpdatedAt)
+                        .SetProperty(a => a.Version, move.Version)
+                        .SetProperty(a => a.SettledAt, move.SettledAt)
+                        .SetProperty(a => a.DeclineCode, move.DeclineCode)
+                        .SetProperty(a => a.FailureReason, move.FailureReason), ct);
+                if (claimed == 0)
+                {
+                    await tx.RollbackAsync(ct);
+                    continue;
+                }
+
+                attempt = known;
+                move.ApplyTo(attempt);
+            }
+            else
             {
-                attempt.State = next;
+                if (db.Database.IsNpgsql())
+                {
+                    // Two recorders of one attempt (two instances' reconcilers, a webhook and the request) take
+                    // turns: without the row lock, under READ COMMITTED the second could read the attempt as it
+                    // was before the first committed and the invoices and payments as they are after, and try
+                    // to allocate money the first already allocated. The version check would refuse its write,
+                    // but only after that torn read. SQLite's write transactions are serial already.
+                    await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"PaymentAttempts\" WHERE \"Id\" = {attemptId} FOR UPDATE", ct);
+                }
+
+                attempt = await db.PaymentAttempts.Include(a => a.Parts).SingleAsync(a => a.Id == attemptId, ct);
+                if (attempt.IsTerminal)
+                {
+                    return attempt.State;
+                }
+
+                // Saved below with the rest, guarded by the version it was read with.
+                Move(attempt, result, now).ApplyTo(attempt);
             }
 
             if (attempt.IsTerminal)
             {
-                attempt.SettledAt = now;
-                attempt.DeclineCode = result.DeclineCode;
-                attempt.FailureReason = next == AttemptState.Failed ? FailureText(result) : null;
                 await SettleAsync(attempt, source, now, ct);
             }
 
@@ -91,14 +112,54 @@ public sealed class PaymentOutcomes(
         }
     }
 
+    /// <summary>Where the gateway's answer moves a non-terminal attempt; a terminal one is never moved.</summary>
+    private static AttemptMove Move(PaymentAttempt attempt, ChargeResult result, DateTime now)
+    {
+        var next = result.Status switch
+        {
+            ChargeStatus.Succeeded => AttemptState.Succeeded,
+            ChargeStatus.Declined or ChargeStatus.NotFound => AttemptState.Failed,
+            ChargeStatus.Processing => AttemptState.Processing,
+            _ => AttemptState.RequiresAction,
+        };
+        var terminal = next is AttemptState.Succeeded or AttemptState.Failed;
+        return new AttemptMove(
+            next,
+            result.Reference ?? attempt.GatewayReference,
+            next == AttemptState.RequiresAction ? result.ActionUrl : null,
+            now,
+            attempt.Version + 1,
+            terminal ? now : attempt.SettledAt,
+            terminal ? result.DeclineCode : attempt.DeclineCode,
+            terminal ? (next == AttemptState.Failed ? FailureText(result) : null) : attempt.FailureReason);
+    }
+
+    private sealed record AttemptMove(
+        AttemptState State, string? GatewayReference, string? ActionUrl, DateTime UpdatedAt, long Version,
+        DateTime? SettledAt, string? DeclineCode, string? FailureReason)
+    {
+        public void ApplyTo(PaymentAttempt attempt)
+        {
+            attempt.State = State;
+            attempt.GatewayReference = GatewayReference;
+            attempt.ActionUrl = ActionUrl;
+            attempt.UpdatedAt = UpdatedAt;
+            attempt.Version = Version;
+            attempt.SettledAt = SettledAt;
+            attempt.DeclineCode = DeclineCode;
+            attempt.FailureReason = FailureReason;
+        }
+    }
+
     private async Task SettleAsync(PaymentAttempt attempt, string source, DateTime now, CancellationToken ct)
     {
         var invoiceIds = attempt.Parts.Select(p => p.InvoiceId).ToList();
-        var invoices = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        // Each payment is of the accounts of its parts' invoices: their billing-system ids come with the invoices.
+        var rows = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).Select(i => new { Invoice = i, AccountRef = i.Account!.ExternalId }).ToListAsync(ct);
+        var invoices = rows.ToDictionary(r => r.Invoice.Id, r => r.Invoice);
+        var accountRefs = rows.DistinctBy(r => r.Invoice.AccountId).ToDictionary(r => r.Invoice.AccountId, r => r.AccountRef);
         var paymentIds = attempt.Parts.Select(p => p.PaymentId).Distinct().ToList();
         var payments = await db.Payments.Include(p => p.Allocations).Where(p => paymentIds.Contains(p.Id)).ToListAsync(ct);
-        var accountIds = payments.Select(p => p.AccountId).Distinct().ToList();
-        var accountRefs = await db.Accounts.Where(a => accountIds.Contains(a.Id)).Select(a => new { a.Id, a.ExternalId }).ToDictionaryAsync(a => a.Id, a => a.ExternalId, ct);
         var succeeded = attempt.State == AttemptState.Succeeded;
 
         foreach (var payment in payments.OrderBy(p => p.Id))

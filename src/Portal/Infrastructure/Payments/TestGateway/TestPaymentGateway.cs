@@ -108,6 +108,9 @@ public sealed class TestPaymentGateway(IServiceScopeFactory scopes, TimeProvider
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+        // The method's read and the charge's insert (or the replay's read) on one connection: EF would open
+        // and close a pooled one around each, which on SQLite costs more than these small statements.
+        await db.Database.OpenConnectionAsync(ct);
         var fingerprint = string.Join("|", request.AccountReference, request.MethodToken,
             request.AmountMinor.ToString(CultureInfo.InvariantCulture), request.Currency, request.OffSession ? "off" : "on");
         var now = time.GetUtcNow().UtcDateTime;

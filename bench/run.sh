@@ -9,6 +9,7 @@
 #   bench/cost.sh   # each page's CPU per request for a median and the largest account, against the reference
 #   PROVIDER=Postgres bench/run.sh   # the same on PostgreSQL (PG_HOST, PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE)
 #   PROVIDER=Postgres INSTANCES=3 bench/run.sh   # three instances on PORT+1..PORT+3, Debian's nginx on PORT in front
+#     (each instance's pool capped at PG_POOL connections, default 90 / INSTANCES, below max_connections together)
 #
 # PostgreSQL: the generator fills PG_DATABASE (default portal_bench_<accounts>_<invoices>_<usage>, made once,
 # ~17 min at full size); each run measures a copy, CREATE DATABASE <it>_run TEMPLATE <it> (COPY=0 reuses it).
@@ -117,6 +118,12 @@ else
     psql_admin -c "CREATE DATABASE \"$PG_RUN_DATABASE\" TEMPLATE \"$PG_DATABASE\""
   fi
   RUN_CONNECTION="$PG_BASE;Database=$PG_RUN_DATABASE"
+  # Npgsql's pool grows to 100 connections by default: several instances under load then ask for more than
+  # PostgreSQL's max_connections (100 by default), and the refused ones fail their requests (53300), which nginx
+  # takes for a dead instance. Measured so in the first three-instance run; docs/deployment.md's rule, applied.
+  if [[ "$INSTANCES" != 1 || -n "${PG_POOL:-}" ]]; then
+    RUN_CONNECTION+=";Maximum Pool Size=${PG_POOL:-$((90 / INSTANCES))}"
+  fi
   RUN_ARGS=(--provider Postgres --connection "$RUN_CONNECTION")
   export Database__Provider=Postgres
 fi

@@ -1,8 +1,8 @@
 // The portal's benchmark: a data generator for a large operator and an HTTP load test.
 //
 //   dotnet run -c Release --project bench/Portal.Bench -- generate --accounts 10000 --invoices 1000000 [--db bench/out/portal.db | --provider Postgres --connection "..."] [--users-file bench/out/users.tsv] [--seed 42] [--as-of 2026-11-21] [--usage N]
-//   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 30] [--batch-size 10000] [--warmup 10] [--concurrency 1] [--invoice-upserts 500] [--server-pid PID]
-//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--settle 30] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID] [--as-user EMAIL] [--reference-url URL --reference-pid PID] [--db bench/out/portal.db | --provider Postgres --connection "..." | --usage-user EMAIL]
+//   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 30] [--batch-size 10000] [--warmup 10] [--concurrency 1] [--invoice-upserts 500] [--server-pid PID[,PID...]] [--pg-backends DATABASE]
+//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--settle 30] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID[,PID...]] [--proxy-pid PID[,PID...]] [--pg-backends DATABASE] [--as-user EMAIL] [--reference-url URL --reference-pid PID] [--db bench/out/portal.db | --provider Postgres --connection "..." | --usage-user EMAIL]
 //   dotnet run -c Release --project bench/Portal.Bench -- rollup [--db bench/out/portal.db | --provider Postgres --connection "..."]   (builds the daily usage rollup of a database generated before it existed; generate builds it itself)
 //   dotnet run -c Release --project bench/Portal.Bench -- cards [--db bench/out/portal.db | --provider Postgres --connection "..."]   (a saved test card for every account without one, so that the load test can pay; generate adds them itself)
 //   dotnet run -c Release --project bench/Portal.Bench -- export [--db bench/out/portal.db | --provider Postgres --connection "..."] [--sizes 1000,10000,100000] [--formats xlsx,csv]
@@ -10,6 +10,10 @@
 //   dotnet run -c Release --project bench/Portal.Bench -- statement-pdf [--db bench/out/portal.db | --provider Postgres --connection "..."] [--account 100006] [--days 365] [--repeat 10] [--log-sql 1]   (the statement PDF built and drawn in-process, query and drawing timed apart)
 //
 //   dotnet run -c Release --project bench/Portal.Bench -- reference [--db bench/out/portal.db | --provider Postgres --connection "..."] [--url http://127.0.0.1:5081]   (the overview's figures in hand-written SQL: the floor the load test compares each page's CPU with)
+//
+// --server-pid: the portal processes whose CPU is summed (several instances behind a proxy); --proxy-pid: nginx's
+// master and workers, reported apart; --pg-backends: the CPU of PostgreSQL's backends serving that database,
+// reported apart (the portal's CPU does not show what the database spends for it).
 //
 // load: with --db (or --connection) it finds the account with the most usage records and adds the usage
 // pages, requested by a member of that account (or by --usage-user).
@@ -117,7 +121,8 @@ if (args[0] == "ingest")
         int.Parse(Get("warmup", "10"), inv),
         int.Parse(Get("concurrency", "1"), inv),
         int.Parse(Get("invoice-upserts", "500"), inv),
-        named.TryGetValue("server-pid", out var ingestPid) ? int.Parse(ingestPid, inv) : null)).RunAsync();
+        new CpuMeter(ProcessCpu.ParsePids(named.GetValueOrDefault("server-pid"))),
+        DatabaseCpu())).RunAsync();
 }
 
 if (args[0] == "export")
@@ -154,10 +159,16 @@ var loadOptions = new LoadOptions(
     Get("mode", "mix"),
     long.Parse(Get("max-requests", "5000000"), inv),
     named.TryGetValue("pages", out var pages) ? pages.Split(',') : null,
-    named.TryGetValue("server-pid", out var pid) ? int.Parse(pid, inv) : null,
+    new CpuMeter(ProcessCpu.ParsePids(named.GetValueOrDefault("server-pid"))),
     usageUser,
     named.TryGetValue("as-user", out var asUser) ? asUser : null,
     named.TryGetValue("reference-url", out var referenceUrl) ? new Uri(referenceUrl) : null,
     named.TryGetValue("reference-pid", out var referencePid) ? int.Parse(referencePid, inv) : null,
-    int.Parse(Get("settle", "30"), inv));
+    int.Parse(Get("settle", "30"), inv),
+    named.TryGetValue("proxy-pid", out var proxyPids) ? new CpuMeter(ProcessCpu.ParsePids(proxyPids)) : null,
+    DatabaseCpu());
 return await new LoadTest(loadOptions).RunAsync();
+
+// --pg-backends DATABASE: the CPU of the PostgreSQL backends serving that database, looked up at each reading.
+CpuMeter? DatabaseCpu() =>
+    named.TryGetValue("pg-backends", out var database) ? new CpuMeter([], () => ProcessCpu.PostgresBackends(database)) : null;

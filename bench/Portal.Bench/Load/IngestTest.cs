@@ -6,7 +6,7 @@ using System.Text;
 
 namespace Portal.Bench.Load;
 
-internal sealed record IngestOptions(Uri Url, string ApiKey, string UsersFile, int Batches, int BatchSize, int WarmupBatches, int Concurrency, int InvoiceUpserts, int? ServerPid);
+internal sealed record IngestOptions(Uri Url, string ApiKey, string UsersFile, int Batches, int BatchSize, int WarmupBatches, int Concurrency, int InvoiceUpserts, CpuMeter Server, CpuMeter? Database = null);
 
 /// <summary>
 /// Bulk usage ingest through the integration API (<c>POST /api/v1/usage</c>): batches of new records
@@ -71,7 +71,8 @@ internal sealed class IngestTest(IngestOptions options)
         }
 
         var latencies = new List<double>();
-        var cpuBefore = ProcessCpu.Read(options.ServerPid);
+        var cpuBefore = options.Server.Read();
+        var databaseBefore = options.Database?.Read();
         var stopwatch = Stopwatch.StartNew();
         var next = warmup - 1;
         var workers = Enumerable.Range(0, options.Concurrency).Select(async _ =>
@@ -90,16 +91,19 @@ internal sealed class IngestTest(IngestOptions options)
         });
         await Task.WhenAll(workers);
         var elapsed = stopwatch.Elapsed.TotalSeconds;
-        var cpu = ProcessCpu.Read(options.ServerPid) - cpuBefore;
+        var cpu = options.Server.Since(cpuBefore);
+        var databaseCpu = databaseBefore is null ? (TimeSpan?)null : options.Database!.Since(databaseBefore);
         latencies.Sort();
         var records = (long)options.Batches * options.BatchSize;
         var text = new StringBuilder();
         text.AppendLine(Inv, $"Run at {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC against {options.Url}: {options.Batches} batches of {options.BatchSize:N0} new usage records, {options.Concurrency} at a time, after {warmup} warm-up batches.");
         text.AppendLine();
-        text.AppendLine("| endpoint | records | seconds | records/s | batch p50 ms | batch p99 ms | batch max ms | server CPU s | records/s per server CPU second |");
-        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        var databaseColumn = databaseBefore is null ? "" : " PostgreSQL CPU s |";
+        text.AppendLine("| endpoint | records | seconds | records/s | batch p50 ms | batch p99 ms | batch max ms | server CPU s | records/s per server CPU second |" + databaseColumn);
+        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|" + (databaseBefore is null ? "" : "--:|"));
         var perCpu = cpu > TimeSpan.Zero ? (records / cpu.TotalSeconds).ToString("N0", Inv) : "";
-        text.AppendLine(Inv, $"| `POST /api/v1/usage` | {records:N0} | {elapsed:F1} | {records / elapsed:N0} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.99):F0} | {latencies[^1]:F0} | {cpu.TotalSeconds:F1} | {perCpu} |");
+        var databaseCell = databaseCpu is { } d ? string.Create(Inv, $" {d.TotalSeconds:F1} |") : "";
+        text.AppendLine(Inv, $"| `POST /api/v1/usage` | {records:N0} | {elapsed:F1} | {records / elapsed:N0} | {Percentile(latencies, 0.5):F0} | {Percentile(latencies, 0.99):F0} | {latencies[^1]:F0} | {cpu.TotalSeconds:F1} | {perCpu} |{databaseCell}");
         if (options.InvoiceUpserts > 0)
         {
             text.AppendLine();
@@ -119,7 +123,8 @@ internal sealed class IngestTest(IngestOptions options)
         var created = new List<(string ExternalId, string Account, string Number)>();
         var latencies = new List<double>();
         var errors = 0;
-        var cpuBefore = TimeSpan.Zero;
+        IReadOnlyDictionary<int, TimeSpan> cpuBefore = new Dictionary<int, TimeSpan>();
+        IReadOnlyDictionary<int, TimeSpan>? databaseBefore = null;
         for (var n = 0; n < options.InvoiceUpserts + 20; n++)
         {
             var update = created.Count > 0 && random.Next(2) == 0;
@@ -147,7 +152,8 @@ internal sealed class IngestTest(IngestOptions options)
             await body.LoadIntoBufferAsync();
             if (n == 20)
             {
-                cpuBefore = ProcessCpu.Read(options.ServerPid);
+                cpuBefore = options.Server.Read();
+                databaseBefore = options.Database?.Read();
             }
 
             var started = Stopwatch.GetTimestamp();
@@ -178,11 +184,13 @@ internal sealed class IngestTest(IngestOptions options)
             }
         }
 
-        var cpu = ProcessCpu.Read(options.ServerPid) - cpuBefore;
-        var perRequest = options.ServerPid is null ? "" : (cpu.TotalMilliseconds / latencies.Count).ToString("F2", Inv);
+        var cpu = options.Server.Since(cpuBefore);
+        var perRequest = options.Server.Any ? (cpu.TotalMilliseconds / latencies.Count).ToString("F2", Inv) : "";
         latencies.Sort();
-        return "| endpoint | requests | p50 ms | p99 ms | max ms | errors | server CPU ms/request |\n|---|--:|--:|--:|--:|--:|--:|\n"
-            + string.Create(Inv, $"| `PUT /api/v1/invoices/{{externalId}}` (half create, half update; 1-5 lines) | {latencies.Count:N0} | {Percentile(latencies, 0.5):F2} | {Percentile(latencies, 0.99):F2} | {latencies[^1]:F2} | {errors} | {perRequest} |\n");
+        var databaseHeader = databaseBefore is null ? "" : " PostgreSQL CPU ms/request |";
+        var databaseCell = databaseBefore is null ? "" : string.Create(Inv, $" {options.Database!.Since(databaseBefore).TotalMilliseconds / latencies.Count:F2} |");
+        return "| endpoint | requests | p50 ms | p99 ms | max ms | errors | server CPU ms/request |" + databaseHeader + "\n|---|--:|--:|--:|--:|--:|--:|" + (databaseBefore is null ? "" : "--:|") + "\n"
+            + string.Create(Inv, $"| `PUT /api/v1/invoices/{{externalId}}` (half create, half update; 1-5 lines) | {latencies.Count:N0} | {Percentile(latencies, 0.5):F2} | {Percentile(latencies, 0.99):F2} | {latencies[^1]:F2} | {errors} | {perRequest} |") + databaseCell + "\n";
     }
 
     private static async Task PostAsync(HttpClient client, HttpContent body)

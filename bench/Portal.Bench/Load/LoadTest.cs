@@ -16,12 +16,14 @@ internal sealed record LoadOptions(
     string Mode,
     long MaxRequestsPerPhase,
     string[]? OnlyPages,
-    int? ServerPid,
+    CpuMeter Server,
     string? UsageUser,
     string? AsUser = null,
     Uri? ReferenceUrl = null,
     int? ReferencePid = null,
-    int SettleSeconds = 30);
+    int SettleSeconds = 30,
+    CpuMeter? Proxy = null,
+    CpuMeter? Database = null);
 
 /// <summary>
 /// One page of the load: a name for the report and how to make its URL for a user. A usage page is
@@ -337,20 +339,26 @@ internal sealed partial class LoadTest(LoadOptions options)
     {
         // Warm-up: the same loop, results thrown away (JIT, the database's page cache, connection pools).
         await RunLoopAsync(clients, usageClients, pages, TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
-        // A phase of the reference alone is charged to the reference's process.
-        var pid = pages.All(p => p.Reference) ? options.ReferencePid : options.ServerPid;
-        var cpuBefore = ProcessCpu.Read(pid);
+        // A phase of the reference alone is charged to the reference's process, which the proxy never sees.
+        var reference = pages.All(p => p.Reference);
+        var server = reference ? new CpuMeter(options.ReferencePid is int r ? [r] : []) : options.Server;
+        var proxy = reference ? null : options.Proxy;
+        var serverBefore = server.Read();
+        var proxyBefore = proxy?.Read();
+        var databaseBefore = options.Database?.Read();
         var stopwatch = Stopwatch.StartNew();
         var samples = await RunLoopAsync(clients, usageClients, pages, TimeSpan.FromSeconds(options.Seconds), record: true);
         var elapsed = stopwatch.Elapsed;
-        var cpu = ProcessCpu.Read(pid) - cpuBefore;
+        var cpu = server.Since(serverBefore);
+        var proxyCpu = proxyBefore is null ? (TimeSpan?)null : proxy!.Since(proxyBefore);
+        var databaseCpu = databaseBefore is null ? (TimeSpan?)null : options.Database!.Since(databaseBefore);
         var rows = pages.Select((page, p) =>
         {
             var latencies = samples.SelectMany(s => s.Latencies[p]).ToArray();
             Array.Sort(latencies);
             return new PageResult(page.Name, latencies, samples.Sum(s => s.Errors[p]));
         }).ToList();
-        var result = new PhaseResult(name, elapsed, rows, cpu);
+        var result = new PhaseResult(name, elapsed, rows, cpu, proxyCpu, databaseCpu);
         Console.Error.WriteLine(string.Create(Inv, $"phase {name}: {rows.Sum(r => r.Requests):N0} requests in {elapsed.TotalSeconds:F1} s"));
         return result;
     }
@@ -419,7 +427,7 @@ internal sealed partial class LoadTest(LoadOptions options)
             text.AppendLine(Inv, $"Usage pages: every virtual user also logged in as {options.UsageUser}, a member of the account with the most usage records.");
         }
         text.AppendLine();
-        var withCpu = options.ServerPid is not null;
+        var withCpu = options.Server.Any;
         // Each page's CPU per request as a multiple of the hand-written-SQL overview's, measured in the same run.
         var reference = results.FirstOrDefault(r => r.Pages.Count == 1 && r.Pages[0].Name == ReferencePage.Name && r.Pages[0].Requests > 0 && r.ServerCpu > TimeSpan.Zero);
         double? referenceCpu = reference is null ? null : reference.ServerCpu.TotalMilliseconds / reference.Pages[0].Requests;
@@ -429,10 +437,33 @@ internal sealed partial class LoadTest(LoadOptions options)
             text.AppendLine();
         }
 
-        var cpuColumns = referenceCpu is null ? " server CPU ms/request | req/s on 2 idle cores (est.) |" : " server CPU ms/request | req/s on 2 idle cores (est.) | CPU × reference |";
+        var columns = new List<string> { "server CPU ms/request" };
+        if (options.Proxy is not null)
+        {
+            columns.Add("nginx CPU ms/request");
+        }
+
+        if (options.Database is not null)
+        {
+            columns.Add("PostgreSQL CPU ms/request");
+        }
+
+        columns.Add("req/s on 2 idle cores (est.)");
+        if (referenceCpu is not null)
+        {
+            columns.Add("CPU × reference");
+        }
+
+        if (withCpu && columns.Count > 2 + (referenceCpu is null ? 0 : 1))
+        {
+            text.AppendLine("Server CPU is the sum over the portal processes; the estimate of two idle cores counts every CPU column (portal, nginx, PostgreSQL's backends of the database).");
+            text.AppendLine();
+        }
+
+        var cpuColumns = " " + string.Join(" | ", columns) + " |";
         text.AppendLine("| phase | page | requests | req/s | p50 ms | p99 ms | max ms | errors | req/s vs /healthz |" + (withCpu ? cpuColumns : ""));
-        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|" + (withCpu ? referenceCpu is null ? "--:|--:|" : "--:|--:|--:|" : ""));
-        var empty = referenceCpu is null ? " | |" : " | | |";
+        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|" + (withCpu ? string.Concat(columns.Select(_ => "--:|")) : ""));
+        var empty = string.Concat(columns.Select(_ => " |"));
         foreach (var phase in results)
         {
             var seconds = phase.Elapsed.TotalSeconds;
@@ -440,7 +471,7 @@ internal sealed partial class LoadTest(LoadOptions options)
             {
                 var rate = page.Requests / seconds;
                 text.Append(Inv, $"| {phase.Name} | {page.Name} | {page.Requests:N0} | {rate:N0} | {page.Percentile(0.50):F2} | {page.Percentile(0.99):F2} | {page.Max:F2} | {page.Errors:N0} | {rate / healthRate:P1} |");
-                text.AppendLine(withCpu && phase.Pages.Count == 1 ? Cpu(phase, page.Requests, referenceCpu) : withCpu ? empty : "");
+                text.AppendLine(withCpu && phase.Pages.Count == 1 ? Cpu(phase, page.Requests, referenceCpu, columns.Count) : withCpu ? empty : "");
             }
 
             if (phase.Pages.Count > 1)
@@ -449,7 +480,7 @@ internal sealed partial class LoadTest(LoadOptions options)
                 var total = new PageResult("all pages", all, phase.Pages.Sum(p => p.Errors));
                 var rate = total.Requests / seconds;
                 text.Append(Inv, $"| {phase.Name} | **all pages** | {total.Requests:N0} | {rate:N0} | {total.Percentile(0.50):F2} | {total.Percentile(0.99):F2} | {total.Max:F2} | {total.Errors:N0} | {rate / healthRate:P1} |");
-                text.AppendLine(withCpu ? Cpu(phase, total.Requests, referenceCpu) : "");
+                text.AppendLine(withCpu ? Cpu(phase, total.Requests, referenceCpu, columns.Count) : "");
             }
         }
 
@@ -458,16 +489,38 @@ internal sealed partial class LoadTest(LoadOptions options)
 
     // What a request costs the server in CPU, and so how many a second two otherwise idle cores could
     // serve: an estimate that a busy shared machine disturbs much less than the wall-clock figures.
-    private static string Cpu(PhaseResult phase, long requests, double? referenceCpu)
+    private string Cpu(PhaseResult phase, long requests, double? referenceCpu, int columns)
     {
         if (requests == 0 || phase.ServerCpu <= TimeSpan.Zero)
         {
-            return referenceCpu is null ? " | |" : " | | |";
+            return string.Concat(Enumerable.Repeat(" |", columns));
         }
 
         var perRequest = phase.ServerCpu.TotalMilliseconds / requests;
-        var cells = string.Create(Inv, $" {perRequest:F2} | {2000 / perRequest:N0} |");
-        return referenceCpu is null ? cells : cells + string.Create(Inv, $" {perRequest / referenceCpu:F1} |");
+        var cells = new StringBuilder(string.Create(Inv, $" {perRequest:F2} |"));
+        var all = perRequest;
+        if (options.Proxy is not null)
+        {
+            // The reference's phase never passes the proxy: its cell stays empty.
+            var proxy = phase.ProxyCpu?.TotalMilliseconds / requests;
+            cells.Append(proxy is null ? " |" : string.Create(Inv, $" {proxy:F2} |"));
+            all += proxy ?? 0;
+        }
+
+        if (options.Database is not null)
+        {
+            var database = (phase.DatabaseCpu?.TotalMilliseconds ?? 0) / requests;
+            cells.Append(Inv, $" {database:F2} |");
+            all += database;
+        }
+
+        cells.Append(Inv, $" {2000 / all:N0} |");
+        if (referenceCpu is not null)
+        {
+            cells.Append(Inv, $" {perRequest / referenceCpu:F1} |");
+        }
+
+        return cells.ToString();
     }
 
     private static IEnumerable<BenchUser> ReadUsers(string path)
@@ -484,7 +537,7 @@ internal sealed partial class LoadTest(LoadOptions options)
         }
     }
 
-    private sealed record PhaseResult(string Name, TimeSpan Elapsed, List<PageResult> Pages, TimeSpan ServerCpu);
+    private sealed record PhaseResult(string Name, TimeSpan Elapsed, List<PageResult> Pages, TimeSpan ServerCpu, TimeSpan? ProxyCpu, TimeSpan? DatabaseCpu);
 
     private sealed record PageResult(string Name, long[] Latencies, long Errors)
     {

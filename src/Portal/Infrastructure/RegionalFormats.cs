@@ -14,7 +14,7 @@ public static class RegionalFormats
     /// <summary>Formats a person may choose instead of the operator's region (stored as the full name, e.g. "fr-FR").</summary>
     public static readonly CultureInfo[] Choosable =
     [
-        new("en-US"), new("en-CA"), new("en-GB"), new("es-US"), new("es-MX"), new("es-ES"), new("fr-CA"), new("fr-FR"),
+        .. new[] { "en-US", "en-CA", "en-GB", "es-US", "es-MX", "es-ES", "fr-CA", "fr-FR" }.Select(name => CultureInfo.ReadOnly(new CultureInfo(name))),
     ];
 
     // The region an operator's currency names; a currency of many regions (EUR) names none, and the language's own formats stay.

@@ -6,6 +6,8 @@
 #   ACCOUNTS=1000 INVOICES=100000 USAGE=0 USERS=16 DURATION=10 MODE=mix bench/run.sh
 #   PAGES=invoices,payment,statement MODE=each INGEST=0 EXPORT=0 bench/run.sh   # only the pages whose names contain these
 #   AS_USER=user100006@bench.example USERS=16 PAGES=overview,about,reference MODE=each bench/run.sh   # one person, 16 connections
+#   RATE=32 USERS=32 PAGES='payment confirm' MODE=each INGEST=0 EXPORT=0 bench/run.sh   # open loop: 32 confirms/s, p99 from the due time
+#   RATES=8,16,32,64 USERS=32 PAGES='payment confirm' MODE=each INGEST=0 EXPORT=0 bench/run.sh   # the same at each rate in turn
 #   bench/cost.sh   # each page's CPU per request for a median and the largest account, against the reference
 #   PROVIDER=Postgres bench/run.sh   # the same on PostgreSQL (PG_HOST, PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE)
 #   PROVIDER=Postgres INSTANCES=3 bench/run.sh   # three instances on PORT+1..PORT+3, Debian's nginx on PORT in front
@@ -17,6 +19,10 @@
 # nginx as an ordinary process with its own prefix under bench/out/nginx/, its configuration written from
 # deploy/nginx/ (round robin, keepalive, the portal's own proxy locations). The load test sums the instances'
 # CPU and reports nginx's and the database's backends' CPU per request apart.
+#
+# RATE=N: the load test as an open loop (latency at a given load): N requests a second to each page on a fixed
+# schedule, round robin over the USERS, latency from each request's due time; RATES=a,b,c runs each phase at every
+# rate in turn. Without either, the closed loop as before (docs/performance.md, "The open loop").
 #
 # The reference (REFERENCE=0 leaves it out) is the overview's figures in hand-written SQL, served by the bench's
 # own process on REFERENCE_PORT: the load test reports every page's CPU per request as a multiple of it.
@@ -252,7 +258,7 @@ RESULT="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"
   dotnet run -c Release --no-build --project bench/Portal.Bench -- load \
     --url "$URL" --users "$USERS" --seconds "$SECONDS_PER_PHASE" --warmup "$WARMUP" --settle "${SETTLE:-30}" \
     --users-file "$USERS_FILE" --mode "$MODE" "${CPU_ARGS[@]}" "${DATA_ARGS[@]}" ${PAGES:+--pages "$PAGES"} \
-    ${AS_USER:+--as-user "$AS_USER"} "${REFERENCE_ARGS[@]}"
+    ${AS_USER:+--as-user "$AS_USER"} "${REFERENCE_ARGS[@]}" ${RATE:+--rate "$RATE"} ${RATES:+--rates "$RATES"}
   if [[ -n "$API_KEY" && "${INGEST:-1}" == 1 ]]; then
     echo
     dotnet run -c Release --no-build --project bench/Portal.Bench -- ingest \

@@ -2,7 +2,7 @@
 //
 //   dotnet run -c Release --project bench/Portal.Bench -- generate --accounts 10000 --invoices 1000000 [--db bench/out/portal.db | --provider Postgres --connection "..."] [--users-file bench/out/users.tsv] [--seed 42] [--as-of 2026-11-21] [--usage N]
 //   dotnet run -c Release --project bench/Portal.Bench -- ingest --url http://127.0.0.1:5080 --api-key KEY [--batches 30] [--batch-size 10000] [--warmup 10] [--concurrency 1] [--invoice-upserts 500] [--server-pid PID[,PID...]] [--pg-backends DATABASE]
-//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--settle 30] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID[,PID...]] [--proxy-pid PID[,PID...]] [--pg-backends DATABASE] [--as-user EMAIL] [--reference-url URL --reference-pid PID] [--db bench/out/portal.db | --provider Postgres --connection "..." | --usage-user EMAIL]
+//   dotnet run -c Release --project bench/Portal.Bench -- load --url http://127.0.0.1:5080 --users 32 --seconds 20 [--warmup 5] [--settle 30] [--users-file bench/out/users.tsv] [--mode mix|each|both] [--pages invoices,pdf] [--server-pid PID[,PID...]] [--proxy-pid PID[,PID...]] [--pg-backends DATABASE] [--as-user EMAIL] [--reference-url URL --reference-pid PID] [--db bench/out/portal.db | --provider Postgres --connection "..." | --usage-user EMAIL] [--rate N | --rates A,B,C]
 //   dotnet run -c Release --project bench/Portal.Bench -- rollup [--db bench/out/portal.db | --provider Postgres --connection "..."]   (builds the daily usage rollup of a database generated before it existed; generate builds it itself)
 //   dotnet run -c Release --project bench/Portal.Bench -- cards [--db bench/out/portal.db | --provider Postgres --connection "..."]   (a saved test card for every account without one, so that the load test can pay; generate adds them itself)
 //   dotnet run -c Release --project bench/Portal.Bench -- export [--db bench/out/portal.db | --provider Postgres --connection "..."] [--sizes 1000,10000,100000] [--formats xlsx,csv]
@@ -16,7 +16,9 @@
 // reported apart (the portal's CPU does not show what the database spends for it).
 //
 // load: with --db (or --connection) it finds the account with the most usage records and adds the usage
-// pages, requested by a member of that account (or by --usage-user).
+// pages, requested by a member of that account (or by --usage-user). --rate N: an open loop instead of the closed
+// one, N requests a second for each page on a fixed schedule, latency from each request's due time (Load/OpenLoop.cs);
+// --rates A,B,C runs every phase at each rate in turn.
 //
 // See docs/performance.md for the targets and the measured figures.
 using System.Globalization;
@@ -166,8 +168,26 @@ var loadOptions = new LoadOptions(
     named.TryGetValue("reference-pid", out var referencePid) ? int.Parse(referencePid, inv) : null,
     int.Parse(Get("settle", "30"), inv),
     named.TryGetValue("proxy-pid", out var proxyPids) ? new CpuMeter(ProcessCpu.ParsePids(proxyPids)) : null,
-    DatabaseCpu());
+    DatabaseCpu(),
+    Rates());
 return await new LoadTest(loadOptions).RunAsync();
+
+// --rate N or --rates A,B,C: the open loop's requests a second for each page (none: the closed loop).
+double[]? Rates()
+{
+    if (named.ContainsKey("rate") && named.ContainsKey("rates"))
+    {
+        throw new ArgumentException("--rate or --rates, not both.");
+    }
+
+    if (!named.TryGetValue("rates", out var list) && !named.TryGetValue("rate", out list))
+    {
+        return null;
+    }
+
+    var rates = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => double.Parse(r, inv)).ToArray();
+    return rates.Length > 0 && rates.All(r => r > 0 && double.IsFinite(r)) ? rates : throw new ArgumentException($"--rate/--rates: requests a second above 0, not '{list}'.");
+}
 
 // --pg-backends DATABASE: the CPU of the PostgreSQL backends serving that database, looked up at each reading.
 CpuMeter? DatabaseCpu() =>

@@ -23,7 +23,8 @@ internal sealed record LoadOptions(
     int? ReferencePid = null,
     int SettleSeconds = 30,
     CpuMeter? Proxy = null,
-    CpuMeter? Database = null);
+    CpuMeter? Database = null,
+    double[]? Rates = null);
 
 /// <summary>
 /// One page of the load: a name for the report and how to make its URL for a user. A usage page is
@@ -51,7 +52,8 @@ internal sealed record BenchUser(string Email, string Account, int InvoiceCount,
 /// <summary>
 /// Logs in as many users over HTTP (the real login form, antiforgery included), then runs concurrent
 /// virtual users against the customer pages and, in the same run, against /healthz, and prints
-/// requests per second and latency percentiles per page as a Markdown table.
+/// requests per second and latency percentiles per page as a Markdown table. With rates (--rate), an open
+/// loop at those rates instead (OpenLoop.cs).
 /// </summary>
 internal sealed partial class LoadTest(LoadOptions options)
 {
@@ -154,7 +156,7 @@ internal sealed partial class LoadTest(LoadOptions options)
                     await gate.WaitAsync();
                     try
                     {
-                        var client = await VirtualUser.LoginAsync(options.Url, user, options.Password, first + i, options.ReferenceUrl);
+                        var client = await VirtualUser.LoginAsync(options.Url, user, options.Password, first + i, options.ReferenceUrl, ConnectionsPerUser);
                         return (client, canPay: !paying || await client.CanPayAsync());
                     }
                     finally
@@ -204,7 +206,7 @@ internal sealed partial class LoadTest(LoadOptions options)
                 await gate.WaitAsync();
                 try
                 {
-                    usageClients[i] = await VirtualUser.LoginAsync(options.Url, usageUser, options.Password, i, null);
+                    usageClients[i] = await VirtualUser.LoginAsync(options.Url, usageUser, options.Password, i, null, ConnectionsPerUser);
                 }
                 finally
                 {
@@ -227,6 +229,12 @@ internal sealed partial class LoadTest(LoadOptions options)
                 // charged for and the later ones not, skewing the ratios between pages of one run.
                 Console.Error.WriteLine(string.Create(Inv, $"settling: every page mixed for {options.SettleSeconds} s, not recorded"));
                 await RunLoopAsync(clients, usageClients, [.. pages, Health], TimeSpan.FromSeconds(options.SettleSeconds), record: false);
+            }
+
+            if (options.Rates is { } rates)
+            {
+                PrintOpen(await RunOpenAsync(rates, clients, usageClients, pages), users, runAt);
+                return 0;
             }
 
             if (options.Mode is "mix" or "both")
@@ -415,11 +423,9 @@ internal sealed partial class LoadTest(LoadOptions options)
         return await Task.WhenAll(tasks);
     }
 
-    private void Print(List<PhaseResult> results, BenchUser[] users, DateTime runAt)
+    // The run's first lines: when, against what, with whom, for how long.
+    private void AppendHeader(StringBuilder text, BenchUser[] users, DateTime runAt)
     {
-        var health = results.Last().Pages[0];
-        var healthRate = health.Requests / results.Last().Elapsed.TotalSeconds;
-        var text = new StringBuilder();
         text.AppendLine(Inv, $"Run at {runAt:yyyy-MM-dd HH:mm} UTC against {options.Url}: {users.Length} virtual users (distinct logins), {options.SettleSeconds} s of every page mixed to let the JIT settle, then per phase {options.WarmupSeconds} s warm-up and {options.Seconds} s measured.");
         text.AppendLine(Inv, $"Accounts of the users: {users.Min(u => u.InvoiceCount):N0} to {users.Max(u => u.InvoiceCount):N0} invoices (median {users.Select(u => u.InvoiceCount).Order().ElementAt(users.Length / 2):N0}).");
         if (options.UsageUser is not null)
@@ -427,10 +433,12 @@ internal sealed partial class LoadTest(LoadOptions options)
             text.AppendLine(Inv, $"Usage pages: every virtual user also logged in as {options.UsageUser}, a member of the account with the most usage records.");
         }
         text.AppendLine();
+    }
+
+    // The CPU columns of the table (what Cpu fills in), and the lines above the table that explain them.
+    private List<string> CpuColumns(StringBuilder text, double? referenceCpu)
+    {
         var withCpu = options.Server.Any;
-        // Each page's CPU per request as a multiple of the hand-written-SQL overview's, measured in the same run.
-        var reference = results.FirstOrDefault(r => r.Pages.Count == 1 && r.Pages[0].Name == ReferencePage.Name && r.Pages[0].Requests > 0 && r.ServerCpu > TimeSpan.Zero);
-        double? referenceCpu = reference is null ? null : reference.ServerCpu.TotalMilliseconds / reference.Pages[0].Requests;
         if (referenceCpu is not null)
         {
             text.AppendLine(Inv, $"Reference: the overview's figures in hand-written SQL (bench/Portal.Bench/Reference) cost {referenceCpu:F3} ms of its process's CPU per request.");
@@ -460,6 +468,20 @@ internal sealed partial class LoadTest(LoadOptions options)
             text.AppendLine();
         }
 
+        return columns;
+    }
+
+    private void Print(List<PhaseResult> results, BenchUser[] users, DateTime runAt)
+    {
+        var health = results.Last().Pages[0];
+        var healthRate = health.Requests / results.Last().Elapsed.TotalSeconds;
+        var text = new StringBuilder();
+        AppendHeader(text, users, runAt);
+        var withCpu = options.Server.Any;
+        // Each page's CPU per request as a multiple of the hand-written-SQL overview's, measured in the same run.
+        var reference = results.FirstOrDefault(r => r.Pages.Count == 1 && r.Pages[0].Name == ReferencePage.Name && r.Pages[0].Requests > 0 && r.ServerCpu > TimeSpan.Zero);
+        double? referenceCpu = reference is null ? null : reference.ServerCpu.TotalMilliseconds / reference.Pages[0].Requests;
+        var columns = CpuColumns(text, referenceCpu);
         var cpuColumns = " " + string.Join(" | ", columns) + " |";
         text.AppendLine("| phase | page | requests | req/s | p50 ms | p99 ms | max ms | errors | req/s vs /healthz |" + (withCpu ? cpuColumns : ""));
         text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|" + (withCpu ? string.Concat(columns.Select(_ => "--:|")) : ""));
@@ -559,7 +581,10 @@ internal sealed partial class LoadTest(LoadOptions options)
         public long[] Errors { get; } = new long[pages];
     }
 
-    /// <summary>One person: own connection, own cookies, requests one after another.</summary>
+    /// <summary>What a confirm posts back of its review: the key the review minted and the invoices' versions it showed.</summary>
+    private sealed record PreparedConfirm(string Key, string Reviewed);
+
+    /// <summary>One person: own connection, own cookies, requests one after another (closed loop) or on a schedule (open loop).</summary>
     private sealed partial class VirtualUser : IDisposable
     {
         private readonly HttpClient _client;
@@ -567,8 +592,9 @@ internal sealed partial class LoadTest(LoadOptions options)
         private readonly byte[] _buffer = new byte[16 * 1024];
         private string? _token;
         private string? _methodId;
+        private int _prepareFailed;
 
-        private VirtualUser(Uri baseUrl, BenchUser user, int index, Uri? referenceUrl)
+        private VirtualUser(Uri baseUrl, BenchUser user, int index, Uri? referenceUrl, int connections)
         {
             User = user;
             Index = index;
@@ -580,12 +606,12 @@ internal sealed partial class LoadTest(LoadOptions options)
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.None,
                 PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-                MaxConnectionsPerServer = 1,
+                MaxConnectionsPerServer = connections,
             };
             _client = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
             if (referenceUrl is not null)
             {
-                _reference = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+                _reference = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
                 {
                     BaseAddress = referenceUrl,
                     Timeout = TimeSpan.FromSeconds(30),
@@ -600,9 +626,14 @@ internal sealed partial class LoadTest(LoadOptions options)
 
         public Random Random { get; }
 
-        public static async Task<VirtualUser> LoginAsync(Uri baseUrl, BenchUser user, string password, int index, Uri? referenceUrl)
+        /// <summary>
+        /// Logs in through the form. <paramref name="connections"/>: one for the closed loop (the user's requests
+        /// one after another); more for the open loop, where a user's next request is sent while an earlier one
+        /// is still waiting for its answer (one connection would queue it behind that answer).
+        /// </summary>
+        public static async Task<VirtualUser> LoginAsync(Uri baseUrl, BenchUser user, string password, int index, Uri? referenceUrl, int connections)
         {
-            var client = new VirtualUser(baseUrl, user, index, referenceUrl);
+            var client = new VirtualUser(baseUrl, user, index, referenceUrl, connections);
             var form = await client._client.GetStringAsync(new Uri("/login", UriKind.Relative));
             var token = TokenField().Match(form);
             if (!token.Success)
@@ -639,34 +670,92 @@ internal sealed partial class LoadTest(LoadOptions options)
 
             await PreparePayAsync();
             var reviewStarted = Stopwatch.GetTimestamp();
+            var (reviewStatus, reviewHtml) = await ReviewAsync();
+            var reviewTicks = Stopwatch.GetTimestamp() - reviewStarted;
+            if (page.Pay == PayStep.Review || reviewStatus != (int)HttpStatusCode.OK)
+            {
+                return (reviewStatus, reviewTicks);
+            }
+
+            var fields = ConfirmFields(reviewHtml);
+            var confirmStarted = Stopwatch.GetTimestamp();
+            var confirmStatus = await ConfirmAsync(fields);
+            return (confirmStatus, Stopwatch.GetTimestamp() - confirmStarted);
+        }
+
+        /// <summary>
+        /// Open loop: this user's confirms one at a time (each needs a review drawn after the previous one
+        /// was charged, or the invoice's version has moved and the confirm is refused), and the review
+        /// drawn ahead for the next one.
+        /// </summary>
+        public SemaphoreSlim PayGate { get; } = new(1);
+
+        public PreparedConfirm? NextConfirm { get; set; }
+
+        /// <summary>
+        /// Draws a review untimed and returns what its confirm posts; null (and the reason on stderr, once
+        /// per user) when it could not be drawn, so that the next confirm draws it again inside its own time.
+        /// </summary>
+        public async Task<PreparedConfirm?> TryPrepareConfirmAsync()
+        {
+            try
+            {
+                await PreparePayAsync();
+                var (status, html) = await ReviewAsync();
+                if (status == (int)HttpStatusCode.OK)
+                {
+                    return ConfirmFields(html);
+                }
+
+                ReportPrepareFailure($"review answered {status}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            {
+                ReportPrepareFailure($"{e.GetType().Name}: {e.Message}");
+            }
+
+            return null;
+        }
+
+        private void ReportPrepareFailure(string why)
+        {
+            if (Interlocked.Exchange(ref _prepareFailed, 1) == 0)
+            {
+                Console.Error.WriteLine($"  {User.Email}: the review ahead of a confirm failed ({why})");
+            }
+        }
+
+        /// <summary>The confirm alone, of a review drawn before: 200 for the redirect to the done page.</summary>
+        public async Task<int> ConfirmAsync(PreparedConfirm fields)
+        {
+            using var confirm = await PostAsync("/pay?handler=Confirm", new()
+            {
+                ["ConfirmKey"] = fields.Key,
+                ["Reviewed"] = fields.Reviewed,
+                ["MethodId"] = _methodId!,
+            });
+            await confirm.Content.ReadAsByteArrayAsync();
+            // Success is the redirect to the done page; a 200 is the form again with a message.
+            var done = confirm.StatusCode == HttpStatusCode.Redirect && confirm.Headers.Location?.OriginalString.StartsWith("/pay/done/", StringComparison.Ordinal) == true;
+            return done ? 200 : confirm.StatusCode == HttpStatusCode.OK ? 422 : (int)confirm.StatusCode;
+        }
+
+        // The review of a payment of 0.01 (oldest invoice first, the saved card): its status and page.
+        private async Task<(int Status, string Html)> ReviewAsync()
+        {
             using var review = await PostAsync("/pay?handler=Review", new()
             {
                 ["Mode"] = "amount",
                 ["Total"] = "0.01",
                 ["MethodId"] = _methodId!,
             });
-            var reviewHtml = await review.Content.ReadAsStringAsync();
-            var reviewTicks = Stopwatch.GetTimestamp() - reviewStarted;
-            if (page.Pay == PayStep.Review || review.StatusCode != HttpStatusCode.OK)
-            {
-                return ((int)review.StatusCode, reviewTicks);
-            }
-
-            var key = HiddenField(reviewHtml, "ConfirmKey") ?? throw new InvalidOperationException("The review page has no confirm key (no open invoice to pay?).");
-            var reviewed = HiddenField(reviewHtml, "Reviewed") ?? throw new InvalidOperationException("The review page has no reviewed parts.");
-            var confirmStarted = Stopwatch.GetTimestamp();
-            using var confirm = await PostAsync("/pay?handler=Confirm", new()
-            {
-                ["ConfirmKey"] = key,
-                ["Reviewed"] = reviewed,
-                ["MethodId"] = _methodId!,
-            });
-            await confirm.Content.ReadAsByteArrayAsync();
-            var confirmTicks = Stopwatch.GetTimestamp() - confirmStarted;
-            // Success is the redirect to the done page; a 200 is the form again with a message.
-            var done = confirm.StatusCode == HttpStatusCode.Redirect && confirm.Headers.Location?.OriginalString.StartsWith("/pay/done/", StringComparison.Ordinal) == true;
-            return (done ? 200 : confirm.StatusCode == HttpStatusCode.OK ? 422 : (int)confirm.StatusCode, confirmTicks);
+            return ((int)review.StatusCode, await review.Content.ReadAsStringAsync());
         }
+
+        // What the confirm posts back of a review page: the key it minted and the invoices' versions it showed.
+        private static PreparedConfirm ConfirmFields(string reviewHtml) => new(
+            HiddenField(reviewHtml, "ConfirmKey") ?? throw new InvalidOperationException("The review page has no confirm key (no open invoice to pay?)."),
+            HiddenField(reviewHtml, "Reviewed") ?? throw new InvalidOperationException("The review page has no reviewed parts."));
 
         /// <summary>Whether the account has something open to pay (and a saved method): reads the payment page once.</summary>
         public async Task<bool> CanPayAsync()
@@ -677,7 +766,7 @@ internal sealed partial class LoadTest(LoadOptions options)
 
         // The antiforgery token and the saved card, read once from the payment page (the token is good
         // for every form of this login).
-        private async Task PreparePayAsync()
+        public async Task PreparePayAsync()
         {
             if (_token is not null)
             {
@@ -734,6 +823,7 @@ internal sealed partial class LoadTest(LoadOptions options)
         {
             _client.Dispose();
             _reference?.Dispose();
+            PayGate.Dispose();
         }
 
         [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

@@ -38,6 +38,23 @@ public sealed partial class RegionalFormatsTests(PortalFactory portal)
     }
 
     [Fact]
+    public void A_currency_format_is_made_once_per_read_only_culture_and_afresh_for_one_that_can_change()
+    {
+        var formats = RegionalFormats.For(CultureInfo.GetCultureInfo("fr"), "USD");
+        Assert.True(formats.IsReadOnly);
+        Assert.Same(Currencies.NumberFormat("USD", formats), Currencies.NumberFormat("USD", formats));
+        Assert.NotSame(Currencies.NumberFormat("USD", formats), Currencies.NumberFormat("JPY", formats));
+        Assert.Equal("¥1,235", Currencies.Format(1234.56m, "JPY", formats));
+        Assert.All(RegionalFormats.Choosable, c => Assert.True(c.IsReadOnly));
+
+        // A culture that is not read-only may still change: what it says at the time of the call is what counts.
+        var mutable = new CultureInfo("en-US");
+        Assert.Equal("$1,234.50", Currencies.Format(1234.5m, "USD", mutable));
+        mutable.NumberFormat.CurrencyGroupSeparator = " ";
+        Assert.Equal("$1 234.50", Currencies.Format(1234.5m, "USD", mutable));
+    }
+
+    [Fact]
     public void Spanish_under_a_US_operator_is_not_written_the_way_Spain_writes()
     {
         var formats = RegionalFormats.For(CultureInfo.GetCultureInfo("es"), "USD");

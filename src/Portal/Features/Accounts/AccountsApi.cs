@@ -139,12 +139,9 @@ public static class AccountsApi
         return api;
     }
 
-    private static async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct)
-    {
-        var (body, bad) = await ApiJson.ReadAsync<AccountRequest>(request, ct);
-        return body is null ? bad! : (await UpsertAsync(services, externalId, body, ct)).ToHttp(Location(externalId));
-    }
+    private static Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        string externalId, HttpRequest request, [AsParameters] UpsertServices services, CancellationToken ct) =>
+        UpsertEndpoint.HandleAsync<AccountRequest, AccountResponse>(request, Location(externalId), body => UpsertAsync(services, externalId, body, ct), ct);
 
     /// <summary>The upsert itself, shared by the API and the CSV import.</summary>
     public static async Task<UpsertOutcome<AccountResponse>> UpsertAsync(UpsertServices services, string externalId, AccountRequest body, CancellationToken ct)

@@ -13,7 +13,7 @@ namespace Portal.Features.Contracts;
 /// </summary>
 public static class ContractPdf
 {
-    public sealed record Document(DetailsModel.ContractView Contract, string AccountName, string AccountNumber, IReadOnlyList<string> Address, string Currency, bool ShowRates, DateOnly Today, IReadOnlyList<DetailsModel.ItemRow> Items);
+    public sealed record Document(DetailsModel.ContractView Contract, PdfAddressee Renter, string Currency, bool ShowRates, DateOnly Today, IReadOnlyList<DetailsModel.ItemRow> Items);
 
     public static byte[] Render(Document doc, OperatorSettings settings, IStringLocalizer l, CultureInfo culture)
     {
@@ -22,28 +22,11 @@ public static class ContractPdf
         string Qty(decimal q) => q.ToString("#,0.####", culture);
         var title = contract.Status == ContractStatus.Reserved ? l["Reservation"].Value : l["Rental contract"].Value;
 
-        var address = (settings.Address ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var letterhead = new PdfLetterhead(
-            settings.Name, address, settings.Logo, settings.LogoContentType, settings.PrimaryColor,
-            title.ToUpper(culture), contract.Number,
-            string.Join("  ·  ", new[] { settings.LegalName ?? settings.Name, l["Contract {0}", contract.Number].Value }),
-            l["Page {0} of {1}"]);
-        using var pdf = new PdfDocumentWriter(letterhead);
+        using var pdf = new PdfDocumentWriter(OperatorLetterhead.For(settings, title.ToUpper(culture), contract.Number, l["Contract {0}", contract.Number], l));
 
         var top = pdf.Y;
         var half = pdf.Width / 2;
-        pdf.Text(l["Renter"], pdf.Bold, pdf.Left, half, PdfAlign.Left, pdf.SoftBrush);
-        pdf.Gap(pdf.LineHeight(pdf.Bold));
-        pdf.Text(doc.AccountName, pdf.Bold, pdf.Left, half);
-        pdf.Gap(pdf.LineHeight(pdf.Bold));
-        foreach (var line in doc.Address)
-        {
-            pdf.Text(line, pdf.Body, pdf.Left, half);
-            pdf.Gap(pdf.LineHeight(pdf.Body));
-        }
-
-        pdf.Text(l["Account {0}", doc.AccountNumber], pdf.Body, pdf.Left, half);
-        pdf.Gap(pdf.LineHeight(pdf.Body));
+        pdf.Party(l["Renter"], doc.Renter.Name, [.. doc.Renter.Address, l["Account {0}", doc.Renter.Number]], half);
         if (contract.JobSite is not null)
         {
             pdf.Gap(6);
@@ -76,13 +59,7 @@ public static class ContractPdf
 
         facts.Add((l["Printed"], Date(doc.Today)));
         pdf.Y = top;
-        var factsLeft = pdf.Left + half + 20;
-        foreach (var (label, value) in facts)
-        {
-            pdf.Text(label, pdf.Body, factsLeft, 95, PdfAlign.Left, pdf.SoftBrush);
-            pdf.Text(value, pdf.Bold, factsLeft + 95, pdf.Right - factsLeft - 95, PdfAlign.Right);
-            pdf.Gap(pdf.LineHeight(pdf.Body) + 1);
-        }
+        pdf.Facts(facts, pdf.Left + half + 20);
 
         pdf.Y = Math.Max(pdf.Y, leftBottom) + 16;
         var columns = new List<PdfColumn>

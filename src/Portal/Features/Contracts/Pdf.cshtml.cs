@@ -1,13 +1,13 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Features.Accounts;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Pdf;
 using Portal.Resources;
 
 namespace Portal.Features.Contracts;
@@ -26,14 +26,10 @@ public sealed class PdfModel(PortalDb db, OperatorSettingsCache settings, Operat
             return NotFound();
         }
 
-        var a = await db.Accounts.AsNoTracking().Where(x => x.Id == account.Id)
-            .Select(x => new { x.Name, x.Number, x.AddressLine1, x.AddressLine2, x.City, x.Region, x.PostalCode }).FirstAsync(ct);
-        var address = new[] { a.AddressLine1, a.AddressLine2, string.Join(" ", new[] { a.City, a.Region, a.PostalCode }.Where(s => !string.IsNullOrWhiteSpace(s))) }
-            .Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!).ToList();
+        var renter = await PdfAddressee.LoadAsync(db, account.Id, ct);
         var (contract, items) = found.Value;
-        var bytes = ContractPdf.Render(new ContractPdf.Document(contract, a.Name, a.Number, address, account.Currency, account.SeesMoney, await clock.TodayAsync(ct), items),
+        var bytes = ContractPdf.Render(new ContractPdf.Document(contract, renter, account.Currency, account.SeesMoney, await clock.TodayAsync(ct), items),
             await settings.GetAsync(ct), l, CultureInfo.CurrentCulture);
-        Response.Headers.CacheControl = "private, no-store";
-        return File(bytes, "application/pdf", $"contract-{contract.Number}.pdf");
+        return this.PdfFile(bytes, $"contract-{contract.Number}.pdf");
     }
 }

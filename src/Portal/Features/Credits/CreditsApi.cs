@@ -83,12 +83,9 @@ public static class CreditsApi
         return api;
     }
 
-    private static async Task<Results<Created<CreditResponse>, Ok<CreditResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string externalId, HttpRequest request, [AsParameters] UpsertServices services, Ledger.Ledger ledger, CancellationToken ct)
-    {
-        var (body, bad) = await ApiJson.ReadAsync<CreditRequest>(request, ct);
-        return body is null ? bad! : (await UpsertAsync(services, ledger, externalId, body, ct)).ToHttp($"/api/v1/credits/{Uri.EscapeDataString(externalId)}");
-    }
+    private static Task<Results<Created<CreditResponse>, Ok<CreditResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        string externalId, HttpRequest request, [AsParameters] UpsertServices services, Ledger.Ledger ledger, CancellationToken ct) =>
+        UpsertEndpoint.HandleAsync<CreditRequest, CreditResponse>(request, $"/api/v1/credits/{Uri.EscapeDataString(externalId)}", body => UpsertAsync(services, ledger, externalId, body, ct), ct);
 
     private static readonly DocumentWords Words = new("credit memo");
 

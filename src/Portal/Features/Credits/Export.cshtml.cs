@@ -36,25 +36,15 @@ public sealed class ExportModel(PortalDb db, OperatorClock clock, IStringLocaliz
             string.Create(CultureInfo.InvariantCulture, $"credits-{account.Number}-{today:yyyy-MM-dd}.csv"),
             [l["Date"], l["Credit memo"], l["Reference"], l["Reason"], l["Currency"], l["Amount"], l["Remaining"], l["Status"]],
             ct);
-        string? after = null;
-        do
-        {
-            var page = await Keyset.ReadAsync(
+        await csv.WriteRowsAsync(
+            after => Keyset.ReadAsync(
                 query, "date.desc", c => c.Date, c => c.Id, descending: true, after,
                 c => new IndexModel.CreditRow(c.Id, c.Number, c.Date, c.Currency, c.Amount, c.RemainingAmount, c.Reference, c.Reason, c.IsVoid),
-                r => (r.Date, r.Id), Batch, ct);
-            foreach (var c in page.Rows)
-            {
-                csv.Row(
-                    CsvDownload.Date(c.Date), CsvDownload.Text(c.Number), CsvDownload.Text(c.Reference), CsvDownload.Text(c.Reason),
-                    c.Currency, CsvDownload.Amount(c.Amount), CsvDownload.Amount(c.Remaining), c.IsVoid ? l["Void"] : "");
-            }
-
-            await csv.FlushAsync(ct);
-            after = page.Next;
-        }
-        while (after is not null);
-
+                r => (r.Date, r.Id), Batch, ct),
+            c => csv.Row(
+                CsvDownload.Date(c.Date), CsvDownload.Text(c.Number), CsvDownload.Text(c.Reference), CsvDownload.Text(c.Reason),
+                c.Currency, CsvDownload.Amount(c.Amount), CsvDownload.Amount(c.Remaining), c.IsVoid ? l["Void"] : ""),
+            ct);
         return new EmptyResult();
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -54,11 +53,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             query, SortKey, c => c.Date, c => c.Id, descending: true, After,
             c => new CreditRow(c.Id, c.Number, c.Date, c.Currency, c.Amount, c.RemainingAmount, c.Reference, c.Reason, c.IsVoid),
             r => (r.Date, r.Id), PageSize, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         Rows = page.Rows;
         NextCursor = page.Next;
@@ -83,19 +78,17 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
         return query;
     }
 
-    public string ExportLink() =>
-        QueryHelpers.AddQueryString("/credits/export", new Dictionary<string, string?>
-        {
-            ["show"] = Show == "open" ? "open" : null,
-            ["q"] = Q,
-        }.Where(p => p.Value is not null)!);
+    public string ExportLink() => ListPaging.Link("/credits/export", new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["show"] = Show == "open" ? "open" : null,
+        ["q"] = Q,
+    });
 
-    public string Link(string? show, string? after = null) =>
-        QueryHelpers.AddQueryString("/credits", new Dictionary<string, string?>
-        {
-            ["show"] = show == "open" ? "open" : null,
-            ["after"] = after,
-        }.Where(p => p.Value is not null)!);
+    public string Link(string? show, string? after = null) => ListPaging.Link("/credits", new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["show"] = show == "open" ? "open" : null,
+        ["after"] = after,
+    });
 
     public sealed record CreditRow(
         long Id, string Number, DateOnly Date, string Currency, decimal Amount, decimal Remaining, string? Reference, string? Reason, bool IsVoid);

@@ -38,11 +38,9 @@ public sealed class ExportModel(PortalDb db, OperatorClock clock, IStringLocaliz
 
         var csv = await CsvDownload.StartAsync(
             Response, string.Create(CultureInfo.InvariantCulture, $"invoices-{account.Number}-{today:yyyy-MM-dd}.csv"), headings, ct);
-        string? after = null;
-        do
-        {
-            var page = await ReadPageAsync(db, query, after, Batch, ct);
-            foreach (var row in page.Rows)
+        await csv.WriteRowsAsync(
+            after => ReadPageAsync(db, query, after, Batch, ct),
+            row =>
             {
                 var status = InvoiceStatusText.Label(InvoiceStatuses.Of(row.IsVoid, row.Total, row.Open, row.DueDate, today), l);
                 List<string> fields = [CsvDownload.Text(row.Number), CsvDownload.Date(row.IssueDate), CsvDownload.Date(row.DueDate), CsvDownload.Text(row.PurchaseOrder), status];
@@ -52,13 +50,8 @@ public sealed class ExportModel(PortalDb db, OperatorClock clock, IStringLocaliz
                 }
 
                 csv.Row([.. fields]);
-            }
-
-            await csv.FlushAsync(ct);
-            after = page.Next;
-        }
-        while (after is not null);
-
+            },
+            ct);
         return new EmptyResult();
     }
 }

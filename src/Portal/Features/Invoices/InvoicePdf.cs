@@ -16,7 +16,7 @@ public static class InvoicePdf
         string Number(decimal value) => value.ToString("#,0.####", culture);
 
         var support = string.Join("  ·  ", new[] { settings.SupportPhone, settings.SupportEmail }.Where(s => !string.IsNullOrWhiteSpace(s)));
-        var letterhead = Letterhead(settings, l["Invoice"].Value.ToUpper(culture), invoice.Number, l["Invoice {0}", invoice.Number], l);
+        var letterhead = OperatorLetterhead.For(settings, l["Invoice"].Value.ToUpper(culture), invoice.Number, l["Invoice {0}", invoice.Number], l);
 
         using var pdf = new PdfDocumentWriter(letterhead);
 
@@ -82,15 +82,7 @@ public static class InvoicePdf
         }
 
         pdf.Y = top;
-        var factsLeft = pdf.Left + half + 20;
-        var labelWidth = 95.0;
-        var valueWidth = pdf.Right - factsLeft - labelWidth;
-        foreach (var (label, value) in facts)
-        {
-            pdf.Text(label, pdf.Body, factsLeft, labelWidth, PdfAlign.Left, pdf.SoftBrush);
-            pdf.Text(value, pdf.Bold, factsLeft + labelWidth, valueWidth, PdfAlign.Right);
-            pdf.Gap(pdf.LineHeight(pdf.Body) + 1);
-        }
+        pdf.Facts(facts, pdf.Left + half + 20);
 
         pdf.Y = Math.Max(pdf.Y, leftBottom) + 16;
 
@@ -165,7 +157,7 @@ public static class InvoicePdf
         }
 
         // Where a check goes: the remit-to address when the operator has one, else the postal address.
-        var remitTo = Lines(settings.RemitTo ?? settings.Address);
+        var remitTo = OperatorLetterhead.Lines(settings.RemitTo ?? settings.Address);
         if (due > 0m && remitTo.Length > 0)
         {
             pdf.Gap(6);
@@ -186,22 +178,6 @@ public static class InvoicePdf
 
         return pdf.ToArray();
     }
-
-    /// <summary>The operator's letterhead for a business document: logo or wordmark, address, title, footer.</summary>
-    public static PdfLetterhead Letterhead(OperatorSettings settings, string title, string subtitle, string document, IStringLocalizer l) =>
-        new(
-            settings.Name,
-            Lines(settings.Address),
-            settings.Logo,
-            settings.LogoContentType,
-            settings.PrimaryColor,
-            title,
-            subtitle,
-            string.Join("  ·  ", settings.LegalName ?? settings.Name, document),
-            l["Page {0} of {1}"]);
-
-    private static string[] Lines(string? text) =>
-        (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     // A ten-digit number (as stored: 6175550101) reads as (617) 555-0101; anything else is printed as given.
     private static string PhoneText(string phone) =>

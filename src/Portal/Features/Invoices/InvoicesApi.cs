@@ -152,12 +152,9 @@ public static class InvoicesApi
         return api;
     }
 
-    private static async Task<Results<Created<InvoiceResponse>, Ok<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string externalId, HttpRequest request, [AsParameters] UpsertServices services, OperatorClock clock, CancellationToken ct)
-    {
-        var (body, bad) = await ApiJson.ReadAsync<InvoiceRequest>(request, ct);
-        return body is null ? bad! : (await UpsertAsync(services, clock, externalId, body, ct)).ToHttp($"/api/v1/invoices/{Uri.EscapeDataString(externalId)}");
-    }
+    private static Task<Results<Created<InvoiceResponse>, Ok<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        string externalId, HttpRequest request, [AsParameters] UpsertServices services, OperatorClock clock, CancellationToken ct) =>
+        UpsertEndpoint.HandleAsync<InvoiceRequest, InvoiceResponse>(request, $"/api/v1/invoices/{Uri.EscapeDataString(externalId)}", body => UpsertAsync(services, clock, externalId, body, ct), ct);
 
     private static readonly DocumentWords Words = new("invoice");
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -8,6 +7,7 @@ using Portal.Features.Accounts;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
+using Portal.Infrastructure.Pdf;
 using Portal.Resources;
 
 namespace Portal.Features.Invoices;
@@ -30,10 +30,6 @@ public sealed class PdfModel(
         var status = InvoiceStatuses.Of(invoice.IsVoid, invoice.Total, invoice.Open, invoice.DueDate, await clock.TodayAsync(ct));
         var bytes = InvoicePdf.Render(invoice, status, await settings.GetAsync(ct), l, CultureInfo.CurrentCulture);
 
-        activity.Record("invoice.downloaded", User.FindFirstValue(ClaimTypes.NameIdentifier), account.Id, detail: invoice.Number);
-        await db.SaveChangesAsync(ct);
-
-        Response.Headers.CacheControl = "private, no-store";
-        return File(bytes, "application/pdf", $"invoice-{invoice.Number}.pdf");
+        return await this.RecordedPdfFileAsync(db, activity, account.Id, "invoice.downloaded", invoice.Number, bytes, $"invoice-{invoice.Number}.pdf", ct);
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -10,6 +8,7 @@ using Portal.Features.Accounts;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Export;
 using Portal.Resources;
 
 namespace Portal.Features.Licenses;
@@ -40,54 +39,27 @@ public sealed class ExportModel(PortalDb db, OperatorClock clock, IStringLocaliz
             ? licenses.OrderBy(x => x.ExpiresOn ?? LicenseList.NoExpiry).ThenBy(x => x.Id)
             : licenses.OrderBy(x => x.ProductName).ThenBy(x => x.Id));
 
-        Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = string.Create(CultureInfo.InvariantCulture, $"attachment; filename=\"licenses-{today:yyyy-MM-dd}.csv\"");
-        Response.Headers.CacheControl = "private, no-store";
-        var buffer = new StringBuilder();
-        using (var csv = CsvWriter.Create(new StringWriter(buffer, CultureInfo.InvariantCulture), CsvWriterOptions.Default, false))
-        {
-            string[] headings = [l["Product"], l["Product code"], l["Seats"], l["Version"], l["Issued"], l["Expires"], l["Maintenance"], l["Maintenance ends"]];
-            csv.WriteRecord(headings);
-        }
-
-        await Response.Body.WriteAsync(Encoding.UTF8.GetPreamble(), ct);
+        var csv = await CsvDownload.StartAsync(
+            Response,
+            string.Create(CultureInfo.InvariantCulture, $"licenses-{today:yyyy-MM-dd}.csv"),
+            [l["Product"], l["Product code"], l["Seats"], l["Version"], l["Issued"], l["Expires"], l["Maintenance"], l["Maintenance ends"]],
+            ct);
         var rows = 0;
         await foreach (var row in query.AsAsyncEnumerable().WithCancellation(ct))
         {
-            using (var csv = CsvWriter.Create(new StringWriter(buffer, CultureInfo.InvariantCulture), CsvWriterOptions.Default, false))
-            {
-                csv.WriteField(Safe(row.ProductName));
-                csv.WriteField(Safe(row.ProductCode));
-                csv.WriteField(row.Seats.ToString(CultureInfo.InvariantCulture));
-                csv.WriteField(Safe(row.Version ?? ""));
-                csv.WriteField(Formatting.Iso(row.IssuedOn));
-                csv.WriteField(row.ExpiresOn is DateOnly e ? Formatting.Iso(e) : "");
-                csv.WriteField(ApiName(LicenseList.Effective(row.Maintenance, row.MaintenanceEndsOn, today)));
-                csv.WriteField(row.MaintenanceEndsOn is DateOnly m ? Formatting.Iso(m) : "");
-                csv.EndRecord();
-            }
-
+            csv.Row(
+                CsvDownload.Text(row.ProductName), CsvDownload.Text(row.ProductCode), row.Seats.ToString(CultureInfo.InvariantCulture), CsvDownload.Text(row.Version),
+                CsvDownload.Date(row.IssuedOn), row.ExpiresOn is DateOnly e ? CsvDownload.Date(e) : "",
+                ApiName(LicenseList.Effective(row.Maintenance, row.MaintenanceEndsOn, today)), row.MaintenanceEndsOn is DateOnly m ? CsvDownload.Date(m) : "");
             if (++rows % Batch == 0)
             {
-                await FlushAsync(buffer, ct);
+                await csv.FlushAsync(ct);
             }
         }
 
-        await FlushAsync(buffer, ct);
+        await csv.FlushAsync(ct);
         return new EmptyResult();
     }
 
-    private async Task FlushAsync(StringBuilder buffer, CancellationToken ct)
-    {
-        if (buffer.Length > 0)
-        {
-            await Response.Body.WriteAsync(Encoding.UTF8.GetBytes(buffer.ToString()), ct);
-            buffer.Clear();
-        }
-    }
-
     private static string ApiName(MaintenanceStatus status) => Portal.Infrastructure.Api.ApiEnums.Name(status);
-
-    // A cell that a spreadsheet would run as a formula is written as text.
-    private static string Safe(string value) => value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
 }

@@ -35,33 +35,29 @@ public sealed class ExportModel(PortalDb db, OperatorClock clock, IStringLocaliz
             [l["Date and time ({0} time)", OperatorClock.ZoneName(zone)], l["Payment"], l["Method"], l["Reference"], l["Currency"], l["Amount"], l["Not yet applied to an invoice"], l["Status"], l["Invoices paid"]],
             ct);
         var query = db.Payments.AsNoTracking().Where(p => p.AccountId == account.Id);
-        string? after = null;
-        do
-        {
-            var page = await Keyset.ReadAsync(
+        await csv.WriteBatchesAsync(
+            after => Keyset.ReadAsync(
                 query, "received.desc", p => p.ReceivedAt, p => p.Id, descending: true, after,
                 p => new Row(p.Id, p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.UnappliedAmount, p.Status),
-                r => (r.ReceivedAt, r.Id), Batch, ct);
-            var ids = page.Rows.Select(r => r.Id).ToList();
-            var paid = (await db.PaymentAllocations.AsNoTracking()
-                    .Where(a => ids.Contains(a.PaymentId))
-                    .OrderBy(a => a.Invoice!.Number)
-                    .Select(a => new { a.PaymentId, a.Invoice!.Number, a.Amount })
-                    .ToListAsync(ct))
-                .ToLookup(a => a.PaymentId);
-            foreach (var p in page.Rows)
+                r => (r.ReceivedAt, r.Id), Batch, ct),
+            async rows =>
             {
-                var invoices = string.Join("; ", paid[p.Id].Select(a => a.Number + " " + CsvDownload.Amount(a.Amount)));
-                csv.Row(
-                    CsvDownload.Time(p.ReceivedAt, zone), CsvDownload.Text(p.Number), PaymentText.Method(p.Method, l), CsvDownload.Text(p.MethodDetail),
-                    p.Currency, CsvDownload.Amount(p.Amount), CsvDownload.Amount(p.Unapplied), PaymentText.Status(p.Status, l), CsvDownload.Text(invoices));
-            }
-
-            await csv.FlushAsync(ct);
-            after = page.Next;
-        }
-        while (after is not null);
-
+                var ids = rows.Select(r => r.Id).ToList();
+                var paid = (await db.PaymentAllocations.AsNoTracking()
+                        .Where(a => ids.Contains(a.PaymentId))
+                        .OrderBy(a => a.Invoice!.Number)
+                        .Select(a => new { a.PaymentId, a.Invoice!.Number, a.Amount })
+                        .ToListAsync(ct))
+                    .ToLookup(a => a.PaymentId);
+                foreach (var p in rows)
+                {
+                    var invoices = string.Join("; ", paid[p.Id].Select(a => a.Number + " " + CsvDownload.Amount(a.Amount)));
+                    csv.Row(
+                        CsvDownload.Time(p.ReceivedAt, zone), CsvDownload.Text(p.Number), PaymentText.Method(p.Method, l), CsvDownload.Text(p.MethodDetail),
+                        p.Currency, CsvDownload.Amount(p.Amount), CsvDownload.Amount(p.Unapplied), PaymentText.Status(p.Status, l), CsvDownload.Text(invoices));
+                }
+            },
+            ct);
         return new EmptyResult();
     }
 

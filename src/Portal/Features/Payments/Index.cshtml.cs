@@ -38,11 +38,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             db.Payments.AsNoTracking().Where(p => p.AccountId == account.Id), SortKey, p => p.ReceivedAt, p => p.Id, descending: true, After,
             p => new PaymentRow(p.Id, p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.Status),
             r => (r.ReceivedAt, r.Id), PageSize, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         var rows = page.Rows;
         NextCursor = page.Next;

@@ -85,12 +85,9 @@ public static partial class PaymentsApi
         return api;
     }
 
-    private static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string externalId, HttpRequest request, [AsParameters] UpsertServices services, Ledger.Ledger ledger, CancellationToken ct)
-    {
-        var (body, bad) = await ApiJson.ReadAsync<PaymentRequest>(request, ct);
-        return body is null ? bad! : (await UpsertAsync(services, ledger, externalId, body, ct)).ToHttp($"/api/v1/payments/{Uri.EscapeDataString(externalId)}");
-    }
+    private static Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        string externalId, HttpRequest request, [AsParameters] UpsertServices services, Ledger.Ledger ledger, CancellationToken ct) =>
+        UpsertEndpoint.HandleAsync<PaymentRequest, PaymentResponse>(request, $"/api/v1/payments/{Uri.EscapeDataString(externalId)}", body => UpsertAsync(services, ledger, externalId, body, ct), ct);
 
     private static readonly DocumentWords Words = new("payment");
 

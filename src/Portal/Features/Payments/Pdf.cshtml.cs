@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +8,7 @@ using Portal.Features.Accounts;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
+using Portal.Infrastructure.Pdf;
 using Portal.Resources;
 
 namespace Portal.Features.Payments;
@@ -31,10 +31,6 @@ public sealed class PdfModel(
             .Select(a => new ReceiptPayer(a.Number, a.Name)).SingleAsync(ct);
         var bytes = ReceiptPdf.Render(receipt, payer, await settings.GetAsync(ct), await clock.ZoneAsync(ct), l, CultureInfo.CurrentCulture);
 
-        activity.Record("receipt.downloaded", User.FindFirstValue(ClaimTypes.NameIdentifier), account.Id, detail: receipt.Number);
-        await db.SaveChangesAsync(ct);
-
-        Response.Headers.CacheControl = "private, no-store";
-        return File(bytes, "application/pdf", $"receipt-{receipt.Number}.pdf");
+        return await this.RecordedPdfFileAsync(db, activity, account.Id, "receipt.downloaded", receipt.Number, bytes, $"receipt-{receipt.Number}.pdf", ct);
     }
 }

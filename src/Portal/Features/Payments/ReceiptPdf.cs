@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
-using Portal.Features.Invoices;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Pdf;
@@ -14,7 +13,7 @@ public static class ReceiptPdf
     {
         string Money(decimal amount) => Currencies.Format(amount, receipt.Currency, culture);
 
-        using var pdf = new PdfDocumentWriter(InvoicePdf.Letterhead(
+        using var pdf = new PdfDocumentWriter(OperatorLetterhead.For(
             settings, l["Receipt"].Value.ToUpper(culture), receipt.Number, l["Receipt {0}", receipt.Number], l));
 
         var top = pdf.Y;
@@ -48,13 +47,7 @@ public static class ReceiptPdf
 
         pdf.Y = top;
         var factsLeft = pdf.Left + half + 20;
-        var labelWidth = 95.0;
-        foreach (var (label, value) in facts)
-        {
-            pdf.Text(label, pdf.Body, factsLeft, labelWidth, PdfAlign.Left, pdf.SoftBrush);
-            pdf.Text(value, pdf.Bold, factsLeft + labelWidth, pdf.Right - factsLeft - labelWidth, PdfAlign.Right);
-            pdf.Gap(pdf.LineHeight(pdf.Body) + 1);
-        }
+        pdf.Facts(facts, factsLeft);
 
         // Said once: the one time on the receipt is the operator's local time.
         pdf.Text(l["Times are {0} time.", OperatorClock.ZoneName(zone)], pdf.Small, factsLeft, pdf.Right - factsLeft, PdfAlign.Right, pdf.SoftBrush);

@@ -8,6 +8,7 @@ using Portal.Features.Accounts;
 using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Pdf;
 using Portal.Resources;
 
 namespace Portal.Features.Quotes;
@@ -27,16 +28,12 @@ public sealed class PdfModel(PortalDb db, OperatorSettingsCache settings, Operat
             return NotFound();
         }
 
-        var a = await db.Accounts.AsNoTracking().Where(x => x.Id == account.Id)
-            .Select(x => new { x.Name, x.Number, x.AddressLine1, x.AddressLine2, x.City, x.Region, x.PostalCode }).FirstAsync(ct);
+        var customer = await PdfAddressee.LoadAsync(db, account.Id, ct);
         var lines = await db.Set<QuoteLine>().AsNoTracking().Where(x => x.QuoteId == quote.Id).OrderBy(x => x.LineNumber)
             .Select(x => new DetailsModel.QuoteLineRow(x.LineNumber, x.ProductCode, x.Description, x.Quantity, x.Unit, x.UnitPrice, x.Amount)).ToListAsync(ct);
-        var address = new[] { a.AddressLine1, a.AddressLine2, string.Join(" ", new[] { a.City, a.Region, a.PostalCode }.Where(s => !string.IsNullOrWhiteSpace(s))) }
-            .Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!).ToList();
         var status = QuoteService.Effective(quote.Status, quote.ValidUntil, await clock.TodayAsync(ct));
-        var bytes = QuotePdf.Render(new QuotePdf.Document(quote.Number, a.Name, a.Number, address, quote.IssuedOn, quote.ValidUntil, status, quote.Currency, quote.Total, lines),
+        var bytes = QuotePdf.Render(new QuotePdf.Document(quote.Number, customer, quote.IssuedOn, quote.ValidUntil, status, quote.Currency, quote.Total, lines),
             await settings.GetAsync(ct), l, CultureInfo.CurrentCulture);
-        Response.Headers.CacheControl = "private, no-store";
-        return File(bytes, "application/pdf", $"quote-{quote.Number}.pdf");
+        return this.PdfFile(bytes, $"quote-{quote.Number}.pdf");
     }
 }

@@ -9,35 +9,18 @@ namespace Portal.Features.Quotes;
 /// <summary>The quote as a PDF: letterhead, the customer, validity, lines and total.</summary>
 public static class QuotePdf
 {
-    public sealed record Document(string Number, string AccountName, string AccountNumber, IReadOnlyList<string> Address, DateOnly? IssuedOn, DateOnly? ValidUntil, QuoteStatus Status, string Currency, decimal Total, IReadOnlyList<DetailsModel.QuoteLineRow> Lines);
+    public sealed record Document(string Number, PdfAddressee Customer, DateOnly? IssuedOn, DateOnly? ValidUntil, QuoteStatus Status, string Currency, decimal Total, IReadOnlyList<DetailsModel.QuoteLineRow> Lines);
 
     public static byte[] Render(Document quote, OperatorSettings settings, IStringLocalizer l, CultureInfo culture)
     {
         string Money(decimal amount) => Currencies.Format(amount, quote.Currency, culture);
         string Date(DateOnly date) => date.ToString("d", culture);
 
-        var address = (settings.Address ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var letterhead = new PdfLetterhead(
-            settings.Name, address, settings.Logo, settings.LogoContentType, settings.PrimaryColor,
-            l["Quote"].Value.ToUpper(culture), quote.Number,
-            string.Join("  ·  ", new[] { settings.LegalName ?? settings.Name, l["Quote {0}", quote.Number].Value }),
-            l["Page {0} of {1}"]);
-        using var pdf = new PdfDocumentWriter(letterhead);
+        using var pdf = new PdfDocumentWriter(OperatorLetterhead.For(settings, l["Quote"].Value.ToUpper(culture), quote.Number, l["Quote {0}", quote.Number], l));
 
         var top = pdf.Y;
         var half = pdf.Width / 2;
-        pdf.Text(l["Prepared for"], pdf.Bold, pdf.Left, half, PdfAlign.Left, pdf.SoftBrush);
-        pdf.Gap(pdf.LineHeight(pdf.Bold));
-        pdf.Text(quote.AccountName, pdf.Bold, pdf.Left, half);
-        pdf.Gap(pdf.LineHeight(pdf.Bold));
-        foreach (var line in quote.Address)
-        {
-            pdf.Text(line, pdf.Body, pdf.Left, half);
-            pdf.Gap(pdf.LineHeight(pdf.Body));
-        }
-
-        pdf.Text(l["Account {0}", quote.AccountNumber], pdf.Body, pdf.Left, half);
-        pdf.Gap(pdf.LineHeight(pdf.Body));
+        pdf.Party(l["Prepared for"], quote.Customer.Name, [.. quote.Customer.Address, l["Account {0}", quote.Customer.Number]], half);
         var leftBottom = pdf.Y;
 
         var facts = new List<(string Label, string Value)> { (l["Quote number"], quote.Number) };
@@ -53,13 +36,7 @@ public static class QuotePdf
 
         facts.Add((l["Status"], QuoteText.Status(quote.Status, l)));
         pdf.Y = top;
-        var factsLeft = pdf.Left + half + 20;
-        foreach (var (label, value) in facts)
-        {
-            pdf.Text(label, pdf.Body, factsLeft, 95, PdfAlign.Left, pdf.SoftBrush);
-            pdf.Text(value, pdf.Bold, factsLeft + 95, pdf.Right - factsLeft - 95, PdfAlign.Right);
-            pdf.Gap(pdf.LineHeight(pdf.Body) + 1);
-        }
+        pdf.Facts(facts, pdf.Left + half + 20);
 
         pdf.Y = Math.Max(pdf.Y, leftBottom) + 16;
         pdf.Table(

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
@@ -9,6 +8,7 @@ using Portal.Features.Operator;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
 using Portal.Infrastructure.Activity;
+using Portal.Infrastructure.Pdf;
 using Portal.Resources;
 
 namespace Portal.Features.Statements;
@@ -36,13 +36,9 @@ public sealed class PdfModel(
         }
 
         var bytes = StatementPdf.Render(ready.Statement, account.Number, account.Name, await settings.GetAsync(ct), l, CultureInfo.CurrentCulture);
-        activity.Record("statement.downloaded", User.FindFirstValue(ClaimTypes.NameIdentifier), account.Id, detail: period.Link("/statements"));
-        await db.SaveChangesAsync(ct);
-
-        Response.Headers.CacheControl = "private, no-store";
         var name = period.IsAsOf
             ? $"statement-{account.Number}-{period.ToDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.pdf"
             : $"statement-{account.Number}-{period.FromDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}-{period.ToDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.pdf";
-        return File(bytes, "application/pdf", name);
+        return await this.RecordedPdfFileAsync(db, activity, account.Id, "statement.downloaded", period.Link("/statements"), bytes, name, ct);
     }
 }

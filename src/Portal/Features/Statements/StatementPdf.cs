@@ -15,18 +15,8 @@ public static class StatementPdf
         string Money(decimal amount) => amount.ToString("C", money);
         string Date(DateOnly date) => date.ToString("d", culture);
 
-        var address = (settings.Address ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var period = statement.AsOf ? l["As of {0}", Date(statement.To)].Value : l["{0} to {1}", Date(statement.From), Date(statement.To)].Value;
-        var letterhead = new PdfLetterhead(
-            settings.Name,
-            address,
-            settings.Logo,
-            settings.LogoContentType,
-            settings.PrimaryColor,
-            l["Statement"].Value.ToUpper(culture),
-            period,
-            string.Join("  ·  ", new[] { settings.LegalName ?? settings.Name, l["Statement for account {0}", accountNumber].Value }),
-            l["Page {0} of {1}"]);
+        var letterhead = OperatorLetterhead.For(settings, l["Statement"].Value.ToUpper(culture), period, l["Statement for account {0}", accountNumber], l);
 
         using var pdf = new PdfDocumentWriter(letterhead);
         pdf.Text(accountName, pdf.Bold, pdf.Left, pdf.Width);

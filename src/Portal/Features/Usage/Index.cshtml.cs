@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -11,6 +10,7 @@ using Portal.Features.Operator;
 using Portal.Features.Usage.Exports;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Paging;
 using Portal.Resources;
 
 namespace Portal.Features.Usage;
@@ -169,11 +169,7 @@ public sealed class IndexModel(
         }
 
         var page = await UsageRecordList.ReadAsync(db, account.Id, Filter, zone, After, PageSize, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         Rows = page.Rows;
         NextCursor = page.Next;
@@ -233,7 +229,7 @@ public sealed class IndexModel(
         }
 
         query["after"] = after;
-        return QueryHelpers.AddQueryString("/usage", query.Where(p => p.Value is not null)!);
+        return ListPaging.Link("/usage", query);
     }
 
     public string PeriodLabel(BillingPeriod period, Formatting format) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using Portal.Infrastructure.Paging;
 
 namespace Portal.Infrastructure.Export;
 
@@ -50,6 +51,38 @@ public sealed class CsvDownload
             await _response.Body.WriteAsync(Encoding.UTF8.GetBytes(_buffer.ToString()), ct);
             _buffer.Clear();
         }
+    }
+
+    /// <summary>
+    /// Writes a keyset-paged list to its end: <paramref name="read"/> reads the batch after a cursor (null for
+    /// the first), <paramref name="row"/> adds a row, and each batch is flushed before the next is read, so
+    /// the export holds one batch at a time however long the list.
+    /// </summary>
+    public Task WriteRowsAsync<TRow>(Func<string?, Task<KeysetPage<TRow>>> read, Action<TRow> row, CancellationToken ct) =>
+        WriteBatchesAsync(
+            read,
+            rows =>
+            {
+                rows.ForEach(row);
+                return Task.CompletedTask;
+            },
+            ct);
+
+    /// <summary>
+    /// As <see cref="WriteRowsAsync"/>, for an export that reads more per batch (in one query for the batch,
+    /// not one per row) before writing its rows.
+    /// </summary>
+    public async Task WriteBatchesAsync<TRow>(Func<string?, Task<KeysetPage<TRow>>> read, Func<List<TRow>, Task> write, CancellationToken ct)
+    {
+        string? after = null;
+        do
+        {
+            var page = await read(after);
+            await write(page.Rows);
+            await FlushAsync(ct);
+            after = page.Next;
+        }
+        while (after is not null);
     }
 
     /// <summary>A text cell that a spreadsheet would run as a formula is written with a leading apostrophe.</summary>

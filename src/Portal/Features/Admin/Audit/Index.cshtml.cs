@@ -87,11 +87,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             query, SortKey, a => a.OccurredAt, a => a.Id, descending: true, After,
             a => new Row(a.Id, a.OccurredAt, a.ActorEmail, a.Action, a.TargetKind, a.TargetId, a.Before, a.After, a.IpAddress),
             r => (r.OccurredAt, r.Id), PageSize, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         Rows = page.Rows;
         NextCursor = page.Next;

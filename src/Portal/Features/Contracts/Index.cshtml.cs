@@ -61,7 +61,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
                 items.Count(i => i.ContractId == c.Id && i.QuantityOut > i.QuantityReturned),
                 items.Where(i => i.ContractId == c.Id && i.QuantityOut > i.QuantityReturned).Min(i => i.ExpectedReturn)),
             r => (r.StartDate, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) => ListPaging.Link("/contracts", new Dictionary<string, string?>(StringComparer.Ordinal)

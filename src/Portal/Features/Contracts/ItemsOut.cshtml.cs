@@ -73,7 +73,7 @@ public sealed class ItemsOutModel(PortalDb db, OperatorClock clock, IStringLocal
             i => new ItemOutRow(i.Id, contracts.Where(c => c.Id == i.ContractId).Select(c => c.Number).First(), contracts.Where(c => c.Id == i.ContractId).Select(c => c.JobSite).First(),
                 i.ProductCode, i.Description, i.AssetNumber, i.QuantityOut - i.QuantityReturned, i.QuantityCalledOff, i.DateOut, i.ExpectedReturn, i.Rate, i.RatePeriod),
             r => (r.DateOut, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) => ListPaging.Link("/items-out", new Dictionary<string, string?>(StringComparer.Ordinal)

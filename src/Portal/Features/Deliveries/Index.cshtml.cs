@@ -35,7 +35,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             d => new DeliveryRow(d.Id, d.Number, d.Status, d.ShippedAt!.Value, d.DeliveredAt, d.Carrier, d.TrackingNumber, d.DeliveryAddress,
                 db.Orders.Where(o => o.Id == d.OrderId && o.AccountId == account.Id).Select(o => o.Number).FirstOrDefault()),
             r => (r.ShippedAt, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) =>

@@ -114,7 +114,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, ActivityLog act
         var page = Sort == "expires"
             ? await Keyset.ReadAsync(query, "expires", x => x.ExpiresOn ?? LicenseList.NoExpiry, x => x.Id, false, After, ToRow(), r => (r.SortExpires, r.Id), PageSize, ct)
             : await Keyset.ReadAsync(query, "product", x => x.ProductName, x => x.Id, false, After, ToRow(), r => (r.ProductName, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
     }
 
     private static System.Linq.Expressions.Expression<Func<License, LicenseList.LicenseRow>> ToRow() =>

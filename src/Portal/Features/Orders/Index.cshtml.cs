@@ -92,7 +92,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         var page = await Keyset.ReadAsync(query, "ordered." + (Descending ? "desc" : "asc"), o => o.OrderedAt, o => o.Id, Descending, After,
             o => new OrderRow(o.Id, o.Number, o.OrderedAt, o.PurchaseOrder, o.Status, o.Source, o.Currency, o.Total),
             r => (r.OrderedAt, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null, string? dir = null)

@@ -26,7 +26,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         var page = await Keyset.ReadAsync(db.Quotes.AsNoTracking().Where(q => q.AccountId == account.Id), "requested", q => q.RequestedAt, q => q.Id, true, After,
             q => new QuoteRow(q.Id, q.Number, q.RequestedAt, q.Status, q.IssuedOn, q.ValidUntil, q.Currency, q.Total),
             r => (r.RequestedAt, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) =>

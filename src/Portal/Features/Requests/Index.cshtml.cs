@@ -58,7 +58,7 @@ public sealed class IndexModel(PortalDb db, OperatorSettingsCache settings, IStr
         var page = await Keyset.ReadAsync(query, "created.desc", r => r.CreatedAt, r => r.Id, true, After,
             r => new RequestRow(r.Id, r.Kind, r.Number, r.Subject, r.Status, r.IsOpen, r.CreatedAt, r.LastActivityAt),
             r => (r.CreatedAt, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) => ListPaging.Link("/requests", new Dictionary<string, string?>(StringComparer.Ordinal)

@@ -46,7 +46,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
         var page = await Keyset.ReadAsync(query, "opened.desc", s => s.OpenedAt, s => s.Id, true, After,
             s => new CallRow(s.Id, s.Number, s.Subject, s.Equipment, s.Priority, s.Status, s.OpenedAt, s.ScheduledFor),
             r => (r.OpenedAt, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) => ListPaging.Link("/service-calls", new Dictionary<string, string?>(StringComparer.Ordinal)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -11,6 +10,7 @@ using Portal.Features.Operator;
 using Portal.Features.Usage.Exports;
 using Portal.Infrastructure;
 using Portal.Infrastructure.AccountScope;
+using Portal.Infrastructure.Paging;
 using Portal.Resources;
 
 namespace Portal.Features.Usage;
@@ -24,7 +24,7 @@ namespace Portal.Features.Usage;
 [RequiresFeature(PortalFeature.Usage)]
 [RequiresPermission(Permissions.View)]
 public sealed class IndexModel(
-    PortalDb db, OperatorClock clock, OperatorSettingsCache settingsCache, UsageExportRequests exports, IStringLocalizer<SharedResource> l) : PageModel
+    PortalDb db, OperatorClock clock, OperatorSettingsCache settingsCache, UsageExportRequests exports, IStringLocalizer<SharedResource> l) : KeysetListPage<UsageRow>
 {
     public const int PageSize = 50;
 
@@ -52,9 +52,6 @@ public sealed class IndexModel(
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     /// <summary>"identifier" shows the totals per identifier too.</summary>
     [BindProperty(SupportsGet = true)]
     public string? Totals { get; set; }
@@ -66,14 +63,6 @@ public sealed class IndexModel(
     public UsageSummary Summary { get; private set; } = null!;
 
     public IReadOnlyList<BillingPeriod> Periods { get; private set; } = [];
-
-    public IReadOnlyList<UsageRow> Rows { get; private set; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
-    public List<string> Notices { get; } = [];
 
     public IReadOnlyList<string> Columns { get; private set; } = UsageColumns.All;
 
@@ -169,15 +158,7 @@ public sealed class IndexModel(
         }
 
         var page = await UsageRecordList.ReadAsync(db, account.Id, Filter, zone, After, PageSize, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
-
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
         Periods = await PeriodsAsync(account.Id, billDay, today, zone, ct);
         var userId = HttpContext.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
         var chosen = await db.UsageColumnChoices.AsNoTracking().Where(c => c.UserId == userId).Select(c => c.Columns).FirstOrDefaultAsync(ct);

@@ -32,7 +32,7 @@ public abstract class KeysetListPage<TRow> : PageModel
     /// Shows <paramref name="page"/>: its rows and the cursors next to it; when the link it was asked with
     /// was stale or forged, the first page (which <see cref="Keyset"/> read instead) with a notice.
     /// </summary>
-    protected void Show(KeysetPage<TRow> page, IStringLocalizer<SharedResource> l)
+    protected void ShowPage(KeysetPage<TRow> page, IStringLocalizer<SharedResource> l)
     {
         After = ListPaging.CursorShown(page, After, Notices, l);
         Rows = page.Rows;

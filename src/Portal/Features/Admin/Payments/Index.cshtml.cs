@@ -133,11 +133,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             .Where(a => attemptIds.Contains(a.Id))
             .Select(a => new { a.Id, Row = new AttemptRow(a.Gateway, a.State, a.NeedsReview, a.Checks, a.NextCheckAt, a.LastCheckError) })
             .ToDictionaryAsync(a => a.Id, a => a.Row, ct);
-        if (page.CursorWasInvalid)
-        {
-            Notices.Add(l["That page link is no longer valid, so the list starts from the first page."]);
-            After = null;
-        }
+        After = ListPaging.CursorShown(page, After, Notices, l);
 
         Rows = page.Rows.Select(r => new Row(r.Id, r.Number, r.ReceivedAt, r.Status, r.Source, r.Currency, r.Amount, r.AccountNumber,
             r.AttemptId is Guid id ? attempts.GetValueOrDefault(id) : null)).ToList();

@@ -98,7 +98,7 @@ public sealed class IndexModel(PortalDb db, TimeProvider time, IStringLocalizer<
         var page = await Keyset.ReadAsync(query, "created." + (Descending ? "desc" : "asc"), r => r.CreatedAt, r => r.Id, Descending, After,
             r => new Row(r.Id, r.Kind, r.Number, r.Subject, r.Status, r.IsOpen, r.CreatedAt, r.LastActivityAt, r.AccountId, r.AssignedStaffUserId),
             r => (r.CreatedAt, r.Id), PageSize, ct);
-        Show(page, l);
+        ShowPage(page, l);
 
         // One query for the page's accounts and assignees, not one per row; the rows shown get their names.
         var accountIds = page.Rows.Select(r => r.AccountId).Distinct().ToList();

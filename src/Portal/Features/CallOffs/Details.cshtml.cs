@@ -65,8 +65,7 @@ public sealed class DetailsModel(PortalDb db, CallOffService calloffs) : PageMod
         CallOff = found;
         Lines = await db.CallOffLines.AsNoTracking().Where(x => x.CallOffId == found.Id).OrderBy(x => x.Id)
             .Select(x => new LineRow(x.ContractNumber, x.ProductCode, x.Description, x.AssetNumber, x.Quantity)).ToListAsync(ct);
-        var requestId = await db.CustomerRequests.AsNoTracking().Where(r => r.Kind == RequestKind.CallOff && r.SubjectId == found.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
-        Thread = requestId is long id ? await RequestThread.ReadAsync(db, id, "/requests/files/", ct) : RequestThread.Empty;
+        Thread = await RequestThread.OfSubjectAsync(db, RequestKind.CallOff, found.Id, ct);
         return true;
     }
 

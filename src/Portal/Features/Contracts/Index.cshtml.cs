@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -15,7 +14,7 @@ namespace Portal.Features.Contracts;
 /// <summary>The account's rental contracts and reservations, newest start first, keyset-paged over (AccountId, StartDate, Id).</summary>
 [RequiresFeature(PortalFeature.Contracts)]
 [RequiresPermission(Permissions.View)]
-public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.ContractRow>
 {
     public const int PageSize = 25;
 
@@ -24,22 +23,9 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     public CurrentAccount Account => HttpContext.CurrentAccount();
 
-    public IReadOnlyList<ContractRow> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
     public DateOnly Today { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public bool IsFiltered => Status != "all";
 
@@ -75,10 +61,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
                 items.Count(i => i.ContractId == c.Id && i.QuantityOut > i.QuantityReturned),
                 items.Where(i => i.ContractId == c.Id && i.QuantityOut > i.QuantityReturned).Min(i => i.ExpectedReturn)),
             r => (r.StartDate, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) => ListPaging.Link("/contracts", new Dictionary<string, string?>(StringComparer.Ordinal)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -19,7 +18,7 @@ namespace Portal.Features.Contracts;
 /// </summary>
 [RequiresFeature(PortalFeature.Contracts)]
 [RequiresPermission(Permissions.View)]
-public sealed class ItemsOutModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class ItemsOutModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : KeysetListPage<ItemsOutModel.ItemOutRow>
 {
     public const int PageSize = 50;
     public const int MaxJobSites = 100;
@@ -30,24 +29,11 @@ public sealed class ItemsOutModel(PortalDb db, OperatorClock clock, IStringLocal
     [BindProperty(SupportsGet = true)]
     public string? Contract { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     public CurrentAccount Account => HttpContext.CurrentAccount();
-
-    public IReadOnlyList<ItemOutRow> Rows { get; private set; } = [];
 
     public IReadOnlyList<string> JobSites { get; private set; } = [];
 
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
     public DateOnly Today { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public bool IsFiltered => Site is not null || Contract is not null;
 
@@ -87,10 +73,7 @@ public sealed class ItemsOutModel(PortalDb db, OperatorClock clock, IStringLocal
             i => new ItemOutRow(i.Id, contracts.Where(c => c.Id == i.ContractId).Select(c => c.Number).First(), contracts.Where(c => c.Id == i.ContractId).Select(c => c.JobSite).First(),
                 i.ProductCode, i.Description, i.AssetNumber, i.QuantityOut - i.QuantityReturned, i.QuantityCalledOff, i.DateOut, i.ExpectedReturn, i.Rate, i.RatePeriod),
             r => (r.DateOut, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) => ListPaging.Link("/items-out", new Dictionary<string, string?>(StringComparer.Ordinal)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -12,7 +11,7 @@ namespace Portal.Features.Credits;
 
 /// <summary>The account's credit memos, newest first, keyset-paged; only for users who see money.</summary>
 [RequiresPermission(Permissions.SeeMoney)]
-public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.CreditRow>
 {
     public const int PageSize = 25;
     private const string SortKey = "date.desc";
@@ -24,17 +23,6 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
     /// <summary>A credit memo number to find (exact), as linked from an invoice.</summary>
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
-    public IReadOnlyList<CreditRow> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -53,11 +41,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             query, SortKey, c => c.Date, c => c.Id, descending: true, After,
             c => new CreditRow(c.Id, c.Number, c.Date, c.Currency, c.Amount, c.RemainingAmount, c.Reference, c.Reason, c.IsVoid),
             r => (r.Date, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
         return Page();
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -12,27 +11,14 @@ namespace Portal.Features.Deliveries;
 
 /// <summary>What has shipped to the account, newest first, keyset-paged over (AccountId, ShippedAt, Id); part of the Orders feature.</summary>
 [RequiresFeature(PortalFeature.Orders)]
-public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.DeliveryRow>
 {
     public const int PageSize = 25;
 
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     public CurrentAccount Account => HttpContext.CurrentAccount();
-
-    public IReadOnlyList<DeliveryRow> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -49,11 +35,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             d => new DeliveryRow(d.Id, d.Number, d.Status, d.ShippedAt!.Value, d.DeliveredAt, d.Carrier, d.TrackingNumber, d.DeliveryAddress,
                 db.Orders.Where(o => o.Id == d.OrderId && o.AccountId == account.Id).Select(o => o.Number).FirstOrDefault()),
             r => (r.ShippedAt, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) =>

@@ -63,8 +63,7 @@ public sealed class DetailsModel(PortalDb db, DisputeService disputes) : PageMod
         }
 
         Dispute = dispute;
-        var requestId = await db.CustomerRequests.AsNoTracking().Where(r => r.Kind == RequestKind.Dispute && r.SubjectId == dispute.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
-        Thread = requestId is long id ? await RequestThread.ReadAsync(db, id, "/requests/files/", ct) : RequestThread.Empty;
+        Thread = await RequestThread.OfSubjectAsync(db, RequestKind.Dispute, dispute.Id, ct);
         return true;
     }
 

@@ -177,12 +177,7 @@ public abstract class InvoiceListPage : PageModel
         if (Q is not null)
         {
             // The document search index (number, PO, date, amount, line text), not a LIKE that reads every row.
-            var search = SearchQuery.Parse(Q);
-            if (search is not null && !account.SeesMoney)
-            {
-                search = search.WithoutAmounts();
-            }
-
+            var search = SearchQuery.Parse(Q, account.SeesMoney);
             query = search is null
                 ? query.Where(i => false)
                 : query.Where(i => DocumentSearch.MatchingIds(db, search, SearchKind.Invoice).Contains(i.Id));

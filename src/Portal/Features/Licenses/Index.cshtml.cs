@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -21,7 +20,7 @@ namespace Portal.Features.Licenses;
 /// </summary>
 [RequiresFeature(PortalFeature.Licenses)]
 [RequiresPermission(Permissions.View)]
-public sealed class IndexModel(PortalDb db, OperatorClock clock, ActivityLog activity, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, OperatorClock clock, ActivityLog activity, IStringLocalizer<SharedResource> l) : KeysetListPage<LicenseList.LicenseRow>
 {
     public const int PageSize = 50;
 
@@ -31,26 +30,13 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, ActivityLog act
     [BindProperty(SupportsGet = true)]
     public string? Sort { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     public CurrentAccount Account => HttpContext.CurrentAccount();
-
-    public IReadOnlyList<LicenseList.LicenseRow> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
 
     public DateOnly Today { get; private set; }
 
     public long? RevealedId { get; private set; }
 
     public string? RevealedCode { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public bool IsFiltered => Filter != "all";
 
@@ -128,10 +114,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, ActivityLog act
         var page = Sort == "expires"
             ? await Keyset.ReadAsync(query, "expires", x => x.ExpiresOn ?? LicenseList.NoExpiry, x => x.Id, false, After, ToRow(), r => (r.SortExpires, r.Id), PageSize, ct)
             : await Keyset.ReadAsync(query, "product", x => x.ProductName, x => x.Id, false, After, ToRow(), r => (r.ProductName, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     private static System.Linq.Expressions.Expression<Func<License, LicenseList.LicenseRow>> ToRow() =>

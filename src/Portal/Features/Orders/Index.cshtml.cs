@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -13,7 +12,7 @@ namespace Portal.Features.Orders;
 
 /// <summary>The account's order history: filters, newest first (or oldest), keyset-paged over (AccountId, OrderedAt, Id).</summary>
 [RequiresFeature(PortalFeature.Orders)]
-public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.OrderRow>
 {
     public const int PageSize = 25;
     public const int MaxSearchLength = 50;
@@ -38,20 +37,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     public CurrentAccount Account => HttpContext.CurrentAccount();
-
-    public IReadOnlyList<OrderRow> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public bool Descending => Dir != "asc";
 
@@ -106,11 +92,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         var page = await Keyset.ReadAsync(query, "ordered." + (Descending ? "desc" : "asc"), o => o.OrderedAt, o => o.Id, Descending, After,
             o => new OrderRow(o.Id, o.Number, o.OrderedAt, o.PurchaseOrder, o.Status, o.Source, o.Currency, o.Total),
             r => (r.OrderedAt, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null, string? dir = null)

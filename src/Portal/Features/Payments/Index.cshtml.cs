@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -13,23 +12,12 @@ namespace Portal.Features.Payments;
 
 /// <summary>Payment history, newest first, keyset-paged, with the invoices each payment paid.</summary>
 [RequiresPermission(Permissions.SeeMoney)]
-public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.PaymentRow>
 {
     public const int PageSize = 25;
     private const string SortKey = "received.desc";
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
-    public IReadOnlyList<PaymentRow> Rows { get; private set; } = [];
-
     public ILookup<long, PaidInvoice> Paid { get; private set; } = Array.Empty<PaidInvoice>().ToLookup(p => p.PaymentId);
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -38,14 +26,10 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             db.Payments.AsNoTracking().Where(p => p.AccountId == account.Id), SortKey, p => p.ReceivedAt, p => p.Id, descending: true, After,
             p => new PaymentRow(p.Id, p.Number, p.ReceivedAt, p.Method, p.MethodDetail, p.Currency, p.Amount, p.Status),
             r => (r.ReceivedAt, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-
-        var rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
 
         // The page's allocations in one query, not one per payment.
-        var ids = rows.Select(r => r.Id).ToList();
+        var ids = Rows.Select(r => r.Id).ToList();
         if (ids.Count > 0)
         {
             var paid = await db.PaymentAllocations.AsNoTracking()
@@ -56,7 +40,6 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             Paid = paid.ToLookup(p => p.PaymentId);
         }
 
-        Rows = rows;
         return Page();
     }
 

@@ -81,8 +81,7 @@ public sealed class DetailsModel(PortalDb db, QuoteService quotes, OperatorClock
         Lines = await db.Set<QuoteLine>().AsNoTracking().Where(x => x.QuoteId == quote.Id).OrderBy(x => x.LineNumber)
             .Select(x => new QuoteLineRow(x.LineNumber, x.ProductCode, x.Description, x.Quantity, x.Unit, x.UnitPrice, x.Amount))
             .ToListAsync(ct);
-        var requestId = await db.CustomerRequests.AsNoTracking().Where(r => r.Kind == RequestKind.QuoteRequest && r.SubjectId == quote.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
-        Thread = requestId is long id ? await RequestThread.ReadAsync(db, id, "/requests/files/", ct) : RequestThread.Empty;
+        Thread = await RequestThread.OfSubjectAsync(db, RequestKind.QuoteRequest, quote.Id, ct);
         return true;
     }
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -13,22 +11,11 @@ namespace Portal.Features.Quotes;
 
 /// <summary>The account's quotes and quote requests, newest first, keyset-paged over (AccountId, RequestedAt, Id).</summary>
 [RequiresFeature(PortalFeature.Quotes)]
-public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.QuoteRow>
 {
     public const int PageSize = 25;
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     public CurrentAccount Account => HttpContext.CurrentAccount();
-
-    public IReadOnlyList<QuoteRow> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
 
     public DateOnly Today { get; private set; }
 
@@ -39,11 +26,7 @@ public sealed class IndexModel(PortalDb db, OperatorClock clock, IStringLocalize
         var page = await Keyset.ReadAsync(db.Quotes.AsNoTracking().Where(q => q.AccountId == account.Id), "requested", q => q.RequestedAt, q => q.Id, true, After,
             q => new QuoteRow(q.Id, q.Number, q.RequestedAt, q.Status, q.IssuedOn, q.ValidUntil, q.Currency, q.Total),
             r => (r.RequestedAt, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) =>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -12,7 +11,7 @@ using Portal.Resources;
 namespace Portal.Features.Requests;
 
 /// <summary>Everything the account asked the operator for (service calls, disputes, quote requests, call-offs, orders), newest first; keyset-paged over (AccountId[, Kind], CreatedAt, Id).</summary>
-public sealed class IndexModel(PortalDb db, OperatorSettingsCache settings, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, OperatorSettingsCache settings, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.RequestRow>
 {
     public const int PageSize = 25;
 
@@ -22,20 +21,7 @@ public sealed class IndexModel(PortalDb db, OperatorSettingsCache settings, IStr
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     public IReadOnlyList<RequestKind> Kinds { get; private set; } = [];
-
-    public IReadOnlyList<RequestRow> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public bool IsFiltered => Kind is not null || Status is not null;
 
@@ -72,10 +58,7 @@ public sealed class IndexModel(PortalDb db, OperatorSettingsCache settings, IStr
         var page = await Keyset.ReadAsync(query, "created.desc", r => r.CreatedAt, r => r.Id, true, After,
             r => new RequestRow(r.Id, r.Kind, r.Number, r.Subject, r.Status, r.IsOpen, r.CreatedAt, r.LastActivityAt),
             r => (r.CreatedAt, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) => ListPaging.Link("/requests", new Dictionary<string, string?>(StringComparer.Ordinal)

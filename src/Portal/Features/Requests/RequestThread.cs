@@ -26,4 +26,16 @@ public sealed record RequestThread(IReadOnlyList<RequestThread.Message> Messages
             .Select(a => new File(a.Id, a.FileName, a.ContentType, a.Length, a.CreatedAt)).ToListAsync(ct);
         return new RequestThread(messages, files, fileLinkPrefix);
     }
+
+    /// <summary>
+    /// The thread of the request that a document of <paramref name="kind"/> (a dispute, a service call, a
+    /// call-off, a quote request) opened, as its own page in the portal shows it; <see cref="Empty"/> when it has
+    /// none. One lookup on the unique (Kind, SubjectId) index, then <see cref="ReadAsync"/>; each of those
+    /// pages used to carry these two lines.
+    /// </summary>
+    public static async Task<RequestThread> OfSubjectAsync(PortalDb db, RequestKind kind, long subjectId, CancellationToken ct)
+    {
+        var requestId = await db.CustomerRequests.AsNoTracking().Where(r => r.Kind == kind && r.SubjectId == subjectId).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
+        return requestId is long id ? await ReadAsync(db, id, "/requests/files/", ct) : Empty;
+    }
 }

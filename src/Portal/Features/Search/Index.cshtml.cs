@@ -64,12 +64,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             return Page();
         }
 
-        var query = SearchQuery.Parse(Q);
-        if (query is not null && !account.SeesMoney)
-        {
-            query = query.WithoutAmounts();
-        }
-
+        var query = SearchQuery.Parse(Q, account.SeesMoney);
         Searched = true;
         Query = query;
         if (query is null)

@@ -48,6 +48,18 @@ public sealed partial class SearchQuery
     }
 
     /// <summary>
+    /// What <paramref name="input"/> searches for this user: <see cref="Parse(string?)"/>, then, for a user who
+    /// may not see amounts, <see cref="WithoutAmounts"/>. Null when nothing can match. Every place that
+    /// searches the index (the search page, the invoice list's filter) reads the words this one way, so a
+    /// user without "see money" can never find a document by its amount through any of them.
+    /// </summary>
+    public static SearchQuery? Parse(string? input, bool seesMoney)
+    {
+        var query = Parse(input);
+        return seesMoney ? query : query?.WithoutAmounts();
+    }
+
+    /// <summary>
     /// This query for someone who may not see amounts: amount forms dropped. Null when a term had
     /// nothing else to match ("1,250.00"), since then no document can match.
     /// </summary>

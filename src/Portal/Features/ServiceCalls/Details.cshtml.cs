@@ -79,8 +79,7 @@ public sealed class DetailsModel(PortalDb db, ServiceCallService calls) : PageMo
         }
 
         Call = call;
-        var requestId = await db.CustomerRequests.AsNoTracking().Where(r => r.Kind == RequestKind.ServiceCall && r.SubjectId == call.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(ct);
-        Thread = requestId is long id ? await RequestThread.ReadAsync(db, id, "/requests/files/", ct) : RequestThread.Empty;
+        Thread = await RequestThread.OfSubjectAsync(db, RequestKind.ServiceCall, call.Id, ct);
         return true;
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -14,27 +13,14 @@ namespace Portal.Features.ServiceCalls;
 /// <summary>The account's service calls, newest first, filtered by status; keyset-paged over (AccountId[, Status], OpenedAt, Id).</summary>
 [RequiresFeature(PortalFeature.ServiceCalls)]
 [RequiresPermission(Permissions.ServiceCalls)]
-public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.CallRow>
 {
     public const int PageSize = 25;
 
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     public CurrentAccount Account => HttpContext.CurrentAccount();
-
-    public IReadOnlyList<CallRow> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public static IEnumerable<ServiceCallStatus> Statuses => Enum.GetValues<ServiceCallStatus>();
 
@@ -60,10 +46,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
         var page = await Keyset.ReadAsync(query, "opened.desc", s => s.OpenedAt, s => s.Id, true, After,
             s => new CallRow(s.Id, s.Number, s.Subject, s.Equipment, s.Priority, s.Status, s.OpenedAt, s.ScheduledFor),
             r => (r.OpenedAt, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     public string Link(string? after = null) => ListPaging.Link("/service-calls", new Dictionary<string, string?>(StringComparer.Ordinal)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -24,7 +23,7 @@ namespace Portal.Features.Usage;
 [RequiresFeature(PortalFeature.Usage)]
 [RequiresPermission(Permissions.View)]
 public sealed class IndexModel(
-    PortalDb db, OperatorClock clock, OperatorSettingsCache settingsCache, UsageExportRequests exports, IStringLocalizer<SharedResource> l) : PageModel
+    PortalDb db, OperatorClock clock, OperatorSettingsCache settingsCache, UsageExportRequests exports, IStringLocalizer<SharedResource> l) : KeysetListPage<UsageRow>
 {
     public const int PageSize = 50;
 
@@ -52,9 +51,6 @@ public sealed class IndexModel(
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
 
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
     /// <summary>"identifier" shows the totals per identifier too.</summary>
     [BindProperty(SupportsGet = true)]
     public string? Totals { get; set; }
@@ -66,14 +62,6 @@ public sealed class IndexModel(
     public UsageSummary Summary { get; private set; } = null!;
 
     public IReadOnlyList<BillingPeriod> Periods { get; private set; } = [];
-
-    public IReadOnlyList<UsageRow> Rows { get; private set; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
-    public List<string> Notices { get; } = [];
 
     public IReadOnlyList<string> Columns { get; private set; } = UsageColumns.All;
 
@@ -169,11 +157,7 @@ public sealed class IndexModel(
         }
 
         var page = await UsageRecordList.ReadAsync(db, account.Id, Filter, zone, After, PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
         Periods = await PeriodsAsync(account.Id, billDay, today, zone, ct);
         var userId = HttpContext.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
         var chosen = await db.UsageColumnChoices.AsNoTracking().Where(c => c.UserId == userId).Select(c => c.Columns).FirstOrDefaultAsync(ct);

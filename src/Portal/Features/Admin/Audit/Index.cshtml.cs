@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -10,7 +9,7 @@ using Portal.Resources;
 namespace Portal.Features.Admin.Audit;
 
 /// <summary>The audit log of staff actions, newest first, filtered by actor, action and date range (UTC days).</summary>
-public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.Row>
 {
     public const int PageSize = 50;
 
@@ -38,17 +37,6 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
 
     [BindProperty(SupportsGet = true)]
     public string? To { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
-    public List<string> Notices { get; } = [];
-
-    public IReadOnlyList<Row> Rows { get; private set; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -87,11 +75,7 @@ public sealed class IndexModel(PortalDb db, IStringLocalizer<SharedResource> l) 
             query, SortKey, a => a.OccurredAt, a => a.Id, descending: true, After,
             a => new Row(a.Id, a.OccurredAt, a.ActorEmail, a.Action, a.TargetKind, a.TargetId, a.Before, a.After, a.IpAddress),
             r => (r.OccurredAt, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-
-        Rows = page.Rows;
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
     }
 
     public string Link(string? after)

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
@@ -15,7 +14,7 @@ namespace Portal.Features.Admin.Requests;
 /// longest waiting), filtered by kind, status, account, age and assignee; keyset-paged over (CreatedAt, Id)
 /// with an index led by each filter.
 /// </summary>
-public sealed class IndexModel(PortalDb db, TimeProvider time, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(PortalDb db, TimeProvider time, IStringLocalizer<SharedResource> l) : KeysetListPage<IndexModel.Row>
 {
     public const int PageSize = 50;
 
@@ -41,19 +40,6 @@ public sealed class IndexModel(PortalDb db, TimeProvider time, IStringLocalizer<
 
     [BindProperty(SupportsGet = true)]
     public string? Dir { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? After { get; set; }
-
-    public IReadOnlyList<Row> Rows { get; private set; } = [];
-
-    public List<string> Notices { get; } = [];
-
-    public string? NextCursor { get; private set; }
-
-    public string? PreviousCursor { get; private set; }
-
-    public bool IsFirstPage => After is null;
 
     public bool Descending => Dir != "asc";
 
@@ -112,11 +98,9 @@ public sealed class IndexModel(PortalDb db, TimeProvider time, IStringLocalizer<
         var page = await Keyset.ReadAsync(query, "created." + (Descending ? "desc" : "asc"), r => r.CreatedAt, r => r.Id, Descending, After,
             r => new Row(r.Id, r.Kind, r.Number, r.Subject, r.Status, r.IsOpen, r.CreatedAt, r.LastActivityAt, r.AccountId, r.AssignedStaffUserId),
             r => (r.CreatedAt, r.Id), PageSize, ct);
-        After = ListPaging.CursorShown(page, After, Notices, l);
-        NextCursor = page.Next;
-        PreviousCursor = page.Previous;
+        ShowPage(page, l);
 
-        // One query for the page's accounts and assignees, not one per row.
+        // One query for the page's accounts and assignees, not one per row; the rows shown get their names.
         var accountIds = page.Rows.Select(r => r.AccountId).Distinct().ToList();
         var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).Select(a => new { a.Id, a.Number, a.Name }).ToDictionaryAsync(a => a.Id, ct);
         var staffIds = page.Rows.Where(r => r.AssignedStaffUserId != null).Select(r => r.AssignedStaffUserId!).Distinct().ToList();

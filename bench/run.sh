@@ -11,7 +11,8 @@
 #   bench/cost.sh   # each page's CPU per request for a median and the largest account, against the reference
 #   PROVIDER=Postgres bench/run.sh   # the same on PostgreSQL (PG_HOST, PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE)
 #   PROVIDER=Postgres INSTANCES=3 bench/run.sh   # three instances on PORT+1..PORT+3, Debian's nginx on PORT in front
-#     (each instance's pool capped at PG_POOL connections, default 90 / INSTANCES, below max_connections together)
+#     (each instance's pool capped at PG_POOL connections, default (90 - REF_POOL) / INSTANCES, the reference's at
+#     REF_POOL, default 24: below max_connections together)
 #
 # PostgreSQL: the generator fills PG_DATABASE (default portal_bench_<accounts>_<invoices>_<usage>, made once,
 # ~17 min at full size); each run measures a copy, CREATE DATABASE <it>_run TEMPLATE <it> (COPY=0 reuses it).
@@ -116,6 +117,7 @@ if [[ "$PROVIDER" == Sqlite ]]; then
   fi
   RUN_CONNECTION="Data Source=$PWD/$OUT/run.db"
   RUN_ARGS=(--db "$OUT/run.db")
+  REF_ARGS=("${RUN_ARGS[@]}")
 else
   # PostgreSQL copies a database file by file from a template that nobody is connected to: minutes, not the
   # generator's quarter of an hour.
@@ -127,10 +129,17 @@ else
   # Npgsql's pool grows to 100 connections by default: several instances under load then ask for more than
   # PostgreSQL's max_connections (100 by default), and the refused ones fail their requests (53300), which nginx
   # takes for a dead instance. Measured so in the first three-instance run; docs/deployment.md's rule, applied.
+  # The reference's own pool counts too: the instances keep their idle connections open (Npgsql prunes them
+  # after minutes) while the reference is measured, and with 90 / INSTANCES each it was refused 47 times in
+  # the run of 2026-12-02 00:39. So the reference gets REF_POOL (default 24) and the instances share the rest.
+  REF_CONNECTION="$PG_BASE;Database=$PG_RUN_DATABASE"
   if [[ "$INSTANCES" != 1 || -n "${PG_POOL:-}" ]]; then
-    RUN_CONNECTION+=";Maximum Pool Size=${PG_POOL:-$((90 / INSTANCES))}"
+    REF_POOL=${REF_POOL:-24}
+    RUN_CONNECTION+=";Maximum Pool Size=${PG_POOL:-$(((90 - REF_POOL) / INSTANCES))}"
+    REF_CONNECTION+=";Maximum Pool Size=$REF_POOL"
   fi
   RUN_ARGS=(--provider Postgres --connection "$RUN_CONNECTION")
+  REF_ARGS=(--provider Postgres --connection "$REF_CONNECTION")
   export Database__Provider=Postgres
 fi
 
@@ -235,7 +244,7 @@ REFERENCE_ARGS=()
 if [[ "${REFERENCE:-1}" == 1 ]]; then
   REF_URL="http://127.0.0.1:${REFERENCE_PORT:-5081}"
   # The built executable, not dotnet run: its own pid is the process whose CPU the load test reads.
-  "$BENCH_EXE" reference "${RUN_ARGS[@]}" --url "$REF_URL" > "$OUT/reference.log" 2>&1 &
+  "$BENCH_EXE" reference "${REF_ARGS[@]}" --url "$REF_URL" > "$OUT/reference.log" 2>&1 &
   REF_PID=$!
   for _ in $(seq 1 60); do
     if curl -sS -o /dev/null "$REF_URL/" 2>/dev/null; then break; fi

@@ -134,7 +134,10 @@ start_postgres() {
     done
     say "PostgreSQL $PG_VERSION/$PG_CLUSTER is ready on 127.0.0.1:$PG_PORT"
 
-    # The tests create (and drop) one database per test host, so the role needs CREATEDB, nothing more.
+    # The tests create (and drop) one database per test host, so the role needs CREATEDB; and they drop it
+    # WITH (FORCE) while an autovacuum worker may be in it (a freshly seeded database invites one), which
+    # PostgreSQL allows only to a member of pg_signal_backend ("must be a member of the role whose process is
+    # being terminated", seen once in CI's run of a test that drops its database under a running host).
     as_postgres psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -q <<SQL
 DO \$\$
 BEGIN
@@ -145,6 +148,7 @@ BEGIN
     END IF;
 END
 \$\$;
+GRANT pg_signal_backend TO $PG_ROLE;
 SQL
     PORTAL_TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_ROLE;Password=$PG_PASSWORD;Database=postgres"
     PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ROLE" -d postgres -qAtc 'select 1' >/dev/null \

@@ -220,6 +220,11 @@ internal sealed class PostgresSink : BulkSink
 
         // The invoice totals' trigger upserts one row per invoice: off for the load, rebuilt in one GROUP BY at the end.
         Execute($"ALTER TABLE \"Invoices\" DISABLE TRIGGER \"{Features.Invoices.InvoiceTotalsSql.PostgresTrigger}\"");
+        // So are the statement's day totals' (one upsert per document), rebuilt the same way.
+        foreach (var (table, trigger) in Features.Statements.StatementDayTotalsSql.PostgresTriggers())
+        {
+            Execute($"ALTER TABLE \"{table}\" DISABLE TRIGGER \"{trigger}\"");
+        }
     }
 
     public override ITableWriter Open(IEntityType type)
@@ -267,6 +272,16 @@ internal sealed class PostgresSink : BulkSink
 
             Execute($"ALTER TABLE \"Invoices\" ENABLE TRIGGER \"{Features.Invoices.InvoiceTotalsSql.PostgresTrigger}\"");
             foreach (var statement in Features.Invoices.InvoiceTotalsSql.Rebuild(postgres: true))
+            {
+                Execute(statement);
+            }
+
+            foreach (var (table, trigger) in Features.Statements.StatementDayTotalsSql.PostgresTriggers())
+            {
+                Execute($"ALTER TABLE \"{table}\" ENABLE TRIGGER \"{trigger}\"");
+            }
+
+            foreach (var statement in Features.Statements.StatementDayTotalsSql.Rebuild(postgres: true))
             {
                 Execute(statement);
             }

@@ -157,6 +157,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : IdentityDbCon
 
     public DbSet<Features.Usage.UsageIdentifierMonth> UsageIdentifierMonths => Set<Features.Usage.UsageIdentifierMonth>();
 
+    public DbSet<Features.Statements.StatementDayTotal> StatementDayTotals => Set<Features.Statements.StatementDayTotal>();
+
     // The audit log is append-only: the application never changes or removes an entry (the database refuses too).
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -28,7 +28,7 @@ internal static partial class SchemaReader
     /// <summary>
     /// The database the model makes (EnsureCreated), plus what the model cannot express and a migration
     /// adds in SQL: the search index's FTS5 table, tsvector column and triggers (SearchIndexSql), and the
-    /// invoice totals' triggers (InvoiceTotalsSql).
+    /// invoice totals' triggers (InvoiceTotalsSql) and the statement's day totals' (StatementDayTotalsSql).
     /// </summary>
     public static async Task CreateFromModelAsync(PortalDb db, CancellationToken ct)
     {
@@ -39,6 +39,11 @@ internal static partial class SchemaReader
         }
 
         foreach (var statement in Portal.Features.Invoices.InvoiceTotalsSql.V1(db.Database.IsNpgsql()))
+        {
+            await db.Database.ExecuteSqlRawAsync(statement, ct);
+        }
+
+        foreach (var statement in Portal.Features.Statements.StatementDayTotalsSql.V1(db.Database.IsNpgsql()))
         {
             await db.Database.ExecuteSqlRawAsync(statement, ct);
         }

@@ -272,7 +272,12 @@ public static class StatementBuilder
         var end = StartOfDayUtc(to.AddDays(1), zone);
 
         // Today's balance (the overview's predicates; the open invoices from their kept totals, one row per
-        // currency) and what is dated after the closing date, in one round trip of aggregates over small ranges.
+        // currency), what is dated after the closing date and the range's sums and counts, in one round trip of
+        // aggregates over small ranges: the ledger's whole days from the kept day totals.
+        var after = KeptLedger.Of(db, accountId, to.AddDays(1), null, end, null);
+        var range = asOf ? KeptLedger.Of(db, accountId, to.AddDays(1), to, end, end) : KeptLedger.Of(db, accountId, from, to, start, end);
+        var (afterInvoices, afterCredits, afterPaymentDays, afterPaymentsLow, afterPaymentsHigh) = after;
+        var (rangeInvoices, rangeCredits, rangePaymentDays, rangePaymentsLow, rangePaymentsHigh) = range;
         var sums = await db.Accounts.AsNoTracking()
             .Where(a => a.Id == accountId)
             .Select(a => new
@@ -280,11 +285,17 @@ public static class StatementBuilder
                 Open = db.InvoiceTotals.Where(t => t.AccountId == a.Id).Sum(t => t.OpenOpen),
                 Credits = db.CreditMemos.Where(c => c.AccountId == a.Id && c.RemainingAmount > 0m && !c.IsVoid).Sum(c => c.RemainingAmount),
                 Payments = db.Payments.Where(p => p.AccountId == a.Id && p.UnappliedAmount > 0m && p.Status == PaymentStatus.Succeeded).Sum(p => p.UnappliedAmount),
-                InvoicedAfter = db.Invoices.Where(i => i.AccountId == a.Id && i.IssueDate > to && !i.IsVoid).Sum(i => i.Total),
-                CreditedAfter = db.CreditMemos.Where(c => c.AccountId == a.Id && c.Date > to && !c.IsVoid).Sum(c => c.Amount),
-                PaidAfter = db.Payments.Where(p => p.AccountId == a.Id && p.ReceivedAt >= end && p.Status == PaymentStatus.Succeeded).Sum(p => p.Amount),
+                InvoicedAfter = afterInvoices.Sum(t => t.Amount),
+                CreditedAfter = afterCredits.Sum(t => t.Amount),
+                PaidAfter = afterPaymentDays.Sum(t => t.Amount) + afterPaymentsLow.Sum(p => p.Amount) + afterPaymentsHigh.Sum(p => p.Amount),
                 AppliedAfter = db.CreditMemos.Where(c => c.AccountId == a.Id && !c.IsVoid)
                     .Any(c => db.CreditApplications.Any(x => x.CreditMemoId == c.Id && x.AppliedAt >= end)),
+                Invoiced = rangeInvoices.Sum(t => t.Amount),
+                Invoices = rangeInvoices.Sum(t => t.Count),
+                Credited = rangeCredits.Sum(t => t.Amount),
+                CreditCount = rangeCredits.Sum(t => t.Count),
+                Paid = rangePaymentDays.Sum(t => t.Amount) + rangePaymentsLow.Sum(p => p.Amount) + rangePaymentsHigh.Sum(p => p.Amount),
+                PaymentCount = rangePaymentDays.Sum(t => t.Count) + rangePaymentsLow.Count() + rangePaymentsHigh.Count(),
             })
             .SingleAsync(ct);
         var closing = sums.Open - sums.Credits - sums.Payments - sums.InvoicedAfter + sums.CreditedAfter + sums.PaidAfter;
@@ -296,9 +307,8 @@ public static class StatementBuilder
         StatementKey? next = null;
         if (!asOf)
         {
-            var range = await RangeAsync(db, accountId, from, to, start, end, ct);
-            opening = closing - (range.Invoiced - range.Credited - range.Paid);
-            count = range.Count;
+            opening = closing - (sums.Invoiced - sums.Credited - sums.Paid);
+            count = (int)(sums.Invoices + sums.CreditCount + sums.PaymentCount);
             broughtForward = opening;
             if (!window.Skip)
             {
@@ -355,63 +365,34 @@ public static class StatementBuilder
     }
 
     /// <summary>
-    /// The range's totals and how many lines it holds: one scan per kind of its (account, date, id, void, amount)
-    /// index, each sum with its count (a year of the largest account is 6,467 invoices and 3,451 payments; read
-    /// as a sum and a count apiece, every range was scanned twice).
+    /// What the lines of the range before <paramref name="key"/> add to the opening balance, in one round trip: the
+    /// days before the key's from the kept day totals (<see cref="KeptLedger"/>), the key's own day from the documents'
+    /// (account, date) indexes.
     /// </summary>
-    private static async Task<(decimal Invoiced, decimal Credited, decimal Paid, int Count)> RangeAsync(
-        PortalDb db, long accountId, DateOnly from, DateOnly to, DateTime start, DateTime end, CancellationToken ct)
-    {
-        var invoiced = await db.Invoices.AsNoTracking()
-            .Where(i => i.AccountId == accountId && i.IssueDate >= from && i.IssueDate <= to && !i.IsVoid)
-            .GroupBy(i => i.AccountId)
-            .Select(g => new { Sum = g.Sum(i => i.Total), Count = g.Count() })
-            .FirstOrDefaultAsync(ct);
-        var credited = await db.CreditMemos.AsNoTracking()
-            .Where(c => c.AccountId == accountId && c.Date >= from && c.Date <= to && !c.IsVoid)
-            .GroupBy(c => c.AccountId)
-            .Select(g => new { Sum = g.Sum(c => c.Amount), Count = g.Count() })
-            .FirstOrDefaultAsync(ct);
-        var paid = await db.Payments.AsNoTracking()
-            .Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.ReceivedAt < end && p.Status == PaymentStatus.Succeeded)
-            .GroupBy(p => p.AccountId)
-            .Select(g => new { Sum = g.Sum(p => p.Amount), Count = g.Count() })
-            .FirstOrDefaultAsync(ct);
-        return (invoiced?.Sum ?? 0m, credited?.Sum ?? 0m, paid?.Sum ?? 0m, (invoiced?.Count ?? 0) + (credited?.Count ?? 0) + (paid?.Count ?? 0));
-    }
-
-    /// <summary>What the lines of the range before <paramref name="key"/> add to the opening balance: three sums over the covering indexes.</summary>
     private static async Task<decimal> BeforeAsync(PortalDb db, long accountId, DateOnly from, DateTime start, StatementKey key, TimeZoneInfo zone, CancellationToken ct)
     {
         var day = key.Date;
         var id = key.Id;
         var received = key.ReceivedAt;
         var dayStart = StartOfDayUtc(day, zone);
-        var invoices = db.Invoices.Where(i => i.AccountId == accountId && i.IssueDate >= from && !i.IsVoid);
-        var credits = db.CreditMemos.Where(c => c.AccountId == accountId && c.Date >= from && !c.IsVoid);
-        var payments = db.Payments.Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.Status == PaymentStatus.Succeeded);
+        var (keptInvoices, keptCredits, keptPaymentDays, paymentsLow, paymentsHigh) = KeptLedger.Of(db, accountId, from, day.AddDays(-1), start, dayStart);
+        var invoices = db.Invoices.Where(i => i.AccountId == accountId && i.IssueDate == day && !i.IsVoid);
+        var credits = db.CreditMemos.Where(c => c.AccountId == accountId && c.Date == day && !c.IsVoid);
+        var payments = db.Payments.Where(p => p.AccountId == accountId && p.ReceivedAt >= dayStart && p.Status == PaymentStatus.Succeeded);
+        // Within the key's day: invoices, then credit memos, then payments (StatementKey's order).
         (invoices, credits, payments) = key.Kind switch
         {
-            StatementLineKind.Invoice => (
-                invoices.Where(i => i.IssueDate < day || (i.IssueDate == day && i.Id < id)),
-                credits.Where(c => c.Date < day),
-                payments.Where(p => p.ReceivedAt < dayStart)),
-            StatementLineKind.CreditMemo => (
-                invoices.Where(i => i.IssueDate <= day),
-                credits.Where(c => c.Date < day || (c.Date == day && c.Id < id)),
-                payments.Where(p => p.ReceivedAt < dayStart)),
-            _ => (
-                invoices.Where(i => i.IssueDate <= day),
-                credits.Where(c => c.Date <= day),
-                payments.Where(p => p.ReceivedAt < received || (p.ReceivedAt == received && p.Id < id))),
+            StatementLineKind.Invoice => (invoices.Where(i => i.Id < id), credits.Where(c => false), payments.Where(p => false)),
+            StatementLineKind.CreditMemo => (invoices, credits.Where(c => c.Id < id), payments.Where(p => false)),
+            _ => (invoices, credits, payments.Where(p => p.ReceivedAt < received || (p.ReceivedAt == received && p.Id < id))),
         };
         var sums = await db.Accounts.AsNoTracking()
             .Where(a => a.Id == accountId)
             .Select(a => new
             {
-                Invoiced = invoices.Sum(i => i.Total),
-                Credited = credits.Sum(c => c.Amount),
-                Paid = payments.Sum(p => p.Amount),
+                Invoiced = keptInvoices.Sum(t => t.Amount) + invoices.Sum(i => i.Total),
+                Credited = keptCredits.Sum(t => t.Amount) + credits.Sum(c => c.Amount),
+                Paid = keptPaymentDays.Sum(t => t.Amount) + paymentsLow.Sum(p => p.Amount) + paymentsHigh.Sum(p => p.Amount) + payments.Sum(p => p.Amount),
             })
             .SingleAsync(ct);
         return sums.Invoiced - sums.Credited - sums.Paid;
@@ -606,6 +587,59 @@ public static class StatementBuilder
             .Where(i => i.Open > 0m)
             .OrderBy(i => i.DueDate).ThenBy(i => i.Number, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>
+    /// One account's ledger between two points as queries over small ranges, to be summed in one round trip: invoices
+    /// and credit memos dated <see cref="Invoices"/>' first day to its last (inclusive) from the kept day totals, and
+    /// payments received from one instant to before another: the UTC days wholly inside from the kept day totals
+    /// (<see cref="PaymentDays"/>), the hours before the first and after the last whole day from the payments' own
+    /// (account, received) index (<see cref="PaymentsLow"/>, <see cref="PaymentsHigh"/>). A null end is unbounded.
+    /// </summary>
+    private sealed record KeptLedger(
+        IQueryable<StatementDayTotal> Invoices,
+        IQueryable<StatementDayTotal> Credits,
+        IQueryable<StatementDayTotal> PaymentDays,
+        IQueryable<Payment> PaymentsLow,
+        IQueryable<Payment> PaymentsHigh)
+    {
+        public static KeptLedger Of(PortalDb db, long accountId, DateOnly firstDay, DateOnly? lastDay, DateTime start, DateTime? end)
+        {
+            var kept = db.StatementDayTotals.AsNoTracking().Where(t => t.AccountId == accountId);
+            var invoices = kept.Where(t => t.Kind == StatementLineKind.Invoice && t.Day >= firstDay);
+            var credits = kept.Where(t => t.Kind == StatementLineKind.CreditMemo && t.Day >= firstDay);
+            if (lastDay is { } last)
+            {
+                invoices = invoices.Where(t => t.Day <= last);
+                credits = credits.Where(t => t.Day <= last);
+            }
+
+            var paid = db.Payments.AsNoTracking().Where(p => p.AccountId == accountId && p.Status == PaymentStatus.Succeeded);
+            var startDay = DateOnly.FromDateTime(start);
+            var firstWhole = start.TimeOfDay == TimeSpan.Zero ? startDay : startDay.AddDays(1);
+            var firstWholeStart = firstWhole.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var payments = kept.Where(t => t.Kind == StatementLineKind.Payment && t.Day >= firstWhole);
+            if (end is not { } stop)
+            {
+                // To now and beyond: the hours before the first whole day, then every day kept.
+                return new(invoices, credits, payments, paid.Where(p => p.ReceivedAt >= start && p.ReceivedAt < firstWholeStart), paid.Where(p => false));
+            }
+
+            var endDay = DateOnly.FromDateTime(stop);
+            if (endDay <= firstWhole)
+            {
+                // No whole UTC day inside: the payments' index alone.
+                return new(invoices, credits, payments.Where(t => false), paid.Where(p => p.ReceivedAt >= start && p.ReceivedAt < stop), paid.Where(p => false));
+            }
+
+            var endDayStart = endDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            return new(
+                invoices,
+                credits,
+                payments.Where(t => t.Day < endDay),
+                paid.Where(p => p.ReceivedAt >= start && p.ReceivedAt < firstWholeStart),
+                paid.Where(p => p.ReceivedAt >= endDayStart && p.ReceivedAt < stop));
+        }
+    }
 
     /// <summary>A statement line as read, with what orders it (a payment's instant, each document's id).</summary>
     private sealed record LineRow(StatementLineKind Kind, long Id, DateOnly Date, DateTime ReceivedAt, string Number, string? Reference, DateOnly? DueDate, decimal Amount)

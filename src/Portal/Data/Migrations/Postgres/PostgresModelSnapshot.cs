@@ -2841,6 +2841,31 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("UserSessions");
                 });
 
+            modelBuilder.Entity("Portal.Features.Statements.StatementDayTotal", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Kind", "Day");
+
+                    b.HasIndex("AccountId", "Kind", "Day", "Count", "Amount")
+                        .HasDatabaseName("IX_StatementDayTotals_Covering");
+
+                    b.ToTable("StatementDayTotals", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Statements.StatementDelivery", b =>
                 {
                     b.Property<long>("Id")

@@ -2758,6 +2758,31 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("UserSessions");
                 });
 
+            modelBuilder.Entity("Portal.Features.Statements.StatementDayTotal", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Kind", "Day");
+
+                    b.HasIndex("AccountId", "Kind", "Day", "Count", "Amount")
+                        .HasDatabaseName("IX_StatementDayTotals_Covering");
+
+                    b.ToTable("StatementDayTotals", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Statements.StatementDelivery", b =>
                 {
                     b.Property<long>("Id")

@@ -132,9 +132,22 @@ public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtect
 
     private async Task<AuthenticationTicket?> RetrieveCoreAsync(string key, HttpContext? http, CancellationToken ct)
     {
-        var id = Hash(key);
+        // Every request reads its session: with the request's own context (the one its page then uses, already
+        // created, on the same pooled connection) rather than a scope and a context of its own per request. Outside
+        // a request, a scope of its own. The lookup tracks nothing and the touch below is a set-based update, so
+        // nothing of the request's pending work is saved by it.
+        if (http?.RequestServices.GetService<PortalDb>() is { } requestDb)
+        {
+            return await RetrieveWithAsync(requestDb, key, http, ct);
+        }
+
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDb>();
+        return await RetrieveWithAsync(scope.ServiceProvider.GetRequiredService<PortalDb>(), key, http, ct);
+    }
+
+    private async Task<AuthenticationTicket?> RetrieveWithAsync(PortalDb db, string key, HttpContext? http, CancellationToken ct)
+    {
+        var id = Hash(key);
         var row = await FindQuery(db, id, ct);
         var now = time.GetUtcNow().UtcDateTime;
         if (row is null || row.RevokedAt is not null || !IsAlive(row.CreatedAt, row.LastSeenAt, now))

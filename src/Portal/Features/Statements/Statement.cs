@@ -158,9 +158,11 @@ public abstract record StatementResult
 /// a past date is what is open now plus what payments received and credits applied after that date
 /// took off. A payment's allocations count from the day it was received (allocations carry no date
 /// of their own); a credit's applications from the later of the credit's date and the day applied.
-/// Void documents count nowhere, as on the overview. The opening balance and the range's totals are sums
-/// over the (account, date, id, void, amount) indexes; on screen the lines come a page at a time from a
-/// key, the page's brought-forward balance being the opening plus the sums of the lines before the key.
+/// Void documents count nowhere, as on the overview. What is dated after the closing date, the range's totals
+/// and counts are sums over the day totals the database keeps (<see cref="StatementDayTotal"/>: a row per account,
+/// kind and day, not a document), with a payment range's partial UTC days at its edges read from the payments'
+/// index; on screen the lines come a page at a time from a key, the page's brought-forward balance being the
+/// opening plus the sums of the lines before the key.
 /// Within a day the lines are ordered by kind (invoices, credit memos, payments), then as entered
 /// (payments by the instant received), which is what the indexes deliver.
 /// </summary>
@@ -532,12 +534,17 @@ public static class StatementBuilder
             .Where(p => p.AccountId == accountId && p.ReceivedAt >= end && p.Status == PaymentStatus.Succeeded)
             .SelectMany(p => p.Allocations)
             .Select(a => new TakenOff { InvoiceId = a.InvoiceId, Amount = a.Amount });
-        var credited = db.CreditMemos
-            .Where(c => c.AccountId == accountId && !c.IsVoid)
-            .Join(db.CreditApplications, c => c.Id, a => a.CreditMemoId, (c, a) => new { c.Date, a.AppliedAt, a.InvoiceId, a.Amount })
-            .Where(x => x.Date > to || x.AppliedAt >= end)
-            .Select(x => new TakenOff { InvoiceId = x.InvoiceId, Amount = x.Amount });
-        return paid.Concat(credited);
+        // "Dated or applied since" as two disjoint parts, each an index range: a credit dated after the closing date
+        // (all its applications), and one dated by then applied since (its applications from the closing instant on).
+        // As one join filtered by the OR, PostgreSQL hashed every application of every account (a sequential scan of
+        // the table, 9 ms for the largest bench account's year).
+        var creditedSince = db.CreditMemos
+            .Where(c => c.AccountId == accountId && !c.IsVoid && c.Date > to)
+            .Join(db.CreditApplications, c => c.Id, a => a.CreditMemoId, (c, a) => new TakenOff { InvoiceId = a.InvoiceId, Amount = a.Amount });
+        var appliedSince = db.CreditMemos
+            .Where(c => c.AccountId == accountId && !c.IsVoid && c.Date <= to)
+            .Join(db.CreditApplications.Where(a => a.AppliedAt >= end), c => c.Id, a => a.CreditMemoId, (c, a) => new TakenOff { InvoiceId = a.InvoiceId, Amount = a.Amount });
+        return paid.Concat(creditedSince).Concat(appliedSince);
     }
 
     private sealed class TakenOff

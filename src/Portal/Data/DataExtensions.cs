@@ -32,6 +32,11 @@ public static class DataExtensions
             throw new InvalidOperationException("ConnectionStrings:Portal is required when Database:Provider is Postgres.");
         }
 
+        if (provider == DatabaseProvider.Postgres && !builder.Configuration.GetValue("Database:ParallelQuery", false))
+        {
+            connectionString = WithoutParallelQuery(connectionString);
+        }
+
         builder.Services.AddDbContextPool<PortalDb>(options => PortalDbOptions.Configure(options, provider, connectionString));
         builder.Services.AddSingleton(new DatabaseInfo(provider));
         builder.Services.AddPortalHealth();
@@ -39,6 +44,27 @@ public static class DataExtensions
         // Keys in the database, so that every instance can read every other instance's cookies.
         builder.Services.AddDataProtection().SetApplicationName("customer-portal").PersistKeysToDbContext<PortalDb>();
         return builder;
+    }
+
+    /// <summary>
+    /// The portal's PostgreSQL sessions plan without parallel workers (ADR 0019): every statement a request runs is a
+    /// short read of a few index ranges, where starting and gathering workers cost more CPU than they save (a
+    /// statement's 3 ms read took 10 ms with two workers on two cores). Set as a startup option of the connection, so
+    /// that it costs no round trip; an operator's own <c>Options</c> are kept, and one that names the setting wins.
+    /// <c>Database:ParallelQuery=true</c> leaves the connection string alone (a pooler that refuses startup options).
+    /// </summary>
+    public static string WithoutParallelQuery(string connectionString)
+    {
+        var options = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (options.Options?.Contains("max_parallel_workers_per_gather", StringComparison.Ordinal) == true)
+        {
+            return connectionString;
+        }
+
+        options.Options = string.IsNullOrWhiteSpace(options.Options)
+            ? "-c max_parallel_workers_per_gather=0"
+            : $"-c max_parallel_workers_per_gather=0 {options.Options}";
+        return options.ConnectionString;
     }
 
     /// <summary>

@@ -96,6 +96,9 @@ internal sealed class CreditApplicationConfiguration : IEntityTypeConfiguration<
         // What a statement asks of a credit's applications: those applied after the closing date, to which invoice,
         // how much. Covering, so that it is read without the table (see the credit memos' date index).
         b.HasIndex(a => new { a.CreditMemoId, a.AppliedAt, a.InvoiceId, a.Amount });
+        // And those applied since a closing instant, whatever the credit's account (joined to the account's credits
+        // after): without it PostgreSQL read every application of every account for a statement ending yesterday.
+        b.HasIndex(a => new { a.AppliedAt, a.CreditMemoId, a.InvoiceId, a.Amount });
         b.HasIndex(a => a.InvoiceId);
         b.HasOne<CreditMemo>().WithMany().HasForeignKey(a => a.CreditMemoId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(a => a.Invoice).WithMany().HasForeignKey(a => a.InvoiceId).OnDelete(DeleteBehavior.Restrict);

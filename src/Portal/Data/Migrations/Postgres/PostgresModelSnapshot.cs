@@ -901,6 +901,8 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("CreditMemoId", "InvoiceId")
                         .IsUnique();
 
+                    b.HasIndex("AppliedAt", "CreditMemoId", "InvoiceId", "Amount");
+
                     b.HasIndex("CreditMemoId", "AppliedAt", "InvoiceId", "Amount");
 
                     b.ToTable("CreditApplications", t =>

@@ -866,6 +866,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("CreditMemoId", "InvoiceId")
                         .IsUnique();
 
+                    b.HasIndex("AppliedAt", "CreditMemoId", "InvoiceId", "Amount");
+
                     b.HasIndex("CreditMemoId", "AppliedAt", "InvoiceId", "Amount");
 
                     b.ToTable("CreditApplications", t =>

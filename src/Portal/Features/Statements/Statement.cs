@@ -597,7 +597,7 @@ public static class StatementBuilder
 
     /// <summary>
     /// One account's ledger between two points as queries over small ranges, to be summed in one round trip: invoices
-    /// and credit memos dated <see cref="Invoices"/>' first day to its last (inclusive) from the kept day totals, and
+    /// and credit memos dated from a first day to a last (inclusive; none: unbounded) from the kept day totals, and
     /// payments received from one instant to before another: the UTC days wholly inside from the kept day totals
     /// (<see cref="PaymentDays"/>), the hours before the first and after the last whole day from the payments' own
     /// (account, received) index (<see cref="PaymentsLow"/>, <see cref="PaymentsHigh"/>). A null end is unbounded.

@@ -137,7 +137,8 @@ start_postgres() {
     # The tests create (and drop) one database per test host, so the role needs CREATEDB; and they drop it
     # WITH (FORCE) while an autovacuum worker may be in it (a freshly seeded database invites one), which
     # PostgreSQL allows only to a member of pg_signal_backend ("must be a member of the role whose process is
-    # being terminated", seen once in CI's run of a test that drops its database under a running host).
+    # being terminated", seen once in a clean run of this script, in a test that drops its database under a
+    # running host).
     as_postgres psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -q <<SQL
 DO \$\$
 BEGIN

@@ -111,43 +111,16 @@ public static class InvoiceTotalsSql
     }
 
     /// <summary>The statements of version 1, in order: triggers, then the backfill.</summary>
-    public static IReadOnlyList<string> V1(bool postgres)
-    {
-        var watched = string.Join(", ", Watched.Select(c => $"\"{c}\""));
-        var statements = postgres
-            ? new List<string>
-            {
-                $"""
-                CREATE FUNCTION "invoice_totals_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                        {Upsert("OLD", postgres, -1)};
-                    END IF;
-                    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-                        {Upsert("NEW", postgres, 1)};
-                    END IF;
-                    RETURN NULL;
-                END $$
-                """,
-                $"""
-                CREATE TRIGGER "{PostgresTrigger}" AFTER INSERT OR DELETE OR UPDATE OF {watched} ON "Invoices"
-                FOR EACH ROW EXECUTE FUNCTION "invoice_totals_changed"()
-                """,
-            }
-            : new List<string>
-            {
-                $"CREATE TRIGGER \"InvoiceTotals_AI\" AFTER INSERT ON \"Invoices\" BEGIN {Upsert("new", postgres, 1)}; END",
-                $"CREATE TRIGGER \"InvoiceTotals_AD\" AFTER DELETE ON \"Invoices\" BEGIN {Upsert("old", postgres, -1)}; END",
-                $"CREATE TRIGGER \"InvoiceTotals_AU\" AFTER UPDATE OF {watched} ON \"Invoices\" BEGIN {Upsert("old", postgres, -1)}; {Upsert("new", postgres, 1)}; END",
-            };
-        statements.AddRange(Rebuild(postgres));
-        return statements;
-    }
+    public static IReadOnlyList<string> V1(bool postgres) =>
+    [
+        .. Data.KeptTotalsTriggers.Create(postgres, "Invoices", TriggerName(postgres), Watched, (row, sign) => Upsert(row, postgres, sign)),
+        .. Rebuild(postgres),
+    ];
 
     /// <summary>Undoes <see cref="V1"/> (the table itself is dropped by the migration).</summary>
-    public static IReadOnlyList<string> DropV1(bool postgres) => postgres
-        ? [$"DROP TRIGGER IF EXISTS \"{PostgresTrigger}\" ON \"Invoices\"", "DROP FUNCTION IF EXISTS \"invoice_totals_changed\"()"]
-        : ["DROP TRIGGER IF EXISTS \"InvoiceTotals_AI\"", "DROP TRIGGER IF EXISTS \"InvoiceTotals_AD\"", "DROP TRIGGER IF EXISTS \"InvoiceTotals_AU\""];
+    public static IReadOnlyList<string> DropV1(bool postgres) => [.. Data.KeptTotalsTriggers.Drop(postgres, "Invoices", TriggerName(postgres))];
+
+    private static string TriggerName(bool postgres) => postgres ? PostgresTrigger : "InvoiceTotals";
 
     /// <summary>
     /// Every row computed again from the invoices in one set-based pass (the migration's backfill, and the bench

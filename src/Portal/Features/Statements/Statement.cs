@@ -277,7 +277,7 @@ public static class StatementBuilder
         // currency), what is dated after the closing date and the range's sums and counts, in one round trip of
         // aggregates over small ranges: the ledger's whole days from the kept day totals.
         var after = KeptLedger.Of(db, accountId, to.AddDays(1), null, end, null);
-        var range = asOf ? KeptLedger.Of(db, accountId, to.AddDays(1), to, end, end) : KeptLedger.Of(db, accountId, from, to, start, end);
+        var range = asOf ? KeptLedger.None(db) : KeptLedger.Of(db, accountId, from, to, start, end);
         var (afterInvoices, afterCredits, afterPaymentDays, afterPaymentsLow, afterPaymentsHigh) = after;
         var (rangeInvoices, rangeCredits, rangePaymentDays, rangePaymentsLow, rangePaymentsHigh) = range;
         var sums = await db.Accounts.AsNoTracking()
@@ -609,6 +609,14 @@ public static class StatementBuilder
         IQueryable<Payment> PaymentsLow,
         IQueryable<Payment> PaymentsHigh)
     {
+        /// <summary>No document at all (an as-of statement has no range; the round trip keeps its shape).</summary>
+        public static KeptLedger None(PortalDb db)
+        {
+            var kept = db.StatementDayTotals.AsNoTracking().Where(t => false);
+            var paid = db.Payments.AsNoTracking().Where(p => false);
+            return new(kept, kept, kept, paid, paid);
+        }
+
         public static KeptLedger Of(PortalDb db, long accountId, DateOnly firstDay, DateOnly? lastDay, DateTime start, DateTime? end)
         {
             var kept = db.StatementDayTotals.AsNoTracking().Where(t => t.AccountId == accountId);

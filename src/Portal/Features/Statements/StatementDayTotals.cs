@@ -74,7 +74,7 @@ public static class StatementDayTotalsSql
 
     /// <summary>The PostgreSQL triggers by table (the bench generator turns them off for its bulk load).</summary>
     public static IEnumerable<(string Table, string Trigger)> PostgresTriggers() =>
-        Sources.Select(s => (s.Table, $"statement_day_totals_{s.Name}"));
+        Sources.Select(s => (s.Table, TriggerName(s, postgres: true)));
 
     private static string Upsert(Source s, string row, bool postgres, int sign)
     {
@@ -90,51 +90,17 @@ public static class StatementDayTotalsSql
     }
 
     /// <summary>The statements of version 1, in order: triggers, then the backfill.</summary>
-    public static IReadOnlyList<string> V1(bool postgres)
-    {
-        var statements = new List<string>();
-        foreach (var s in Sources)
-        {
-            var watched = string.Join(", ", s.Watched.Select(c => $"\"{c}\""));
-            if (postgres)
-            {
-                statements.Add($"""
-                    CREATE FUNCTION "statement_day_totals_{s.Name}_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                            {Upsert(s, "OLD", postgres, -1)};
-                        END IF;
-                        IF TG_OP IN ('UPDATE', 'INSERT') THEN
-                            {Upsert(s, "NEW", postgres, 1)};
-                        END IF;
-                        RETURN NULL;
-                    END $$
-                    """);
-                statements.Add($"""
-                    CREATE TRIGGER "statement_day_totals_{s.Name}" AFTER INSERT OR DELETE OR UPDATE OF {watched} ON "{s.Table}"
-                    FOR EACH ROW EXECUTE FUNCTION "statement_day_totals_{s.Name}_changed"()
-                    """);
-            }
-            else
-            {
-                statements.Add($"CREATE TRIGGER \"StatementDayTotals_{s.Table}_AI\" AFTER INSERT ON \"{s.Table}\" BEGIN {Upsert(s, "new", postgres, 1)}; END");
-                statements.Add($"CREATE TRIGGER \"StatementDayTotals_{s.Table}_AD\" AFTER DELETE ON \"{s.Table}\" BEGIN {Upsert(s, "old", postgres, -1)}; END");
-                statements.Add($"CREATE TRIGGER \"StatementDayTotals_{s.Table}_AU\" AFTER UPDATE OF {watched} ON \"{s.Table}\" BEGIN {Upsert(s, "old", postgres, -1)}; {Upsert(s, "new", postgres, 1)}; END");
-            }
-        }
-
-        statements.AddRange(Rebuild(postgres));
-        return statements;
-    }
+    public static IReadOnlyList<string> V1(bool postgres) =>
+    [
+        .. Sources.SelectMany(s => Data.KeptTotalsTriggers.Create(postgres, s.Table, TriggerName(s, postgres), s.Watched, (row, sign) => Upsert(s, row, postgres, sign))),
+        .. Rebuild(postgres),
+    ];
 
     /// <summary>Undoes <see cref="V1"/> (the table itself is dropped by the migration).</summary>
-    public static IReadOnlyList<string> DropV1(bool postgres) => postgres
-        ? Sources.SelectMany(s => new[]
-        {
-            $"DROP TRIGGER IF EXISTS \"statement_day_totals_{s.Name}\" ON \"{s.Table}\"",
-            $"DROP FUNCTION IF EXISTS \"statement_day_totals_{s.Name}_changed\"()",
-        }).ToList()
-        : Sources.SelectMany(s => new[] { "AI", "AD", "AU" }.Select(t => $"DROP TRIGGER IF EXISTS \"StatementDayTotals_{s.Table}_{t}\"")).ToList();
+    public static IReadOnlyList<string> DropV1(bool postgres) =>
+        [.. Sources.SelectMany(s => Data.KeptTotalsTriggers.Drop(postgres, s.Table, TriggerName(s, postgres)))];
+
+    private static string TriggerName(Source s, bool postgres) => postgres ? $"statement_day_totals_{s.Name}" : $"StatementDayTotals_{s.Table}";
 
     /// <summary>
     /// Every row computed again from the documents in one set-based pass per kind (the migration's backfill, and the

@@ -37,7 +37,9 @@ public static class DataExtensions
             connectionString = WithoutParallelQuery(connectionString);
         }
 
-        builder.Services.AddDbContextPool<PortalDb>(options => PortalDbOptions.Configure(options, provider, connectionString));
+        // Marked queries are prepared on PostgreSQL (ADR 0020); off for a pooler that cannot keep prepared statements.
+        var prepared = builder.Configuration.GetValue("Database:PreparedStatements", true);
+        builder.Services.AddDbContextPool<PortalDb>(options => PortalDbOptions.Configure(options, provider, connectionString, prepared));
         builder.Services.AddSingleton(new DatabaseInfo(provider));
         builder.Services.AddPortalHealth();
 

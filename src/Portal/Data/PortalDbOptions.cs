@@ -21,12 +21,17 @@ public static class PortalDbOptions
         return builder.Options;
     }
 
-    internal static void Configure(DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString)
+    internal static void Configure(DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString, bool preparedStatements = true)
     {
         switch (provider)
         {
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(connectionString);
+                if (preparedStatements)
+                {
+                    builder.AddInterceptors(new PreparedStatementsInterceptor());
+                }
+
                 break;
             default:
                 builder.UseSqlite(connectionString);

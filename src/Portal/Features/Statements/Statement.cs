@@ -185,6 +185,7 @@ public static class StatementBuilder
             .Where(a => a.Id == accountId || (includeChildren && a.ParentAccountId == accountId && a.BilledToParent))
             .OrderBy(a => a.Id == accountId ? 0 : 1).ThenBy(a => a.Number)
             .Select(a => new { a.Id, a.Number, a.Name, a.Currency })
+            .Prepared()
             .ToListAsync(ct);
         if (accounts.Count == 0)
         {
@@ -299,6 +300,7 @@ public static class StatementBuilder
                 Paid = rangePaymentDays.Sum(t => t.Amount) + rangePaymentsLow.Sum(p => p.Amount) + rangePaymentsHigh.Sum(p => p.Amount),
                 PaymentCount = rangePaymentDays.Sum(t => t.Count) + rangePaymentsLow.Count() + rangePaymentsHigh.Count(),
             })
+            .Prepared()
             .SingleAsync(ct);
         var closing = sums.Open - sums.Credits - sums.Payments - sums.InvoicedAfter + sums.CreditedAfter + sums.PaidAfter;
 
@@ -396,6 +398,7 @@ public static class StatementBuilder
                 Credited = keptCredits.Sum(t => t.Amount) + credits.Sum(c => c.Amount),
                 Paid = keptPaymentDays.Sum(t => t.Amount) + paymentsLow.Sum(p => p.Amount) + paymentsHigh.Sum(p => p.Amount) + payments.Sum(p => p.Amount),
             })
+            .Prepared()
             .SingleAsync(ct);
         return sums.Invoiced - sums.Credited - sums.Paid;
     }
@@ -435,6 +438,7 @@ public static class StatementBuilder
 
         var rows = await invoices.OrderBy(i => i.IssueDate).ThenBy(i => i.Id).Take(take)
             .Select(i => new LineRow(StatementLineKind.Invoice, i.Id, i.IssueDate, default, i.Number, i.PurchaseOrder, i.DueDate, i.Total))
+            .Prepared()
             .ToListAsync(ct);
         if (rows.Count == take)
         {
@@ -449,9 +453,11 @@ public static class StatementBuilder
 
         rows.AddRange(await credits.OrderBy(c => c.Date).ThenBy(c => c.Id).Take(take)
             .Select(c => new LineRow(StatementLineKind.CreditMemo, c.Id, c.Date, default, c.Number, c.Reference, null, c.Amount))
+            .Prepared()
             .ToListAsync(ct));
         var paid = await payments.OrderBy(p => p.ReceivedAt).ThenBy(p => p.Id).Take(take)
             .Select(p => new { p.Id, p.ReceivedAt, p.Number, p.MethodDetail, p.Amount })
+            .Prepared()
             .ToListAsync(ct);
         foreach (var p in paid)
         {
@@ -502,6 +508,7 @@ public static class StatementBuilder
                 Over90 = g.Sum(i => i.DueDate < d90 ? i.OpenAmount : 0m),
             })
             .AsNoTracking()
+            .Prepared()
             .FirstOrDefaultAsync(ct);
         return a is null ? StatementAging.Zero : new StatementAging(a.Current, a.Days1To30, a.Days31To60, a.Days61To90, a.Over90);
     }

@@ -32,6 +32,7 @@ public sealed class SessionTicketStore(IServiceScopeFactory scopes, IDataProtect
     private static readonly Func<PortalDb, string, CancellationToken, Task<SessionRow?>> FindQuery =
         EF.CompileAsyncQuery((PortalDb db, string id, CancellationToken ct) =>
             db.UserSessions.AsNoTracking()
+                .TagWith(PreparedQueries.Tag) // every request runs it: prepared on PostgreSQL (ADR 0020)
                 .Where(s => s.Id == id)
                 .Select(s => new SessionRow(s.Ticket, s.CreatedAt, s.LastSeenAt, s.RevokedAt))
                 .FirstOrDefault());

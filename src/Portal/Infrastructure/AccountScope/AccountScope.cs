@@ -35,6 +35,7 @@ public sealed class AccountScope(PortalDb db, IHttpContextAccessor http)
     private static readonly Func<PortalDb, string, long, CancellationToken, Task<CurrentAccount?>> ResolveQuery =
         EF.CompileAsyncQuery((PortalDb db, string userId, long accountId, CancellationToken ct) =>
             db.Accounts
+                .TagWith(PreparedQueries.Tag) // every page runs it; its plan is key lookups whatever the account (ADR 0020)
                 .Where(a => a.Id == accountId && a.PortalEnabled)
                 .Select(a => new
                 {
@@ -65,6 +66,7 @@ public sealed class AccountScope(PortalDb db, IHttpContextAccessor http)
     private static readonly Func<PortalDb, long, CancellationToken, Task<CurrentAccount?>> ViewAsQuery =
         EF.CompileAsyncQuery((PortalDb db, long accountId, CancellationToken ct) =>
             db.Accounts
+                .TagWith(PreparedQueries.Tag)
                 .Where(a => a.Id == accountId)
                 .Select(a => new CurrentAccount(
                     a.Id, a.Number, a.Name, a.Currency, a.Branch, a.ParentAccountId, a.ParentAccount!.Name, a.BilledToParent,

@@ -405,40 +405,42 @@ public static class StatementBuilder
 
     /// <summary>
     /// The lines from <paramref name="key"/> (inclusive; null: the first), at most <paramref name="take"/>: the first
-    /// <paramref name="take"/> of each kind by its own index, merged in the statement's order.
+    /// <paramref name="take"/> of each kind by its own index, merged in the statement's order. A later page's reads
+    /// are not marked prepared: their key conditions were not checked for a sound generic plan (ADR 0020).
     /// </summary>
     private static async Task<List<LineRow>> LinesAsync(
         PortalDb db, long accountId, DateOnly from, DateOnly to, DateTime start, DateTime end, TimeZoneInfo zone, StatementKey? key, int take, CancellationToken ct)
     {
+        if (key is null)
+        {
+            return await FirstLinesAsync(db, accountId, from, to, start, end, zone, take, ct);
+        }
+
         var invoices = db.Invoices.AsNoTracking().Where(i => i.AccountId == accountId && i.IssueDate >= from && i.IssueDate <= to && !i.IsVoid);
         var credits = db.CreditMemos.AsNoTracking().Where(c => c.AccountId == accountId && c.Date >= from && c.Date <= to && !c.IsVoid);
         var payments = db.Payments.AsNoTracking().Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.ReceivedAt < end && p.Status == PaymentStatus.Succeeded);
-        if (key is not null)
+        var day = key.Date;
+        var id = key.Id;
+        var received = key.ReceivedAt;
+        var dayStart = StartOfDayUtc(day, zone);
+        (invoices, credits, payments) = key.Kind switch
         {
-            var day = key.Date;
-            var id = key.Id;
-            var received = key.ReceivedAt;
-            var dayStart = StartOfDayUtc(day, zone);
-            (invoices, credits, payments) = key.Kind switch
-            {
-                StatementLineKind.Invoice => (
-                    invoices.Where(i => i.IssueDate > day || (i.IssueDate == day && i.Id >= id)),
-                    credits.Where(c => c.Date >= day),
-                    payments.Where(p => p.ReceivedAt >= dayStart)),
-                StatementLineKind.CreditMemo => (
-                    invoices.Where(i => i.IssueDate > day),
-                    credits.Where(c => c.Date > day || (c.Date == day && c.Id >= id)),
-                    payments.Where(p => p.ReceivedAt >= dayStart)),
-                _ => (
-                    invoices.Where(i => i.IssueDate > day),
-                    credits.Where(c => c.Date > day),
-                    payments.Where(p => p.ReceivedAt > received || (p.ReceivedAt == received && p.Id >= id))),
-            };
-        }
+            StatementLineKind.Invoice => (
+                invoices.Where(i => i.IssueDate > day || (i.IssueDate == day && i.Id >= id)),
+                credits.Where(c => c.Date >= day),
+                payments.Where(p => p.ReceivedAt >= dayStart)),
+            StatementLineKind.CreditMemo => (
+                invoices.Where(i => i.IssueDate > day),
+                credits.Where(c => c.Date > day || (c.Date == day && c.Id >= id)),
+                payments.Where(p => p.ReceivedAt >= dayStart)),
+            _ => (
+                invoices.Where(i => i.IssueDate > day),
+                credits.Where(c => c.Date > day),
+                payments.Where(p => p.ReceivedAt > received || (p.ReceivedAt == received && p.Id >= id))),
+        };
 
         var rows = await invoices.OrderBy(i => i.IssueDate).ThenBy(i => i.Id).Take(take)
             .Select(i => new LineRow(StatementLineKind.Invoice, i.Id, i.IssueDate, default, i.Number, i.PurchaseOrder, i.DueDate, i.Total))
-            .Prepared()
             .ToListAsync(ct);
         if (rows.Count == take)
         {
@@ -453,18 +455,75 @@ public static class StatementBuilder
 
         rows.AddRange(await credits.OrderBy(c => c.Date).ThenBy(c => c.Id).Take(take)
             .Select(c => new LineRow(StatementLineKind.CreditMemo, c.Id, c.Date, default, c.Number, c.Reference, null, c.Amount))
-            .Prepared()
             .ToListAsync(ct));
         var paid = await payments.OrderBy(p => p.ReceivedAt).ThenBy(p => p.Id).Take(take)
             .Select(p => new { p.Id, p.ReceivedAt, p.Number, p.MethodDetail, p.Amount })
-            .Prepared()
             .ToListAsync(ct);
         foreach (var p in paid)
         {
-            var utc = DateTime.SpecifyKind(p.ReceivedAt, DateTimeKind.Utc);
-            rows.Add(new LineRow(StatementLineKind.Payment, p.Id, DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, zone)), utc, p.Number, p.MethodDetail, null, p.Amount));
+            rows.Add(PaymentLine(p.Id, p.ReceivedAt, p.Number, p.MethodDetail, p.Amount, zone));
         }
 
+        return Merged(rows, take);
+    }
+
+    /// <summary>
+    /// The first lines of the range (no key): the same three reads as <see cref="LinesAsync"/>, as compiled queries
+    /// (no expression tree to walk and look up per request; marked prepared, ADR 0020). A full page of invoices
+    /// bounds the credits and payments by its last day, as there; otherwise the bounds are the range's own.
+    /// </summary>
+    private static async Task<List<LineRow>> FirstLinesAsync(
+        PortalDb db, long accountId, DateOnly from, DateOnly to, DateTime start, DateTime end, TimeZoneInfo zone, int take, CancellationToken ct)
+    {
+        var rows = await FirstInvoices(db, accountId, from, to, take).ToListAsync(ct);
+        var creditsBefore = to.AddDays(1);
+        var paymentsBefore = end;
+        if (rows.Count == take)
+        {
+            creditsBefore = rows[^1].Date;
+            paymentsBefore = StartOfDayUtc(creditsBefore, zone);
+        }
+
+        rows.AddRange(await FirstCredits(db, accountId, from, creditsBefore, take).ToListAsync(ct));
+        await foreach (var p in FirstPayments(db, accountId, start, paymentsBefore, take).WithCancellation(ct))
+        {
+            rows.Add(PaymentLine(p.Id, p.ReceivedAt, p.Number, p.MethodDetail, p.Amount, zone));
+        }
+
+        return Merged(rows, take);
+    }
+
+    private static readonly Func<PortalDb, long, DateOnly, DateOnly, int, IAsyncEnumerable<LineRow>> FirstInvoices =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, DateOnly from, DateOnly to, int take) =>
+            db.Invoices.AsNoTracking().TagWith(PreparedQueries.Tag)
+                .Where(i => i.AccountId == accountId && i.IssueDate >= from && i.IssueDate <= to && !i.IsVoid)
+                .OrderBy(i => i.IssueDate).ThenBy(i => i.Id).Take(take)
+                .Select(i => new LineRow(StatementLineKind.Invoice, i.Id, i.IssueDate, default, i.Number, i.PurchaseOrder, i.DueDate, i.Total)));
+
+    private static readonly Func<PortalDb, long, DateOnly, DateOnly, int, IAsyncEnumerable<LineRow>> FirstCredits =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, DateOnly from, DateOnly before, int take) =>
+            db.CreditMemos.AsNoTracking().TagWith(PreparedQueries.Tag)
+                .Where(c => c.AccountId == accountId && c.Date >= from && c.Date < before && !c.IsVoid)
+                .OrderBy(c => c.Date).ThenBy(c => c.Id).Take(take)
+                .Select(c => new LineRow(StatementLineKind.CreditMemo, c.Id, c.Date, default, c.Number, c.Reference, null, c.Amount)));
+
+    private static readonly Func<PortalDb, long, DateTime, DateTime, int, IAsyncEnumerable<PaymentRow>> FirstPayments =
+        EF.CompileAsyncQuery((PortalDb db, long accountId, DateTime start, DateTime before, int take) =>
+            db.Payments.AsNoTracking().TagWith(PreparedQueries.Tag)
+                .Where(p => p.AccountId == accountId && p.ReceivedAt >= start && p.ReceivedAt < before && p.Status == PaymentStatus.Succeeded)
+                .OrderBy(p => p.ReceivedAt).ThenBy(p => p.Id).Take(take)
+                .Select(p => new PaymentRow(p.Id, p.ReceivedAt, p.Number, p.MethodDetail, p.Amount)));
+
+    /// <summary>A payment as a statement line, dated by the operator's day it was received on.</summary>
+    private static LineRow PaymentLine(long id, DateTime receivedAt, string number, string? detail, decimal amount, TimeZoneInfo zone)
+    {
+        var utc = DateTime.SpecifyKind(receivedAt, DateTimeKind.Utc);
+        return new LineRow(StatementLineKind.Payment, id, DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(utc, zone)), utc, number, detail, null, amount);
+    }
+
+    /// <summary>The three kinds' lines in the statement's order (date, kind, instant, id), the first <paramref name="take"/>.</summary>
+    private static List<LineRow> Merged(List<LineRow> rows, int take)
+    {
         rows.Sort(static (a, b) =>
         {
             var c = a.Date.CompareTo(b.Date);
@@ -479,6 +538,8 @@ public static class StatementBuilder
 
         return rows;
     }
+
+    private sealed record PaymentRow(long Id, DateTime ReceivedAt, string Number, string? MethodDetail, decimal Amount);
 
     /// <summary>What is open on the closing date when nothing changed since: five sums over the open-invoice index.</summary>
     private static async Task<StatementAging> AgingNowAsync(PortalDb db, long accountId, DateOnly to, bool issuedAfter, CancellationToken ct)

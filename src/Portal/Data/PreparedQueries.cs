@@ -13,7 +13,7 @@ namespace Portal.Data;
 /// </summary>
 public static class PreparedQueries
 {
-    /// <summary>The comment EF writes first in the SQL of a marked query.</summary>
+    /// <summary>The tag of a marked query: EF writes it as a comment line before the SQL, among the query's other tags.</summary>
     public const string Tag = "portal:prepared";
 
     private const string Marker = "-- " + Tag;

@@ -51,6 +51,10 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
             .Select(a => a.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal))
             .First();
 
+        // Web-first assertions wait as long as actions do (the context's 15 s), not Playwright's 5 s default: on a loaded
+        // two-core CI machine a form post, its redirect and the page drawn again took longer than 5 s (an order pad test).
+        Assertions.SetDefaultExpectTimeout(15_000);
+
         // Playwright ships its node driver in the package; it must never fetch a browser of its own.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         _playwright = await Playwright.CreateAsync();

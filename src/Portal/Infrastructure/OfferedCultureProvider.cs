@@ -16,14 +16,6 @@ public sealed class OfferedCultureProvider : RequestCultureProvider
 
     public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
     {
-        if (httpContext.Request.Path.StartsWithSegments("/healthz"))
-        {
-            // The health probes answer without the database: the offered languages are settings, which a read may
-            // have to fetch once the cached copy is five seconds old, and /healthz/live must answer while the
-            // database does not (a CI run saw it answer 503 there). Probes have no words to translate.
-            return null;
-        }
-
         var settings = await httpContext.RequestServices.GetRequiredService<OperatorSettingsCache>().GetAsync(httpContext.RequestAborted);
         var offered = WebSetup.OfferedCultures(settings);
         _query.Options = _cookie.Options = _browser.Options = Options;

@@ -144,8 +144,7 @@ public static class WebSetup
             branch => branch.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseSecurityHeaders();
         app.UseStaticFiles();
-        app.UseRequestLocalization();
-        app.UseRegionalFormats();
+        app.UseLanguageAndFormats();
         app.UsePortalRateLimits();
         app.UseRouting();
         app.UseAuthentication();
@@ -158,13 +157,15 @@ public static class WebSetup
     }
 
     /// <summary>
-    /// After the request's language is known: formats follow the operator's region unless the person's
+    /// The request's language, then its formats: formats follow the operator's region unless the person's
     /// own cookie (or ?c=) names formats they chose; a browser's Accept-Language picks words only.
+    /// The health probes skip both steps: the offered languages and the region are operator settings, which a read
+    /// fetches once the cached copy is five seconds old, and /healthz/live must answer while the database does not (a
+    /// clean-clone test run saw it answer 503 when the language step alone was outside this branch).
     /// </summary>
-    private static void UseRegionalFormats(this WebApplication app) =>
-        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/healthz"), branch => branch.Use(async (ctx, next) =>
+    private static void UseLanguageAndFormats(this WebApplication app) =>
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/healthz"), branch => branch.UseRequestLocalization().Use(async (ctx, next) =>
         {
-            // The health probes stay off this path: they must answer while the database does not.
             var feature = ctx.Features.Get<IRequestCultureFeature>();
             // Only a link or the cookie carries chosen formats (OfferedCultureProvider); a browser's or the
             // default language gives a bare language name, which Chosen does not take for formats.

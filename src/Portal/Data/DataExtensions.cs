@@ -106,7 +106,10 @@ public static class DataExtensions
 
     /// <summary>
     /// On PostgreSQL, waits for this instance's turn to migrate (a session-level advisory lock on a connection
-    /// of its own, released when it is disposed, or by the server if the process dies). Null on SQLite, whose
+    /// of its own, released when it is disposed, or by the server if the process dies). The connection is not
+    /// pooled: a pooled one is only parked when disposed, its session and so the lock kept until the pool hands
+    /// it out again or prunes it minutes later, and every other instance starting meanwhile would wait for that
+    /// (seen: a second host in the tests waited 284 s). Null on SQLite, whose
     /// file has one writer at a time anyway, and on a PostgreSQL database that does not exist yet (the
     /// migration creates it; the deployment guide has it created beforehand).
     /// </summary>
@@ -117,7 +120,8 @@ public static class DataExtensions
             return null;
         }
 
-        var connection = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+        var unpooled = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false };
+        var connection = new Npgsql.NpgsqlConnection(unpooled.ConnectionString);
         try
         {
             await connection.OpenAsync();

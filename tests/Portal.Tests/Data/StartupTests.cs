@@ -42,6 +42,58 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task The_migration_turn_is_free_as_soon_as_the_portal_has_started()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var database = TestDatabase.Create();
+        // A database already migrated and seeded by an earlier instance, as when one more instance starts.
+        await using (var earlier = new PortalFactory())
+        {
+            earlier.Settings["ConnectionStrings:Portal"] = database.ConnectionString;
+            await earlier.InitializeAsync();
+        }
+
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            // Idle connections in the pool the portal will use, as a busy instance has: a turn's connection
+            // parked behind them is not soon handed out again (nor reset, which is what would free its lock).
+            await using (var pooled = new Npgsql.NpgsqlConnection(database.ConnectionString))
+            {
+                Npgsql.NpgsqlConnection.ClearPool(pooled); // the earlier instance's connections: this pool only
+            }
+
+            var idle = Enumerable.Range(0, 30).Select(_ => new Npgsql.NpgsqlConnection(database.ConnectionString)).ToList();
+            foreach (var connection in idle)
+            {
+                await connection.OpenAsync(ct);
+            }
+
+            foreach (var connection in idle)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        await using var portal = new PortalFactory();
+        portal.Settings["ConnectionStrings:Portal"] = database.ConnectionString;
+        await portal.InitializeAsync();
+
+        // On PostgreSQL the turn is a session-level advisory lock, asked for here from a session of its own
+        // (not pooled). SQLite takes no turn (its file has one writer at a time anyway): nothing to hold there.
+        var free = true;
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            await using var other = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
+            await other.OpenAsync(ct);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", other);
+            command.Parameters.AddWithValue("key", DataExtensions.MigrationLockKey);
+            free = await command.ExecuteScalarAsync(ct) is true;
+        }
+
+        Assert.True(free, "the migration lock is still held after startup: another instance starting now would wait for it");
+    }
+
+    [Fact]
     public async Task Ready_answers_503_when_the_database_is_unreachable_while_live_still_answers()
     {
         var ct = TestContext.Current.CancellationToken;

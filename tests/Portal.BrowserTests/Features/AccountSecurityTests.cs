@@ -92,7 +92,7 @@ public sealed class AccountSecurityTests(BrowserFixture portal)
             await page.Locator("#recovery-codes").WaitForAsync();
             Assert.True(await page.Locator("#recovery-codes li").CountAsync() >= 5);
             await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/settings/two-factor");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/settings/two-factor", BrowserFixture.Parsed);
 
             // The code that turned it on is spent; the logins use a later step, with time for two attempts.
             var step = await NextFreshStepAsync(Totp.TimeStep(DateTimeOffset.UtcNow) + 1);
@@ -101,10 +101,10 @@ public sealed class AccountSecurityTests(BrowserFixture portal)
             await PasswordStepAsync(page, email);
             await page.GetByLabel("Code from your authenticator app").FillAsync(code);
             await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", BrowserFixture.Parsed);
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/", BrowserFixture.Parsed);
             await PasswordStepAsync(page, email);
             await page.GetByLabel("Code from your authenticator app").FillAsync(code);
             await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
@@ -130,7 +130,7 @@ public sealed class AccountSecurityTests(BrowserFixture portal)
             await page.GotoAsync("/login");
             Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
             await page.GetByRole(AriaRole.Navigation, new() { Name = "Language" }).GetByRole(AriaRole.Link, new() { Name = "español" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login", BrowserFixture.Parsed);
             await page.Locator("html[lang='es']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
             // No Spanish .resx exists yet (one translation pass comes later): the text is still English, so only
@@ -225,7 +225,7 @@ public sealed class AccountSecurityTests(BrowserFixture portal)
         await page.Locator("input[name='Input.Login']").FillAsync(email);
         await page.Locator("input[name='Input.Password']").FillAsync(Password);
         await page.Locator("input[name='Input.Password']").PressAsync("Enter");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login/two-factor");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login/two-factor", BrowserFixture.Parsed);
     }
 
     /// <summary>Waits until time step <paramref name="atLeast"/> or later has begun with at least 20 s of it left.</summary>

@@ -40,7 +40,7 @@ public sealed class AdminConsoleUsersTests(BrowserFixture portal)
             await invite.GetByLabel("Name").FillAsync("New Colleague");
             await invite.GetByLabel("Role").SelectOptionAsync("Support");
             await invite.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("done=invited", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("done=invited", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.True(await page.Locator($"tr[data-test='staff-{colleague}']").IsVisibleAsync());
             await AssertFitsAndAccessibleAsync(page, width);
 
@@ -49,7 +49,7 @@ public sealed class AdminConsoleUsersTests(BrowserFixture portal)
             // A destructive action asks first: open the confirm step, then confirm.
             await page.Locator("[data-test=disable] > summary").ClickAsync();
             await page.Locator("[data-test=disable] button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("done=disabled", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("done=disabled", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.True(await page.Locator("[data-test=disabled-badge]").IsVisibleAsync());
             Assert.True(await page.Locator("[data-test=enable]").IsVisibleAsync());
             await AssertFitsAndAccessibleAsync(page, width);
@@ -57,7 +57,7 @@ public sealed class AdminConsoleUsersTests(BrowserFixture portal)
             await page.GotoAsync("/admin/audit");
             await page.Locator("#action").SelectOptionAsync("user.disabled");
             await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("action=user.disabled", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("action=user.disabled", StringComparison.Ordinal), BrowserFixture.Parsed);
             var row = page.Locator("tr[data-audit-id]", new() { HasText = userEmail });
             Assert.Equal(1, await row.CountAsync());
             Assert.Contains(DemoData.StaffEmail, await row.InnerTextAsync(), StringComparison.Ordinal);

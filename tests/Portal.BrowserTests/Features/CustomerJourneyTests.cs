@@ -19,7 +19,7 @@ public sealed partial class CustomerJourneyTests(BrowserFixture portal)
 
         await page.GotoAsync("/logout");
         await page.Locator("main form button[type=submit], form[method=post] button[type=submit]").First.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.OrdinalIgnoreCase));
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.OrdinalIgnoreCase), BrowserFixture.Parsed);
         var afterLogout = await page.GotoAsync("/");
         Assert.StartsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.OrdinalIgnoreCase);
         Assert.NotNull(afterLogout);
@@ -36,7 +36,7 @@ public sealed partial class CustomerJourneyTests(BrowserFixture portal)
         var list = await page.GotoAsync("/invoices");
         Assert.Equal(200, list!.Status);
         await page.Locator($"a[href='/invoices/{number}']").First.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.Equals($"/invoices/{number}", StringComparison.OrdinalIgnoreCase));
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.Equals($"/invoices/{number}", StringComparison.OrdinalIgnoreCase), BrowserFixture.Parsed);
         Assert.Contains(number, await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
 
         // The PDF link must hand the browser a file (Content-Disposition: attachment, or a download attribute).

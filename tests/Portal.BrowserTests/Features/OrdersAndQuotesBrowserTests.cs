@@ -30,7 +30,7 @@ public sealed class OrdersAndQuotesBrowserTests(BrowserFixture portal)
             var plate = page.Locator("tr[data-code='PLATE-C']");
             await plate.Locator("input[name=quantity]").FillAsync("2");
             await plate.GetByRole(AriaRole.Button).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/orders/new");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/orders/new", BrowserFixture.Parsed);
             var line = page.Locator("#cart li[data-code='PLATE-C']");
             await Assertions.Expect(line).ToBeVisibleAsync();
             // The customer sees what was added without scrolling for it, on a phone too.
@@ -55,11 +55,11 @@ public sealed class OrdersAndQuotesBrowserTests(BrowserFixture portal)
             await Assertions.Expect(page.Locator("#cart li[data-code='PLATE-C']")).ToBeVisibleAsync();
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Review order" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/orders/new/review");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/orders/new/review", BrowserFixture.Parsed);
             await AssertAccessibleAsync(page, "/orders/new/review");
             await page.Locator("#PurchaseOrder").FillAsync("PO-BROWSER-" + width.ToString(CultureInfo.InvariantCulture));
             await page.GetByRole(AriaRole.Button, new() { Name = "Submit order" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/orders/W-", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/orders/W-", StringComparison.Ordinal), BrowserFixture.Parsed);
             await Assertions.Expect(page.Locator(".notice-success")).ToContainTextAsync("is submitted");
             await AssertAccessibleAsync(page, "the placed order");
 
@@ -110,7 +110,7 @@ public sealed class OrdersAndQuotesBrowserTests(BrowserFixture portal)
             await page.GotoAsync("/quotes");
             await AssertAccessibleAsync(page, "/quotes");
             await page.Locator($"a[href='/quotes/{number}']").ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/quotes/" + number);
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/quotes/" + number, BrowserFixture.Parsed);
             await AssertAccessibleAsync(page, "a quote awaiting an answer");
             await page.GetByRole(AriaRole.Button, new() { Name = "Accept quote" }).ClickAsync();
             await Assertions.Expect(page.Locator(".notice-success")).ToContainTextAsync("the quote is accepted");

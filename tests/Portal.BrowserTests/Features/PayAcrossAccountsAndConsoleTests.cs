@@ -25,7 +25,7 @@ public sealed class PayAcrossAccountsAndConsoleTests(BrowserFixture portal)
             await page.GotoAsync("/");
             Assert.True(await page.Locator("[data-test=combined-balance]").IsVisibleAsync());
             await page.Locator("a[data-test=pay-all]").First.ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).Query.Contains("scope=all", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).Query.Contains("scope=all", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.True(await page.Locator("[data-test=combined]").IsVisibleAsync());
             await AssertFitsAndAccessibleAsync(page, width);
 
@@ -45,7 +45,7 @@ public sealed class PayAcrossAccountsAndConsoleTests(BrowserFixture portal)
             Assert.Equal(2, await page.Locator("section[data-test=review] td[data-subtotal]").CountAsync());
             await AssertFitsAndAccessibleAsync(page, width);
             await page.Locator("[data-test=confirm]").ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/pay/done/", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/pay/done/", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.Equal("succeeded", await page.Locator("[data-test=outcome]").GetAttributeAsync("data-state"));
             Assert.Equal(2, await page.Locator("[data-test=receipt]").CountAsync());
             var number = (await page.Locator("[data-test=receipt]").First.InnerTextAsync()).Split('·')[0].Trim();
@@ -58,7 +58,7 @@ public sealed class PayAcrossAccountsAndConsoleTests(BrowserFixture portal)
             Assert.True(await page.Locator($"tr[data-payment='{number}']").IsVisibleAsync());
             await AssertFitsAndAccessibleAsync(page, width);
             await page.Locator($"tr[data-payment='{number}'] a").First.ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/admin/payments/", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/admin/payments/", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.True(await page.Locator("[data-test=attempt]").IsVisibleAsync());
             Assert.Equal(1, await page.Locator("[data-test=siblings] li").CountAsync());
             await AssertFitsAndAccessibleAsync(page, width);

@@ -29,13 +29,13 @@ public sealed class PayTests(BrowserFixture portal)
             await AssertFitsAndAccessibleAsync(page, width);
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Make a payment", Exact = true }).Last.ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay", BrowserFixture.Parsed);
             await AssertFitsAndAccessibleAsync(page, width);
 
             // The saved test card (4242 4242 4242 4242), the default.
             await PickOldestAsync(page, "1.00");
             await ReviewAndConfirmAsync(page, width);
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/pay/done/", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/pay/done/", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.Equal("succeeded", await page.Locator("[data-test=outcome]").GetAttributeAsync("data-state"));
             Assert.True(await page.Locator("[data-test=receipt]").First.IsVisibleAsync());
             await AssertFitsAndAccessibleAsync(page, width);
@@ -51,9 +51,9 @@ public sealed class PayTests(BrowserFixture portal)
             Assert.Equal("requiresaction", await page.Locator("[data-test=outcome]").GetAttributeAsync("data-state"));
             await AssertFitsAndAccessibleAsync(page, width);
             await page.Locator("[data-test=authenticate]").ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/test-gateway/authenticate", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/test-gateway/authenticate", StringComparison.Ordinal), BrowserFixture.Parsed);
             await page.Locator("[data-test=complete-authentication]").ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/pay/done/", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/pay/done/", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.Equal("succeeded", await page.Locator("[data-test=outcome]").GetAttributeAsync("data-state"));
             await AssertFitsAndAccessibleAsync(page, width);
         }
@@ -85,20 +85,20 @@ public sealed class PayTests(BrowserFixture portal)
         await page.GotoAsync("/pay");
         await PickOldestAsync(page, "1.00");
         await page.Locator("[data-test=add-method]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/test-gateway/setup");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/test-gateway/setup", BrowserFixture.Parsed);
         await page.Locator("#Number").FillAsync(number);
         await page.Locator("#Expiry").FillAsync("12/34");
         await page.Locator("#Cvc").FillAsync("123");
         await page.Locator("#Holder").FillAsync("Dana Whitfield");
         await page.Locator("[data-test=save-method]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay", BrowserFixture.Parsed);
         // Back with the invoice still ticked and the new card chosen.
         Assert.True(await page.Locator("input[name=Pick]:checked").CountAsync() == 1);
         var last4 = number[^4..];
         Assert.True(await page.Locator("input[name=MethodId]:checked").CountAsync() == 1);
         Assert.Contains(last4, await page.Locator("label:has(input[name=MethodId]:checked)").InnerTextAsync(), StringComparison.Ordinal);
         await ReviewAndConfirmAsync(page, width);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/pay/done/", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/pay/done/", StringComparison.Ordinal), BrowserFixture.Parsed);
     }
 
     private static async Task AssertFitsAndAccessibleAsync(IPage page, int width)

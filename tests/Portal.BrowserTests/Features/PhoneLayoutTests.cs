@@ -48,7 +48,7 @@ public sealed class PhoneLayoutTests(BrowserFixture portal)
             await page.Locator("#phone-sort").SelectOptionAsync("due");
             await page.Locator("#phone-dir").SelectOptionAsync("asc");
             await page.Locator("form.phone-sort button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("sort=due", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("sort=due", StringComparison.Ordinal), BrowserFixture.Parsed);
             var dues = await page.Locator("table.doc-list tbody td.doc-due time").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('datetime'))");
             Assert.True(dues.Length > 1);
             Assert.Equal(dues.Order(StringComparer.Ordinal), dues);
@@ -151,7 +151,7 @@ public sealed class PhoneLayoutTests(BrowserFixture portal)
             var last = links.Nth(count - 1);
             var href = await last.GetAttributeAsync("href");
             await last.ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == href);
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == href, BrowserFixture.Parsed);
         }
         finally
         {

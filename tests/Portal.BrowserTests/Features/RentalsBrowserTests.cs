@@ -35,7 +35,7 @@ public sealed class RentalsBrowserTests(BrowserFixture portal)
             await Assertions.Expect(page.Locator("tr.row-overdue")).ToHaveCountAsync(1);
             await page.GetByLabel("Call off CONE-28", new() { Exact = false }).CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Call off selected items" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/calloffs/new");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/calloffs/new", BrowserFixture.Parsed);
             await AssertAccessibleAsync(page, "/calloffs/new");
 
             await page.Locator("#qty-0").FillAsync("2");
@@ -46,7 +46,7 @@ public sealed class RentalsBrowserTests(BrowserFixture portal)
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Review the call-off" })).ToBeVisibleAsync();
             await AssertAccessibleAsync(page, "the call-off review");
             await page.GetByRole(AriaRole.Button, new() { Name = "Send the call-off" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/calloffs/CO-", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/calloffs/CO-", StringComparison.Ordinal), BrowserFixture.Parsed);
             await Assertions.Expect(page.Locator(".notice-success")).ToContainTextAsync("is sent");
             await AssertAccessibleAsync(page, "the sent call-off");
 

@@ -24,14 +24,14 @@ public sealed class SearchBrowserTests(BrowserFixture portal)
             var box = page.GetByRole(AriaRole.Searchbox, new() { Name = "Search documents" }).First;
             await box.FillAsync(number);
             await box.PressAsync("Enter");
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/search");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/search", BrowserFixture.Parsed);
             var result = page.Locator($"section[aria-labelledby='results-invoices'] a[href='/invoices/{number}']");
             await result.WaitForAsync(new() { Timeout = 10_000 });
             Assert.Equal(number, (await result.Locator("mark").TextContentAsync())?.Trim());
             await AssertAccessibleAsync(page);
 
             await result.ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == $"/invoices/{number}");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == $"/invoices/{number}", BrowserFixture.Parsed);
 
             // 5,000 characters: past the box's limit and ours (200), within Kestrel's 8 KB request line
             // (beyond it Kestrel itself answers 414; the 10,000-character case is an integration test).

@@ -31,7 +31,7 @@ public sealed class ServiceCallsAndDisputesBrowserTests(BrowserFixture portal)
             await page.Locator("#Equipment").FillAsync("Boom lift #3");
             await page.Locator("#Priority").SelectOptionAsync("High");
             await page.GetByRole(AriaRole.Button, new() { Name = "Open the service call" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/service-calls/SC-", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/service-calls/SC-", StringComparison.Ordinal), BrowserFixture.Parsed);
             await Assertions.Expect(page.Locator(".notice-success")).ToContainTextAsync("is open");
             await AssertAccessibleAsync(page, "a new service call");
 
@@ -70,7 +70,7 @@ public sealed class ServiceCallsAndDisputesBrowserTests(BrowserFixture portal)
             await page.Locator("#Details").FillAsync("The delivery charge appears twice.");
             await page.Locator("#Amount").FillAsync("1.00");
             await page.GetByRole(AriaRole.Button, new() { Name = "Send the dispute" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/disputes/D-", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/disputes/D-", StringComparison.Ordinal), BrowserFixture.Parsed);
             await Assertions.Expect(page.Locator(".notice-success")).ToContainTextAsync("is sent");
             await AssertAccessibleAsync(page, "the dispute");
 

@@ -28,7 +28,7 @@ public sealed class SignInFlowsTests(BrowserFixture portal)
             await page.GetByLabel("Choose a password").FillAsync("lantern-orchard-rowing-8");
             await page.GetByLabel("Repeat the password").FillAsync("lantern-orchard-rowing-8");
             await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Create my login" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", BrowserFixture.Parsed);
             Assert.Contains("Greenleaf", await page.ContentAsync(), StringComparison.Ordinal);
 
             await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Log out" }).ClickAsync();

@@ -76,7 +76,7 @@ public sealed class StatementsTests(BrowserFixture portal)
             await AssertAccessibleAsync(page);
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Next page", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("after=", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("after=", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.Equal(30, await lines.CountAsync());
             Assert.Equal(1, await page.Locator("[data-test=brought-forward]").CountAsync());
             Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Next page", Exact = true }).CountAsync());
@@ -85,7 +85,7 @@ public sealed class StatementsTests(BrowserFixture portal)
             await AssertAccessibleAsync(page);
 
             await page.GetByRole(AriaRole.Link, new() { Name = "First page", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync(url => !url.Contains("after=", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => !url.Contains("after=", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.Equal(100, await lines.CountAsync());
         }
         finally
@@ -153,7 +153,7 @@ public sealed class StatementsTests(BrowserFixture portal)
             await BrowserFixture.LoginAsync(page);
             await page.GotoAsync("/settings");
             await page.GetByRole(AriaRole.Link, new() { Name = "Statement e-mails", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/settings/statements");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/settings/statements", BrowserFixture.Parsed);
             // The demo customer has Bayside's statement e-mailed monthly, and the last one was sent.
             Assert.Equal(1, await page.Locator("[data-subscription=\"10001\"]").CountAsync());
             await AssertAccessibleAsync(page);

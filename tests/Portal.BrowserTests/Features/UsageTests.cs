@@ -41,7 +41,7 @@ public sealed partial class UsageTests(BrowserFixture portal)
             var past = await periods.Nth(1).GetAttributeAsync("value");
             await page.Locator("#period").SelectOptionAsync(past!);
             await page.GetByRole(AriaRole.Button, new() { Name = "Apply", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("period=" + past, StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("period=" + past, StringComparison.Ordinal), BrowserFixture.Parsed);
             var expected = await TotalsAsync(DateOnly.ParseExact(past!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
             var shown = await page.Locator("#usage-totals tbody tr").EvaluateAllAsync<string[][]>(
                 "rows => rows.map(r => [r.cells[0].textContent.trim(), r.querySelector('[data-quantity]').dataset.quantity])");
@@ -53,14 +53,14 @@ public sealed partial class UsageTests(BrowserFixture portal)
             // A filter lives in the URL, and the back button brings the unfiltered list back.
             await page.Locator("#product").SelectOptionAsync("FUEL-DSL");
             await page.GetByRole(AriaRole.Button, new() { Name = "Apply", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("product=FUEL-DSL", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("product=FUEL-DSL", StringComparison.Ordinal), BrowserFixture.Parsed);
             var products = await ColumnTextsAsync(page, "Product");
             Assert.NotEmpty(products);
             Assert.All(products, p => Assert.Equal("FUEL-DSL", p));
             Assert.Equal("FUEL-DSL", await page.Locator("#product").InputValueAsync());
             await AssertScreenAsync(page, width);
             await page.GoBackAsync();
-            await page.WaitForURLAsync(url => !url.Contains("product=FUEL-DSL", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => !url.Contains("product=FUEL-DSL", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.Equal(string.Empty, await page.Locator("#product").InputValueAsync());
             Assert.Contains(await ColumnTextsAsync(page, "Product"), p => p != "FUEL-DSL");
 
@@ -83,7 +83,7 @@ public sealed partial class UsageTests(BrowserFixture portal)
             var periodRecords = await RecordCountAsync(DateOnly.ParseExact(past!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
             await page.Locator("#format").SelectOptionAsync("xlsx");
             await page.Locator(".usage-export").GetByRole(AriaRole.Button, new() { Name = "Export" }).ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/usage/exports");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/usage/exports", BrowserFixture.Parsed);
             Assert.Contains("We will e-mail you a link", await page.ContentAsync(), StringComparison.Ordinal);
             await AssertScreenAsync(page, width);
 

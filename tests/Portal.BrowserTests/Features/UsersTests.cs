@@ -36,12 +36,12 @@ public sealed class UsersTests(BrowserFixture portal)
             await invite.GetByLabel("E-mail address").FillAsync(colleague);
             await invite.GetByLabel("Pay", new() { Exact = true }).CheckAsync();
             await invite.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("done=invited", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("done=invited", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.True(await page.Locator($"[data-test=invitation][data-email='{colleague}']").IsVisibleAsync());
             await AssertAccessibleAsync(page);
 
             await page.Locator($"[data-test=member][data-email='{leaver}'] [data-test=remove]").ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("done=removed", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => url.Contains("done=removed", StringComparison.Ordinal), BrowserFixture.Parsed);
             Assert.Equal(0, await page.Locator($"[data-test=member][data-email='{leaver}']").CountAsync());
             await AssertAccessibleAsync(page);
 

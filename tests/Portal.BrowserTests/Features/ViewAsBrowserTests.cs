@@ -23,7 +23,7 @@ public sealed class ViewAsBrowserTests(BrowserFixture portal)
             await BrowserFixture.LoginAsync(page, DemoData.SupportEmail);
             await page.GotoAsync("/admin/accounts/10001");
             await page.Locator("[data-test=view-as]").ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", BrowserFixture.Parsed);
 
             var banner = page.Locator("[data-test=view-as-banner]");
             Assert.True(await banner.IsVisibleAsync());
@@ -41,7 +41,7 @@ public sealed class ViewAsBrowserTests(BrowserFixture portal)
             await AssertNoSeriousViolationAsync(page);
 
             await page.Locator("[data-test=view-as-end]").ClickAsync();
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin/accounts/10001");
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin/accounts/10001", BrowserFixture.Parsed);
             Assert.False(await page.Locator("[data-test=view-as-banner]").IsVisibleAsync());
         }
         finally

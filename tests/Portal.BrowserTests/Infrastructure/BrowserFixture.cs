@@ -18,6 +18,13 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>
+    /// How a test waits for the page it navigated to: until its HTML is parsed, not until its load event (every
+    /// stylesheet and script fetched too), which the tests never need and which a loaded CI machine delayed past
+    /// the timeout with the URL already right (a payment's confirm, a statement).
+    /// </summary>
+    public static readonly PageWaitForURLOptions Parsed = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     private static readonly string[] ChromiumArgs =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -135,7 +142,7 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
         await page.Locator("input[name='Input.Login']").FillAsync(email);
         await page.Locator("input[name='Input.Password']").FillAsync(password);
         await page.Locator("input[name='Input.Password']").PressAsync("Enter");
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.OrdinalIgnoreCase));
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/login", StringComparison.OrdinalIgnoreCase), Parsed);
     }
 
     /// <summary>Reads the portal's database, e.g. to learn the number of the invoice to open.</summary>

@@ -52,7 +52,8 @@ public sealed class TestDatabase : IDisposable
             command.ExecuteNonQuery();
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+        // The server's detail in error messages (which row, which lock): a failure on CI says what it met.
+        var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name, IncludeErrorDetail = true };
         return new TestDatabase(DatabaseProvider.Postgres, builder.ConnectionString, null, name, admin);
     }
 

@@ -211,7 +211,7 @@ public sealed class PaymentAttempts(
                 await tx.CommitAsync(ct);
                 return new AttemptStart.Created(attempt);
             }
-            catch (DbUpdateException e) when (round < 8)
+            catch (Exception e) when (WriteConflicts.Is(e) && round < 8)
             {
                 await tx.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
@@ -221,7 +221,8 @@ public sealed class PaymentAttempts(
                     return raced;
                 }
 
-                // Otherwise another payment changed one of the invoices first: check again with fresh figures.
+                // Otherwise another payment changed one of the invoices first, or PostgreSQL broke a deadlock
+                // with one by failing this transaction: check again with fresh figures.
                 logger.LogInformation(e, "Payment attempt for key {Key}: conflict, round {Round}; reading the invoices again.", plan.ConfirmKey, round);
             }
         }

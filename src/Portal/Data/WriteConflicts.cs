@@ -9,22 +9,24 @@ namespace Portal.Data;
 /// </summary>
 /// <remarks>
 /// Npgsql's default execution strategy wraps an error it judges transient (a deadlock is one) in an
-/// <see cref="InvalidOperationException"/> that suggests retrying; the wrapped <see cref="DbUpdateException"/> is
-/// what is looked for, so a catch of <see cref="DbUpdateException"/> alone misses a deadlock.
+/// <see cref="InvalidOperationException"/> that suggests retrying, so a catch of <see cref="DbUpdateException"/>
+/// alone misses a deadlock; the server's error is looked for inside.
 /// </remarks>
 public static class WriteConflicts
 {
-    public static bool Is(Exception exception)
+    public static bool Is(Exception exception) => exception is DbUpdateException || IsDeadlock(exception);
+
+    /// <summary>Whether PostgreSQL failed this transaction to break a deadlock (or a serialization failure), however wrapped.</summary>
+    public static bool IsDeadlock(Exception exception)
     {
-        if (exception is DbUpdateException)
+        for (var e = exception; e is not null; e = e.InnerException)
         {
-            return true;
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure })
+            {
+                return true;
+            }
         }
 
-        return exception is InvalidOperationException { InnerException: DbUpdateException update }
-            && update.InnerException is Npgsql.PostgresException
-            {
-                SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure,
-            };
+        return false;
     }
 }

@@ -19,6 +19,9 @@ public sealed class WriteConflictsTests
             new DbUpdateException("An error occurred while saving the entity changes.", server));
 
         Assert.Equal(conflict, WriteConflicts.Is(wrapped));
+        Assert.Equal(conflict, WriteConflicts.IsDeadlock(wrapped));
+        // A statement that is not a SaveChanges (ExecuteUpdate) fails with the server's error wrapped directly.
+        Assert.Equal(conflict, WriteConflicts.IsDeadlock(new InvalidOperationException("transient", server)));
     }
 
     [Fact]
@@ -26,6 +29,7 @@ public sealed class WriteConflictsTests
     {
         Assert.True(WriteConflicts.Is(new DbUpdateException("duplicate key")));
         Assert.True(WriteConflicts.Is(new DbUpdateConcurrencyException("0 rows")));
+        Assert.False(WriteConflicts.IsDeadlock(new DbUpdateException("duplicate key")));
         Assert.False(WriteConflicts.Is(new InvalidOperationException("Sequence contains no elements")));
         Assert.False(WriteConflicts.Is(new TimeoutException()));
     }

@@ -103,9 +103,10 @@ public sealed class PaymentOutcomes(
                 await tx.CommitAsync(ct);
                 return attempt.State;
             }
-            catch (DbUpdateConcurrencyException) when (round < 8)
+            catch (Exception e) when (round < 8 && (e is DbUpdateConcurrencyException || WriteConflicts.IsDeadlock(e)))
             {
-                // Another recorder moved the attempt, or a billing-system payment touched an invoice: read again.
+                // Another recorder moved the attempt, or a billing-system payment touched an invoice, or PostgreSQL
+                // broke a deadlock with one of them by failing this transaction: read again.
                 await tx.RollbackAsync(ct);
                 logger.LogInformation("Payment attempt {Attempt}: concurrent change while recording {Status}; reading again.", attemptId, result.Status);
             }
